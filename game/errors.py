@@ -1,0 +1,85 @@
+"""Typed errors with stable codes.
+
+Codes are part of the protocol: clients, bots and tests match on them, so a code is never
+renamed once shipped. The message is for people and may change.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    # action shape and addressing
+    BAD_ACTION = "bad_action"
+    UNKNOWN_ACTION = "unknown_action"
+    NOT_A_SEAT = "not_a_seat"
+    NOT_FACILITATOR = "not_facilitator"
+    # phases and timing
+    WRONG_PHASE = "wrong_phase"
+    GAME_NOT_STARTED = "game_not_started"
+    GAME_OVER = "game_over"
+    GAME_PAUSED = "game_paused"
+    NOT_PAUSED = "not_paused"
+    STALE_PHASE = "stale_phase"
+    ALREADY_STARTED = "already_started"
+    # deals
+    UNKNOWN_DEAL = "unknown_deal"
+    NOT_A_PARTY = "not_a_party"
+    NOT_RECIPIENT = "not_recipient"
+    NOT_PROPOSER = "not_proposer"
+    DEAL_NOT_OPEN = "deal_not_open"
+    DEAL_NOT_ACTIVE = "deal_not_active"
+    SELF_DEAL = "self_deal"
+    BAD_CLAUSE = "bad_clause"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    ALREADY_ASKED = "already_asked"
+    TOO_MANY_PROPOSALS = "too_many_proposals"
+    # FORGE
+    NOT_MEMBER = "not_member"
+    ALREADY_MEMBER = "already_member"
+    ALREADY_APPLIED = "already_applied"
+    UNKNOWN_MOTION = "unknown_motion"
+    MOTION_CLOSED = "motion_closed"
+    ALREADY_VOTED = "already_voted"
+    NOT_CHAIR = "not_chair"
+    CHAIR_CANNOT_LEAVE = "chair_cannot_leave"
+    NOT_YET = "not_yet"
+    STANDARD_TOO_LOW = "standard_too_low"
+    DISPUTE_NOT_ALLOWED = "dispute_not_allowed"
+    # events
+    UNKNOWN_PROMPT = "unknown_prompt"
+    PROMPT_CLOSED = "prompt_closed"
+    UNKNOWN_OPTION = "unknown_option"
+    UNKNOWN_CARD = "unknown_card"
+    # orders and quantities
+    BAD_ORDERS = "bad_orders"
+    UNKNOWN_MINERAL = "unknown_mineral"
+    UNKNOWN_SEAT = "unknown_seat"
+    BAD_QUANTITY = "bad_quantity"
+    # scenario
+    BAD_SCENARIO = "bad_scenario"
+
+
+class RuleError(Exception):
+    """An action the rules refuse. The state is unchanged whenever this is raised."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(f"{code.value}: {message}")
+        self.code = code
+        self.message = message
+
+
+class ScenarioError(RuleError):
+    """A scenario that cannot be played; `field` is a JSON path such as `$.countries[2].treasury`."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(ErrorCode.BAD_SCENARIO, f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+def require(condition: bool, code: ErrorCode, message: str) -> None:
+    """Refuse with `code` unless `condition` holds; keeps validators flat and readable."""
+    if not condition:
+        raise RuleError(code, message)

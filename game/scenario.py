@@ -1,0 +1,319 @@
+"""Scenario data: the board a game is played on, loaded from `fixtures/scenarios/*.json`.
+
+Shape errors are caught by msgspec while decoding (it names the JSON path); the checks
+below catch what a type cannot say (unknown references, ranges, duplicates). Either way
+the error names the field and the reason, so a scenario author can fix the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+from game.effects import Effect
+from game.errors import ScenarioError
+
+Form = Literal["ore", "refined"]
+FORMS: tuple[Form, Form] = ("ore", "refined")
+Part = Literal["prosperity", "security", "sustainability", "reputation"]
+PARTS: tuple[Part, ...] = ("prosperity", "security", "sustainability", "reputation")
+
+
+class Source(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    tag: str
+    citation: str
+    url: str = ""
+
+
+class RowCurve(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Rest-of-world supply and demand for one mineral form, linear around the reference price.
+
+    At price p the RoW offers supply * (1 + elasticity_bp * (p - ref) / (ref * 10000)) lots
+    and bids demand * (1 - elasticity_bp * (p - ref) / (ref * 10000)) lots, never below zero.
+    """
+
+    supply: int
+    demand: int
+    elasticity_bp: int = 10000
+
+
+class Mineral(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: str
+    name: str
+    ref_price_ore: int
+    ref_price_refined: int
+    output_value: int  # $M of industrial output per refined lot consumed at home
+    row_ore: RowCurve
+    row_refined: RowCurve
+    capex_mine: int = 10  # $M per lot/round of new mine capacity (domestic investment)
+    capex_refine: int = 10
+    invest_delay: int = 1  # rounds before domestic investment adds capacity
+
+    def ref_price(self, form: Form) -> int:
+        return self.ref_price_ore if form == "ore" else self.ref_price_refined
+
+    def row(self, form: Form) -> RowCurve:
+        return self.row_ore if form == "ore" else self.row_refined
+
+
+class CountryMineral(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    mine: int = 0  # ore lots per round
+    refine: int = 0  # ore lots refined per round (1 ore -> 1 refined)
+    demand: int = 0  # refined lots consumed per round by industry
+    ore: int = 0  # starting inventory
+    refined: int = 0
+    stockpile: int = 0  # starting strategic stockpile (refined)
+
+
+ObjectiveKind = Literal[
+    "max_import_share",  # share of refined `mineral` bought from `other` stays <= share_bp
+    "home_refining_share",  # refine >= share_bp of own mined `mineral` at home
+    "world_refining_share",  # own refined output of `mineral` >= share_bp of all seats'
+    "no_shortage",  # no shortage of `mineral` in any round
+    "signed_deal",  # sign a deal on `mineral` including any clause kind in `clauses`
+    "treasury_gain",  # treasury at the end >= start + amount
+    "forge_member",  # be a FORGE member at the end
+]
+
+
+class Objective(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: str
+    kind: ObjectiveKind
+    text: str
+    bonus: int = 20
+    mineral: str = ""
+    other: str = ""
+    share_bp: int = 0
+    amount: int = 0
+    clauses: tuple[str, ...] = ()
+
+
+class Country(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: str
+    name: str
+    treasury: int
+    minerals: dict[str, CountryMineral]
+    weights: dict[str, int]  # per score part, integers; relative weights
+    objectives: tuple[Objective, ...] = ()
+    reputation: int = 5
+    env_standard: int = 1
+    forge_member: bool = False
+    bot_allowed: bool = True
+    profile: str = ""  # one line for players: what this delegation wants
+
+
+class Prompt(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    text: str
+    seats: tuple[str, ...]  # affected seats
+    options: tuple[PromptOption, ...]
+    default: str  # option id taken when no answer by the end of negotiation
+
+
+class PromptOption(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: str
+    label: str
+    effects: tuple[Effect, ...] = ()
+
+
+class Card(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: str
+    title: str
+    text: str
+    effects: tuple[Effect, ...] = ()
+    prompt: Prompt | None = None
+    round: int = 0  # 0 = shuffled into the deck; n = scripted for round n
+
+
+class ForgeSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    members: tuple[str, ...]
+    chair: str
+    chair_until_round: int
+    admission_bp: int = 6667  # share of members' yes votes needed to admit
+    contribution: int = 5  # $M per member per round into the fund
+    min_standard: int = 0  # 0 = none adopted yet
+    fund: int = 0
+    cartel_floor_bp: int = 15000  # a floor above this share of the RoW reference is disputable
+    dispute_rounds: int = 2
+    dispute_penalty: int = 1  # reputation lost by every member when a dispute is upheld
+
+
+class Scenario(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: str
+    title: str
+    description: str
+    rounds: int
+    round_labels: tuple[str, ...]
+    minerals: tuple[Mineral, ...]
+    countries: tuple[Country, ...]
+    cards: tuple[Card, ...]
+    forge: ForgeSettings
+    sources: tuple[Source, ...]
+    negotiation_seconds: int = 480
+    orders_seconds: int = 180
+    max_open_proposals: int = 20  # per seat, so one seat cannot flood the table
+
+    def mineral(self, mineral_id: str) -> Mineral:
+        return self._minerals[mineral_id]
+
+    def country(self, seat: str) -> Country:
+        return self._countries[seat]
+
+    @property
+    def seat_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.countries)
+
+    @property
+    def mineral_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.minerals)
+
+    @property
+    def _minerals(self) -> dict[str, Mineral]:
+        return {m.id: m for m in self.minerals}
+
+    @property
+    def _countries(self) -> dict[str, Country]:
+        return {c.id: c for c in self.countries}
+
+
+def parse_scenario(raw: bytes | str) -> Scenario:
+    """Decode and validate a scenario document; raises ScenarioError naming the field."""
+    try:
+        scenario = msgspec.json.decode(raw, type=Scenario)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        field = text.rsplit(" - at ", 1)[1] if " - at " in text else "$"
+        raise ScenarioError(field, text.split(" - at ")[0]) from None
+    except msgspec.DecodeError as exc:
+        raise ScenarioError("$", f"not valid JSON ({exc})") from None
+    validate(scenario)
+    return scenario
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario file. The only file access in the engine, kept at its edge."""
+    return parse_scenario(Path(path).read_bytes())
+
+
+def _unique(ids: list[str], where: str) -> None:
+    seen: set[str] = set()
+    for i, x in enumerate(ids):
+        if not x:
+            raise ScenarioError(f"{where}[{i}].id", "must not be empty")
+        if x in seen:
+            raise ScenarioError(f"{where}[{i}].id", f"duplicate id {x!r}")
+        seen.add(x)
+
+
+def _check(cond: bool, field: str, reason: str) -> None:
+    if not cond:
+        raise ScenarioError(field, reason)
+
+
+def validate(s: Scenario) -> None:
+    """Semantic checks that the type system cannot express."""
+    _check(1 <= s.rounds <= 12, "$.rounds", "must be between 1 and 12")
+    _check(len(s.round_labels) == s.rounds, "$.round_labels", "needs one label per round")
+    _check(len(s.minerals) >= 1, "$.minerals", "needs at least one mineral")
+    _check(2 <= len(s.countries) <= 32, "$.countries", "needs between 2 and 32 seats")
+    _check(len(s.sources) >= 1, "$.sources", "cite at least one source")
+    _check(s.negotiation_seconds > 0, "$.negotiation_seconds", "must be positive")
+    _check(s.orders_seconds > 0, "$.orders_seconds", "must be positive")
+    _unique([m.id for m in s.minerals], "$.minerals")
+    _unique([c.id for c in s.countries], "$.countries")
+    _unique([c.id for c in s.cards], "$.cards")
+    minerals = set(s.mineral_ids)
+    seats = set(s.seat_ids)
+    for i, m in enumerate(s.minerals):
+        at = f"$.minerals[{i}]"
+        for name in ("ref_price_ore", "ref_price_refined", "output_value"):
+            _check(getattr(m, name) > 0, f"{at}.{name}", "must be positive")
+        for name in ("capex_mine", "capex_refine"):
+            _check(getattr(m, name) > 0, f"{at}.{name}", "must be positive")
+        _check(m.invest_delay >= 0, f"{at}.invest_delay", "must not be negative")
+        for form in ("ore", "refined"):
+            curve: RowCurve = getattr(m, f"row_{form}")
+            for name in ("supply", "demand"):
+                _check(getattr(curve, name) >= 0, f"{at}.row_{form}.{name}", "must not be negative")
+            _check(
+                0 <= curve.elasticity_bp <= 50000,
+                f"{at}.row_{form}.elasticity_bp",
+                "must be between 0 and 50000",
+            )
+    for i, c in enumerate(s.countries):
+        at = f"$.countries[{i}]"
+        _check(c.treasury >= 0, f"{at}.treasury", "must not be negative")
+        _check(0 <= c.reputation <= 10, f"{at}.reputation", "must be between 0 and 10")
+        _check(0 <= c.env_standard <= 3, f"{at}.env_standard", "must be between 0 and 3")
+        for mid, cm in c.minerals.items():
+            _check(mid in minerals, f"{at}.minerals.{mid}", "unknown mineral")
+            for name in ("mine", "refine", "demand", "ore", "refined", "stockpile"):
+                _check(getattr(cm, name) >= 0, f"{at}.minerals.{mid}.{name}", "must not be negative")
+        for part in c.weights:
+            _check(part in PARTS, f"{at}.weights.{part}", f"unknown score part; use {PARTS}")
+        _check(
+            all(w >= 0 for w in c.weights.values()) and sum(c.weights.values()) > 0,
+            f"{at}.weights",
+            "weights must be non-negative and not all zero",
+        )
+        _unique([o.id for o in c.objectives], f"{at}.objectives")
+        for j, o in enumerate(c.objectives):
+            oat = f"{at}.objectives[{j}]"
+            if o.kind in ("max_import_share", "home_refining_share", "world_refining_share",
+                          "no_shortage", "signed_deal"):
+                _check(o.mineral in minerals, f"{oat}.mineral", "unknown mineral")
+            if o.kind == "max_import_share":
+                _check(o.other in seats, f"{oat}.other", "unknown seat")
+            if o.kind in ("max_import_share", "home_refining_share", "world_refining_share"):
+                _check(0 < o.share_bp <= 10000, f"{oat}.share_bp", "must be in 1..10000")
+            _check(o.bonus >= 0, f"{oat}.bonus", "must not be negative")
+    f = s.forge
+    for j, m in enumerate(f.members):
+        _check(m in seats, f"$.forge.members[{j}]", f"unknown seat {m!r}")
+    _check(f.chair in f.members, "$.forge.chair", "the chair must be a founding member")
+    _check(0 <= f.chair_until_round <= s.rounds, "$.forge.chair_until_round", "must be a round")
+    _check(5000 < f.admission_bp <= 10000, "$.forge.admission_bp", "must be in 5001..10000")
+    _check(f.contribution >= 0, "$.forge.contribution", "must not be negative")
+    _check(0 <= f.min_standard <= 3, "$.forge.min_standard", "must be between 0 and 3")
+    _check(f.fund >= 0, "$.forge.fund", "must not be negative")
+    for i, c in enumerate(s.countries):
+        _check(
+            c.forge_member == (c.id in f.members),
+            f"$.countries[{i}].forge_member",
+            "must agree with $.forge.members",
+        )
+    for i, card in enumerate(s.cards):
+        at = f"$.cards[{i}]"
+        _check(0 <= card.round <= s.rounds, f"{at}.round", "must be 0 (shuffled) or a round")
+        for j, e in enumerate(card.effects):
+            _check_effect(e, f"{at}.effects[{j}]", seats, minerals, allow_self=False)
+        if card.prompt is not None:
+            p = card.prompt
+            _check(len(p.options) >= 1, f"{at}.prompt.options", "needs at least one option")
+            _unique([o.id for o in p.options], f"{at}.prompt.options")
+            _check(p.default in {o.id for o in p.options}, f"{at}.prompt.default", "not an option")
+            for j, seat in enumerate(p.seats):
+                _check(seat in seats, f"{at}.prompt.seats[{j}]", f"unknown seat {seat!r}")
+            for j, o in enumerate(p.options):
+                for k, e in enumerate(o.effects):
+                    _check_effect(e, f"{at}.prompt.options[{j}].effects[{k}]", seats, minerals,
+                                  allow_self=True)
+    scripted = [c.round for c in s.cards if c.round]
+    _check(len(scripted) == len(set(scripted)), "$.cards", "two cards scripted for one round")
+    _check(len(s.cards) >= s.rounds, "$.cards", "needs at least one card per round")
+
+
+def _check_effect(e: Effect, at: str, seats: set[str], minerals: set[str], allow_self: bool) -> None:
+    allowed = seats | {"$self"} if allow_self else seats
+    seat = getattr(e, "seat", None)
+    if seat is not None and seat != "ALL":
+        _check(seat in allowed, f"{at}.seat", f"unknown seat {seat!r}")
+    mineral = getattr(e, "mineral", None)
+    if mineral is not None:
+        _check(mineral in minerals, f"{at}.mineral", f"unknown mineral {mineral!r}")
+    for t in getattr(e, "targets", ()):
+        _check(t == "ALL" or t in allowed, f"{at}.targets", f"unknown seat {t!r}")
+    rounds = getattr(e, "rounds", 1)
+    _check(rounds >= (0 if e.__struct_config__.tag == "capacity" else 1), f"{at}.rounds",
+           "must be at least 1 (0 allowed only for a permanent capacity change)")

@@ -1,0 +1,139 @@
+"""`view()` is the only way state reaches a person; hidden information is removed here.
+
+Public: the board (capacities, demand, reputation, standards, policies in force), signed
+deals, FORGE (members, floors, motion tallies), prices and the public part of reports.
+A seat adds its own secrets: treasury, holdings, objectives, its own proposals and orders,
+its prompts, its private report parts, its score. The facilitator sees everything.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from game import club
+from game.actions import FACILITATOR, SPECTATOR
+from game.errors import ErrorCode, RuleError
+
+if TYPE_CHECKING:
+    from game.engine import Game
+    from game.state import Deal, Seat
+
+_SIGNED = ("active", "completed", "breached", "cancelled")
+
+
+def _b(obj: Any) -> Any:
+    return msgspec.to_builtins(obj)
+
+
+def view(game: Game, viewer: str) -> dict[str, Any]:
+    st = game.state
+    if viewer not in st.seats and viewer not in (SPECTATOR, FACILITATOR):
+        raise RuleError(ErrorCode.NOT_A_SEAT, f"no viewer {viewer!r}")
+    sc = game.scenario
+    card = next((c for c in sc.cards if c.id == st.card), None)
+    out: dict[str, Any] = {
+        "viewer": viewer,
+        "scenario": {"id": sc.id, "title": sc.title},
+        "round": st.round,
+        "rounds": st.rounds,
+        "round_label": sc.round_labels[st.round - 1] if st.round else "",
+        "phase": st.phase,
+        "paused": st.paused,
+        "seq": st.seq,
+        "card": {"id": card.id, "title": card.title, "text": card.text} if card else
+                ({"id": st.card, "title": "Facilitator's card", "text": ""} if st.card else None),
+        "minerals": [{"id": m.id, "name": m.name, "ref_ore": m.ref_price_ore,
+                      "ref_refined": m.ref_price_refined} for m in sc.minerals],
+        "seats": {sid: _public_seat(game, s) for sid, s in st.seats.items()},
+        "deals": [_deal(d) for d in st.deals.values() if d.status in _SIGNED],
+        "forge": _forge(game, viewer),
+        "prices": st.prices,
+        "reports": [{"round": r.round, **r.public} for r in st.reports],
+    }
+    if st.phase == "ended":
+        out["scores"] = {sid: _b(s) for sid, s in st.scores.items()}
+        from game.scoring import world_outcome
+
+        out["world"] = world_outcome(game)
+    if viewer in st.seats:
+        out["me"] = _private_seat(game, viewer)
+        out["proposals"] = [_deal(d) for d in st.deals.values()
+                            if d.status not in _SIGNED and viewer in (d.a, d.b)]
+    if viewer == FACILITATOR:
+        out["private"] = {sid: _private_seat(game, sid) for sid in st.seats}
+        out["proposals"] = [_deal(d) for d in st.deals.values() if d.status not in _SIGNED]
+        out["deck"] = list(st.deck)
+    return out
+
+
+def _public_seat(game: Game, s: Seat) -> dict[str, Any]:
+    c = game.scenario.country(s.id)
+    return {
+        "name": c.name,
+        "profile": c.profile,
+        "controller": "bot" if s.controller.startswith("bot:") else "human",
+        "reputation": s.reputation,
+        "env_standard": s.policy.env_standard,
+        "controls": _b(s.policy.controls),
+        "tariffs": _b(s.policy.tariffs),
+        "forge_member": s.id in game.state.forge.members,
+        "ready": s.ready,
+        "submitted": s.orders is not None,
+        "capacity": _b(s.capacity),
+        "demand": dict(s.demand),
+    }
+
+
+def _private_seat(game: Game, seat: str) -> dict[str, Any]:
+    st = game.state
+    s = st.seats[seat]
+    c = game.scenario.country(seat)
+    prompts = []
+    for p in st.prompts:
+        if p.seat != seat:
+            continue
+        card = next(x for x in game.scenario.cards if x.id == p.card)
+        assert card.prompt is not None
+        prompts.append({"id": p.id, "card": card.title, "text": card.prompt.text,
+                        "status": p.status, "answer": p.answer, "default": card.prompt.default,
+                        "options": [{"id": o.id, "label": o.label} for o in card.prompt.options]})
+    return {
+        "seat": seat,
+        "controller": s.controller,
+        "treasury": s.treasury,
+        "stockpile_budget": s.stockpile_budget,
+        "holdings": _b(s.holdings),
+        "objectives": [{"id": o.id, "text": o.text, "bonus": o.bonus} for o in c.objectives],
+        "weights": dict(c.weights),
+        "orders": _b(s.orders) if s.orders is not None else None,
+        "prompts": prompts,
+        "reports": [{"round": r.round, **r.private.get(seat, {})} for r in st.reports],
+        "score": _b(st.scores[seat]) if seat in st.scores else None,
+        "applied_forge": any(m.kind == "admit" and m.seat == seat and m.status == "open"
+                             for m in st.forge.motions),
+    }
+
+
+def _deal(d: Deal) -> dict[str, Any]:
+    return {"id": d.id, "parties": [d.a, d.b], "proposer": d.proposer, "recipient": d.recipient,
+            "version": d.version, "status": d.status, "rounds": d.rounds, "note": d.note,
+            "clauses": _b(d.clauses), "signed_round": d.signed_round,
+            "rounds_done": d.rounds_done, "breaches": d.breaches, "cancel_by": d.cancel_by}
+
+
+def _forge(game: Game, viewer: str) -> dict[str, Any]:
+    f = game.state.forge
+    see_votes = viewer == FACILITATOR or viewer in f.members
+    motions = []
+    for m in f.motions:
+        yes = sum(1 for v in m.votes.values() if v)
+        item = {"id": m.id, "kind": m.kind, "text": club.describe(m), "proposer": m.proposer,
+                "round": m.round, "status": m.status, "yes": yes, "no": len(m.votes) - yes}
+        if see_votes:
+            item["votes"] = dict(m.votes)
+        motions.append(item)
+    return {"members": list(f.members), "chair": f.chair, "chair_until_round": f.chair_until_round,
+            "fund": f.fund, "min_standard": f.min_standard, "floors": dict(f.floors),
+            "bloc": _b(f.bloc), "motions": motions, "disputes": _b(f.disputes)}
