@@ -1,9 +1,9 @@
 """FORGE's rules engine: pure Python, integer state, one apply entry point.
 
-    game = Game.new(load_scenario(path), seed=1)
-    game.apply(FACILITATOR, Start())
-    game.apply("USA", ProposeDeal(to="AUS", clauses=(...,), rounds=2))
-    game.view("USA")  # what the US delegation may see
+game = Game.new(load_scenario(path), seed=1)
+game.apply(FACILITATOR, Start())
+game.apply("USA", ProposeDeal(to="AUS", clauses=(...,), rounds=2))
+game.view("USA")  # what the US delegation may see
 """
 
 from game.actions import FACILITATOR, SPECTATOR, Action, decode_action, encode_action

@@ -25,91 +25,91 @@ class _Action(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field
 
 
 # ---- seat actions: negotiation ------------------------------------------------------------
-class ProposeDeal(_Action, tag="propose_deal"):
+class ProposeDeal(_Action, frozen=True, tag="propose_deal"):
     to: str
     clauses: tuple[Clause, ...]
     rounds: int = 1
     note: str = ""
 
 
-class CounterDeal(_Action, tag="counter_deal"):
+class CounterDeal(_Action, frozen=True, tag="counter_deal"):
     deal: str
     clauses: tuple[Clause, ...]
     rounds: int = 1
     note: str = ""
 
 
-class AcceptDeal(_Action, tag="accept_deal"):
+class AcceptDeal(_Action, frozen=True, tag="accept_deal"):
     deal: str
 
 
-class RejectDeal(_Action, tag="reject_deal"):
+class RejectDeal(_Action, frozen=True, tag="reject_deal"):
     deal: str
 
 
-class WithdrawDeal(_Action, tag="withdraw_deal"):
+class WithdrawDeal(_Action, frozen=True, tag="withdraw_deal"):
     deal: str
 
 
-class CancelDeal(_Action, tag="cancel_deal"):
+class CancelDeal(_Action, frozen=True, tag="cancel_deal"):
     """Asks to cancel an active deal; the deal is cancelled once both parties have asked."""
 
     deal: str
 
 
-class RespondPrompt(_Action, tag="respond_prompt"):
+class RespondPrompt(_Action, frozen=True, tag="respond_prompt"):
     prompt: str
     option: str
 
 
-class ApplyForge(_Action, tag="apply_forge"):
+class ApplyForge(_Action, frozen=True, tag="apply_forge"):
     pass
 
 
-class LeaveForge(_Action, tag="leave_forge"):
+class LeaveForge(_Action, frozen=True, tag="leave_forge"):
     pass
 
 
-class ProposeFloor(_Action, tag="propose_floor"):
+class ProposeFloor(_Action, frozen=True, tag="propose_floor"):
     mineral: str
     form: Literal["ore", "refined"]
     price: int  # 0 proposes removing the floor
 
 
-class ProposeStandard(_Action, tag="propose_standard"):
+class ProposeStandard(_Action, frozen=True, tag="propose_standard"):
     level: int
 
 
-class NominateChair(_Action, tag="nominate_chair"):
+class NominateChair(_Action, frozen=True, tag="nominate_chair"):
     seat: str
 
 
-class Vote(_Action, tag="vote"):
+class Vote(_Action, frozen=True, tag="vote"):
     motion: str
     yes: bool
 
 
-class FileDispute(_Action, tag="file_dispute"):
+class FileDispute(_Action, frozen=True, tag="file_dispute"):
     kind: Literal["floor", "exclusivity"]
     mineral: str = ""
     form: Literal["ore", "refined", ""] = ""
     deal: str = ""
 
 
-class SubmitOrders(_Action, tag="submit_orders"):
+class SubmitOrders(_Action, frozen=True, tag="submit_orders"):
     orders: Orders
 
 
-class Ready(_Action, tag="ready"):
+class Ready(_Action, frozen=True, tag="ready"):
     ready: bool = True
 
 
 # ---- facilitator actions (also the server's clock) -----------------------------------------
-class Start(_Action, tag="start"):
+class Start(_Action, frozen=True, tag="start"):
     pass
 
 
-class Advance(_Action, tag="advance"):
+class Advance(_Action, frozen=True, tag="advance"):
     """Ends the current phase. The clock sends the phase it expects, so a late or duplicate
     deadline is refused as stale instead of skipping a phase."""
 
@@ -117,24 +117,24 @@ class Advance(_Action, tag="advance"):
     phase: str | None = None
 
 
-class Pause(_Action, tag="pause"):
+class Pause(_Action, frozen=True, tag="pause"):
     pass
 
 
-class Resume(_Action, tag="resume"):
+class Resume(_Action, frozen=True, tag="resume"):
     pass
 
 
-class Rewind(_Action, tag="rewind"):
+class Rewind(_Action, frozen=True, tag="rewind"):
     """Back to the start of the current phase (actions since then are undone)."""
 
 
-class SetController(_Action, tag="set_controller"):
+class SetController(_Action, frozen=True, tag="set_controller"):
     seat: str
     controller: str  # "human" or "bot:<strategy>"
 
 
-class FireCard(_Action, tag="fire_card"):
+class FireCard(_Action, frozen=True, tag="fire_card"):
     """Reveal a card now: one from the deck by id, or one written on the spot."""
 
     card_id: str = ""
@@ -143,7 +143,7 @@ class FireCard(_Action, tag="fire_card"):
     effects: tuple[Effect, ...] = ()
 
 
-class EndGame(_Action, tag="end_game"):
+class EndGame(_Action, frozen=True, tag="end_game"):
     pass
 
 
@@ -190,8 +190,10 @@ def decode_action(payload: bytes | str | dict[str, Any]) -> Action:
     """Parse a client payload (JSON text or an already-parsed dict) into a typed action."""
     try:
         if isinstance(payload, dict):
-            return msgspec.convert(payload, Action)
-        return _decoder.decode(payload)
+            action: Action = msgspec.convert(payload, Action)
+        else:
+            action = _decoder.decode(payload)
+        return action
     except msgspec.ValidationError as exc:
         text = str(exc)
         if "Invalid value" in text and "$.type" in text:

@@ -60,31 +60,47 @@ def reveal(game: Game, card: Card) -> list[Event]:
     st = game.state
     st.card = card.id
     st.cards_drawn.append(card.id)
-    events = [Event("card", f"{card.title}: {card.text}",
-                    data={"card": card.id, "title": card.title})]
+    events = [
+        Event("card", f"{card.title}: {card.text}", data={"card": card.id, "title": card.title})
+    ]
     for effect in card.effects:
         events += apply_effect(game, effect, "")
     if card.prompt is not None:
         for seat in card.prompt.seats:
             prompt = OpenPrompt(id=st.new_id("P"), card=card.id, seat=seat, round=st.round)
             st.prompts.append(prompt)
-            events.append(Event("prompt", card.prompt.text, to=(seat,),
-                                data={"prompt": prompt.id, "card": card.id}))
+            events.append(
+                Event(
+                    "prompt",
+                    card.prompt.text,
+                    to=(seat,),
+                    data={"prompt": prompt.id, "card": card.id},
+                )
+            )
     return events
 
 
 def fire(game: Game, actor: str, action: FireCard) -> list[Event]:
-    require(game.state.phase == "negotiation", ErrorCode.WRONG_PHASE,
-            "cards are fired during negotiation")
+    require(
+        game.state.phase == "negotiation",
+        ErrorCode.WRONG_PHASE,
+        "cards are fired during negotiation",
+    )
     if action.card_id:
         card = _card(game, action.card_id)
-        require(card.id not in game.state.cards_drawn, ErrorCode.UNKNOWN_CARD,
-                f"card {card.id} has already been played")
+        require(
+            card.id not in game.state.cards_drawn,
+            ErrorCode.UNKNOWN_CARD,
+            f"card {card.id} has already been played",
+        )
         if card.id in game.state.deck:
             game.state.deck.remove(card.id)
         return reveal(game, card)
-    require(bool(action.title.strip()) and len(action.title) <= 120 and len(action.text) <= 1000,
-            ErrorCode.BAD_ACTION, "a written card needs a title (≤120) and text (≤1000)")
+    require(
+        bool(action.title.strip()) and len(action.title) <= 120 and len(action.text) <= 1000,
+        ErrorCode.BAD_ACTION,
+        "a written card needs a title (≤120) and text (≤1000)",
+    )
     seats, minerals = set(game.scenario.seat_ids), set(game.scenario.mineral_ids)
     for i, e in enumerate(action.effects):
         try:
@@ -93,8 +109,9 @@ def fire(game: Game, actor: str, action: FireCard) -> list[Event]:
             raise RuleError(ErrorCode.BAD_ACTION, exc.message) from None
     card_id = f"custom-{game.state.next_id}"
     game.state.next_id += 1
-    return reveal(game, Card(id=card_id, title=action.title, text=action.text,
-                             effects=action.effects))
+    return reveal(
+        game, Card(id=card_id, title=action.title, text=action.text, effects=action.effects)
+    )
 
 
 def _prompt(game: Game, prompt_id: str) -> OpenPrompt:
@@ -105,16 +122,18 @@ def _prompt(game: Game, prompt_id: str) -> OpenPrompt:
 
 
 def respond(game: Game, actor: str, action: RespondPrompt) -> list[Event]:
-    require(game.state.phase == "negotiation", ErrorCode.WRONG_PHASE,
-            "prompts are answered during negotiation")
+    require(
+        game.state.phase == "negotiation",
+        ErrorCode.WRONG_PHASE,
+        "prompts are answered during negotiation",
+    )
     prompt = _prompt(game, action.prompt)
     require(prompt.seat == actor, ErrorCode.UNKNOWN_PROMPT, "that prompt is not yours")
     require(prompt.status == "open", ErrorCode.PROMPT_CLOSED, "already answered")
     card = _card(game, prompt.card)
     assert card.prompt is not None
     options = {o.id: o for o in card.prompt.options}
-    require(action.option in options, ErrorCode.UNKNOWN_OPTION,
-            f"options are {', '.join(options)}")
+    require(action.option in options, ErrorCode.UNKNOWN_OPTION, f"options are {', '.join(options)}")
     return _answer(game, prompt, action.option, "answered")
 
 
@@ -124,8 +143,14 @@ def _answer(game: Game, prompt: OpenPrompt, option_id: str, status: str) -> list
     option = next(o for o in card.prompt.options if o.id == option_id)
     prompt.answer = option_id
     prompt.status = "answered" if status == "answered" else "defaulted"
-    events = [Event("prompt_answered", f"{prompt.seat}: {option.label}", to=(prompt.seat,),
-                    data={"prompt": prompt.id, "option": option_id})]
+    events = [
+        Event(
+            "prompt_answered",
+            f"{prompt.seat}: {option.label}",
+            to=(prompt.seat,),
+            data={"prompt": prompt.id, "option": option_id},
+        )
+    ]
     for effect in option.effects:
         events += apply_effect(game, effect, prompt.seat)
     return events
@@ -157,9 +182,13 @@ def apply_effect(game: Game, effect: Effect, self_seat: str) -> list[Event]:
         case ForceControl():
             targets = tuple(self_seat if t == "$self" else t for t in effect.targets)
             for seat in _seats(game, effect.seat, self_seat):
-                st.forced.append(ForcedControl(
-                    seat=seat, control=Control(effect.mineral, effect.form, targets),
-                    until_round=r + effect.rounds - 1))
+                st.forced.append(
+                    ForcedControl(
+                        seat=seat,
+                        control=Control(effect.mineral, effect.form, targets),
+                        until_round=r + effect.rounds - 1,
+                    )
+                )
         case GrantBudget():
             for seat in _seats(game, effect.seat, self_seat):
                 st.seats[seat].stockpile_budget += effect.amount
@@ -173,28 +202,65 @@ def apply_effect(game: Game, effect: Effect, self_seat: str) -> list[Event]:
         case CapacityChange():
             for seat in _seats(game, effect.seat, self_seat):
                 if effect.rounds:
-                    st.modifiers.append(Modifier(kind=effect.kind, mineral=effect.mineral,
-                                                 delta=effect.delta, seat=seat,
-                                                 from_round=r + effect.delay,
-                                                 until_round=r + effect.delay + effect.rounds - 1))
+                    st.modifiers.append(
+                        Modifier(
+                            kind=effect.kind,
+                            mineral=effect.mineral,
+                            delta=effect.delta,
+                            seat=seat,
+                            from_round=r + effect.delay,
+                            until_round=r + effect.delay + effect.rounds - 1,
+                        )
+                    )
                 elif effect.delay:
-                    st.pending.append(Pending(seat=seat, mineral=effect.mineral, kind=effect.kind,
-                                              delta=effect.delta, due_round=r + effect.delay - 1))
+                    st.pending.append(
+                        Pending(
+                            seat=seat,
+                            mineral=effect.mineral,
+                            kind=effect.kind,
+                            delta=effect.delta,
+                            due_round=r + effect.delay - 1,
+                        )
+                    )
                 else:
                     cap = st.seats[seat].capacity[effect.mineral]
                     setattr(cap, effect.kind, max(0, getattr(cap, effect.kind) + effect.delta))
         case DemandShock():
             seat = "" if effect.seat == "ALL" else _seats(game, effect.seat, self_seat)[0]
-            st.modifiers.append(Modifier(kind="demand_bp", mineral=effect.mineral,
-                                         delta=effect.delta_bp, seat=seat, from_round=r,
-                                         until_round=r + effect.rounds - 1))
+            st.modifiers.append(
+                Modifier(
+                    kind="demand_bp",
+                    mineral=effect.mineral,
+                    delta=effect.delta_bp,
+                    seat=seat,
+                    from_round=r,
+                    until_round=r + effect.rounds - 1,
+                )
+            )
         case RowShock():
-            for kind, delta in (("row_supply_bp", effect.supply_bp),
-                                ("row_demand_bp", effect.demand_bp)):
-                if delta:
-                    st.modifiers.append(Modifier(kind=kind, mineral=effect.mineral, delta=delta,
-                                                 form=effect.form, from_round=r,
-                                                 until_round=r + effect.rounds - 1))
+            until = r + effect.rounds - 1
+            if effect.supply_bp:
+                st.modifiers.append(
+                    Modifier(
+                        kind="row_supply_bp",
+                        mineral=effect.mineral,
+                        delta=effect.supply_bp,
+                        form=effect.form,
+                        from_round=r,
+                        until_round=until,
+                    )
+                )
+            if effect.demand_bp:
+                st.modifiers.append(
+                    Modifier(
+                        kind="row_demand_bp",
+                        mineral=effect.mineral,
+                        delta=effect.demand_bp,
+                        form=effect.form,
+                        from_round=r,
+                        until_round=until,
+                    )
+                )
         case Reputation():
             for seat in _seats(game, effect.seat, self_seat):
                 s = st.seats[seat]
@@ -209,13 +275,20 @@ def apply_effect(game: Game, effect: Effect, self_seat: str) -> list[Event]:
             targets = tuple(t for t in effect.targets if t != self_seat)
             for seat in _seats(game, effect.seat, self_seat):
                 st.seats[seat].policy.tariffs.append(
-                    Tariff(effect.mineral, targets, min(effect.rate_bp, 10000)))
+                    Tariff(effect.mineral, targets, min(effect.rate_bp, 10000))
+                )
         case RequestLicense():
-            for seat in _seats(game, effect.seat, self_seat):
-                if seat == effect.licensor:
-                    continue
-                rounds = min(effect.rounds, st.rounds - r + 1)
-                clause = License(licensor=effect.licensor, licensee=seat, mineral=effect.mineral)
-                return [deals.open_proposal(game, seat, effect.licensor, [clause], rounds,
-                                            "License request (event response)")]
+            rounds = min(effect.rounds, st.rounds - r + 1)
+            return [
+                deals.open_proposal(
+                    game,
+                    seat,
+                    effect.licensor,
+                    [License(licensor=effect.licensor, licensee=seat, mineral=effect.mineral)],
+                    rounds,
+                    "License request (event response)",
+                )
+                for seat in _seats(game, effect.seat, self_seat)
+                if seat != effect.licensor
+            ]
     return []

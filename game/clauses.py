@@ -17,7 +17,7 @@ class _Clause(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field
     pass
 
 
-class Supply(_Clause, tag="supply"):
+class Supply(_Clause, frozen=True, tag="supply"):
     """Seller delivers qty lots per round of mineral/form to buyer at price per lot."""
 
     seller: str
@@ -28,7 +28,7 @@ class Supply(_Clause, tag="supply"):
     price: int
 
 
-class Invest(_Clause, tag="invest"):
+class Invest(_Clause, frozen=True, tag="invest"):
     """Investor pays amount at the first resolution; host gains capacity after delay rounds.
 
     With offtake_bp > 0 the investor may buy that share of the new capacity's output each
@@ -46,7 +46,7 @@ class Invest(_Clause, tag="invest"):
     offtake_price: int = 0
 
 
-class Payment(_Clause, tag="payment"):
+class Payment(_Clause, frozen=True, tag="payment"):
     """Payer pays payee amount once, at the first resolution after signing."""
 
     payer: str
@@ -54,20 +54,20 @@ class Payment(_Clause, tag="payment"):
     amount: int
 
 
-class TariffWaiver(_Clause, tag="tariff_waiver"):
+class TariffWaiver(_Clause, frozen=True, tag="tariff_waiver"):
     """Waiver's tariffs do not apply to beneficiary while the deal is active."""
 
     waiver: str
     beneficiary: str
 
 
-class Standards(_Clause, tag="standards"):
+class Standards(_Clause, frozen=True, tag="standards"):
     """Both parties keep an environmental standard of at least `level` while active."""
 
     level: int
 
 
-class Exclusivity(_Clause, tag="exclusivity"):
+class Exclusivity(_Clause, frozen=True, tag="exclusivity"):
     """Seller will not sell mineral to `excluded` (spot or deals) while active."""
 
     seller: str
@@ -75,7 +75,7 @@ class Exclusivity(_Clause, tag="exclusivity"):
     excluded: str
 
 
-class License(_Clause, tag="license"):
+class License(_Clause, frozen=True, tag="license"):
     """Licensor exempts licensee from its export controls on mineral while active."""
 
     licensor: str
@@ -84,8 +84,15 @@ class License(_Clause, tag="license"):
 
 
 Clause = Supply | Invest | Payment | TariffWaiver | Standards | Exclusivity | License
-CLAUSE_KINDS = ("supply", "invest", "payment", "tariff_waiver", "standards", "exclusivity",
-                "license")
+CLAUSE_KINDS = (
+    "supply",
+    "invest",
+    "payment",
+    "tariff_waiver",
+    "standards",
+    "exclusivity",
+    "license",
+)
 
 
 def clause_kind(clause: Clause) -> str:

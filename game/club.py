@@ -28,8 +28,11 @@ if TYPE_CHECKING:
 
 
 def _negotiating(game: Game) -> None:
-    require(game.state.phase == "negotiation", ErrorCode.WRONG_PHASE,
-            "FORGE business is done during negotiation")
+    require(
+        game.state.phase == "negotiation",
+        ErrorCode.WRONG_PHASE,
+        "FORGE business is done during negotiation",
+    )
 
 
 def _member(game: Game, seat: str) -> None:
@@ -38,8 +41,13 @@ def _member(game: Game, seat: str) -> None:
 
 def _open(game: Game, motion: Motion) -> list[Event]:
     game.state.forge.motions.append(motion)
-    return [Event("motion_opened", f"FORGE motion {motion.id}: {describe(motion)}",
-                  data={"motion": motion.id})]
+    return [
+        Event(
+            "motion_opened",
+            f"FORGE motion {motion.id}: {describe(motion)}",
+            data={"motion": motion.id},
+        )
+    ]
 
 
 def describe(m: Motion) -> str:
@@ -57,14 +65,18 @@ def apply_for_membership(game: Game, actor: str, action: ApplyForge) -> list[Eve
     _negotiating(game)
     st = game.state
     require(actor not in st.forge.members, ErrorCode.ALREADY_MEMBER, "already a member")
-    pending = any(m.kind == "admit" and m.seat == actor and m.status == "open"
-                  for m in st.forge.motions)
+    pending = any(
+        m.kind == "admit" and m.seat == actor and m.status == "open" for m in st.forge.motions
+    )
     require(not pending, ErrorCode.ALREADY_APPLIED, "your application is already open")
-    require(st.seats[actor].policy.env_standard >= st.forge.min_standard,
-            ErrorCode.STANDARD_TOO_LOW,
-            f"members must keep an environmental standard of {st.forge.min_standard}")
-    return _open(game, Motion(id=st.new_id("M"), kind="admit", proposer=actor, round=st.round,
-                              seat=actor))
+    require(
+        st.seats[actor].policy.env_standard >= st.forge.min_standard,
+        ErrorCode.STANDARD_TOO_LOW,
+        f"members must keep an environmental standard of {st.forge.min_standard}",
+    )
+    return _open(
+        game, Motion(id=st.new_id("M"), kind="admit", proposer=actor, round=st.round, seat=actor)
+    )
 
 
 def leave(game: Game, actor: str, action: LeaveForge) -> list[Event]:
@@ -85,10 +97,23 @@ def propose_floor(game: Game, actor: str, action: ProposeFloor) -> list[Event]:
     if action.mineral not in game.scenario.mineral_ids:
         raise RuleError(ErrorCode.UNKNOWN_MINERAL, f"no mineral {action.mineral!r}")
     ref = game.scenario.mineral(action.mineral).ref_price(action.form)
-    require(0 <= action.price <= 10 * ref, ErrorCode.BAD_QUANTITY,
-            f"a floor must be 0..{10 * ref} $M/lot")
-    return _open(game, Motion(id=st.new_id("M"), kind="floor", proposer=actor, round=st.round,
-                              mineral=action.mineral, form=action.form, price=action.price))
+    require(
+        0 <= action.price <= 10 * ref,
+        ErrorCode.BAD_QUANTITY,
+        f"a floor must be 0..{10 * ref} $M/lot",
+    )
+    return _open(
+        game,
+        Motion(
+            id=st.new_id("M"),
+            kind="floor",
+            proposer=actor,
+            round=st.round,
+            mineral=action.mineral,
+            form=action.form,
+            price=action.price,
+        ),
+    )
 
 
 def propose_standard(game: Game, actor: str, action: ProposeStandard) -> list[Event]:
@@ -96,19 +121,28 @@ def propose_standard(game: Game, actor: str, action: ProposeStandard) -> list[Ev
     _member(game, actor)
     require(0 <= action.level <= 3, ErrorCode.BAD_QUANTITY, "the standard is 0..3")
     st = game.state
-    return _open(game, Motion(id=st.new_id("M"), kind="standard", proposer=actor,
-                              round=st.round, level=action.level))
+    return _open(
+        game,
+        Motion(
+            id=st.new_id("M"), kind="standard", proposer=actor, round=st.round, level=action.level
+        ),
+    )
 
 
 def nominate_chair(game: Game, actor: str, action: NominateChair) -> list[Event]:
     _negotiating(game)
     _member(game, actor)
     st = game.state
-    require(st.round > st.forge.chair_until_round, ErrorCode.NOT_YET,
-            f"{st.forge.chair} chairs until round {st.forge.chair_until_round}")
+    require(
+        st.round > st.forge.chair_until_round,
+        ErrorCode.NOT_YET,
+        f"{st.forge.chair} chairs until round {st.forge.chair_until_round}",
+    )
     require(action.seat in st.forge.members, ErrorCode.NOT_MEMBER, "the chair must be a member")
-    return _open(game, Motion(id=st.new_id("M"), kind="chair", proposer=actor, round=st.round,
-                              seat=action.seat))
+    return _open(
+        game,
+        Motion(id=st.new_id("M"), kind="chair", proposer=actor, round=st.round, seat=action.seat),
+    )
 
 
 def _motion(game: Game, motion_id: str) -> Motion:
@@ -163,8 +197,13 @@ def close(game: Game, motion: Motion) -> list[Event]:
         else:
             f.chair = motion.seat
     verdict = "adopted" if passed else "rejected"
-    return [Event("motion_closed", f"FORGE {verdict}: {describe(motion)}",
-                  data={"motion": motion.id, "adopted": passed})]
+    return [
+        Event(
+            "motion_closed",
+            f"FORGE {verdict}: {describe(motion)}",
+            data={"motion": motion.id, "adopted": passed},
+        )
+    ]
 
 
 def close_open_motions(game: Game) -> list[Event]:
@@ -180,8 +219,11 @@ def disputable_floor(game: Game, mineral: str, form: str) -> bool:
     floor = game.state.forge.floors.get(f"{mineral}:{form}", 0)
     if not floor or mineral not in game.scenario.mineral_ids:
         return False
-    ref = game.scenario.mineral(mineral).ref_price_ore if form == "ore" else \
-        game.scenario.mineral(mineral).ref_price_refined
+    ref = (
+        game.scenario.mineral(mineral).ref_price_ore
+        if form == "ore"
+        else game.scenario.mineral(mineral).ref_price_refined
+    )
     return floor * 10000 > game.scenario.forge.cartel_floor_bp * ref
 
 
@@ -190,33 +232,60 @@ def disputable_exclusivity(game: Game, deal_id: str) -> bool:
     if deal is None or deal.status != "active":
         return False
     members = game.state.forge.members
-    return any(isinstance(c, Exclusivity) and c.seller in members and c.excluded not in members
-               for c in deal.clauses)
+    return any(
+        isinstance(c, Exclusivity) and c.seller in members and c.excluded not in members
+        for c in deal.clauses
+    )
 
 
 def file_dispute(game: Game, actor: str, action: FileDispute) -> list[Event]:
     _negotiating(game)
     st = game.state
-    require(actor not in st.forge.members, ErrorCode.DISPUTE_NOT_ALLOWED,
-            "only a non-member may file a WTO dispute against FORGE")
+    require(
+        actor not in st.forge.members,
+        ErrorCode.DISPUTE_NOT_ALLOWED,
+        "only a non-member may file a WTO dispute against FORGE",
+    )
     if action.kind == "floor":
         ok = disputable_floor(game, action.mineral, action.form)
         target = f"floor on {action.mineral} {action.form}"
     else:
         ok = disputable_exclusivity(game, action.deal)
         target = f"exclusivity in deal {action.deal}"
-    require(ok, ErrorCode.DISPUTE_NOT_ALLOWED,
-            f"no grounds: the {target} is not above 150% of the reference price or "
-            "does not target a non-member")
-    duplicate = any(d.status == "pending" and d.kind == action.kind and d.mineral == action.mineral
-                    and d.form == action.form and d.deal == action.deal for d in st.forge.disputes)
+    require(
+        ok,
+        ErrorCode.DISPUTE_NOT_ALLOWED,
+        f"no grounds: the {target} is not above 150% of the reference price or "
+        "does not target a non-member",
+    )
+    duplicate = any(
+        d.status == "pending"
+        and d.kind == action.kind
+        and d.mineral == action.mineral
+        and d.form == action.form
+        and d.deal == action.deal
+        for d in st.forge.disputes
+    )
     require(not duplicate, ErrorCode.DISPUTE_NOT_ALLOWED, "that dispute is already pending")
-    dispute = Dispute(id=st.new_id("W"), filed_by=actor, kind=action.kind, round_filed=st.round,
-                      resolves_round=st.round + game.scenario.forge.dispute_rounds,
-                      mineral=action.mineral, form=action.form, deal=action.deal)
+    dispute = Dispute(
+        id=st.new_id("W"),
+        filed_by=actor,
+        kind=action.kind,
+        round_filed=st.round,
+        resolves_round=st.round + game.scenario.forge.dispute_rounds,
+        mineral=action.mineral,
+        form=action.form,
+        deal=action.deal,
+    )
     st.forge.disputes.append(dispute)
-    return [Event("dispute_filed", f"{actor} filed a WTO dispute over the {target}; it resolves "
-                  f"in round {dispute.resolves_round}", data={"dispute": dispute.id})]
+    return [
+        Event(
+            "dispute_filed",
+            f"{actor} filed a WTO dispute over the {target}; it resolves "
+            f"in round {dispute.resolves_round}",
+            data={"dispute": dispute.id},
+        )
+    ]
 
 
 def resolve_disputes(game: Game) -> list[Event]:
@@ -240,6 +309,11 @@ def resolve_disputes(game: Game) -> list[Event]:
             for seat in st.forge.members:
                 s = st.seats[seat]
                 s.reputation = max(0, s.reputation - game.scenario.forge.dispute_penalty)
-        events.append(Event("dispute_resolved", f"WTO dispute {d.id} {d.status}",
-                            data={"dispute": d.id, "upheld": upheld}))
+        events.append(
+            Event(
+                "dispute_resolved",
+                f"WTO dispute {d.id} {d.status}",
+                data={"dispute": d.id, "upheld": upheld},
+            )
+        )
     return events

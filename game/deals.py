@@ -9,7 +9,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from game.actions import AcceptDeal, CancelDeal, CounterDeal, ProposeDeal, RejectDeal, WithdrawDeal
-from game.clauses import Clause, Exclusivity, Invest, License, Payment, Standards, Supply, TariffWaiver
+from game.clauses import (
+    Clause,
+    Exclusivity,
+    Invest,
+    License,
+    Payment,
+    Standards,
+    Supply,
+    TariffWaiver,
+)
 from game.errors import ErrorCode, RuleError, require
 from game.event import Event
 from game.state import Deal, Pending
@@ -44,8 +53,9 @@ def _parties(clause: Clause) -> tuple[str, ...]:
     return ()
 
 
-def validate_terms(game: Game, a: str, b: str, clauses: tuple[Clause, ...], rounds: int,
-                   note: str) -> None:
+def validate_terms(
+    game: Game, a: str, b: str, clauses: tuple[Clause, ...], rounds: int, note: str
+) -> None:
     """Every clause must bind exactly the two parties and name real minerals and seats."""
     sc, st = game.scenario, game.state
     if not 1 <= len(clauses) <= MAX_CLAUSES:
@@ -95,12 +105,17 @@ def _deal(game: Game, deal_id: str) -> Deal:
 
 
 def _negotiating(game: Game) -> None:
-    require(game.state.phase == "negotiation", ErrorCode.WRONG_PHASE,
-            "deals are made during negotiation")
+    require(
+        game.state.phase == "negotiation",
+        ErrorCode.WRONG_PHASE,
+        "deals are made during negotiation",
+    )
 
 
 def _open_by(game: Game, seat: str) -> int:
-    return sum(1 for d in game.state.deals.values() if d.status == "proposed" and d.proposer == seat)
+    return sum(
+        1 for d in game.state.deals.values() if d.status == "proposed" and d.proposer == seat
+    )
 
 
 def _private(deal: Deal, kind: str, text: str) -> Event:
@@ -112,17 +127,30 @@ def propose(game: Game, actor: str, action: ProposeDeal) -> list[Event]:
     st = game.state
     require(action.to in st.seats, ErrorCode.UNKNOWN_SEAT, f"no seat {action.to!r}")
     require(action.to != actor, ErrorCode.SELF_DEAL, "a deal needs two different seats")
-    require(_open_by(game, actor) < game.scenario.max_open_proposals,
-            ErrorCode.TOO_MANY_PROPOSALS, "too many open proposals; withdraw some first")
+    require(
+        _open_by(game, actor) < game.scenario.max_open_proposals,
+        ErrorCode.TOO_MANY_PROPOSALS,
+        "too many open proposals; withdraw some first",
+    )
     validate_terms(game, actor, action.to, action.clauses, action.rounds, action.note)
     return [open_proposal(game, actor, action.to, list(action.clauses), action.rounds, action.note)]
 
 
-def open_proposal(game: Game, proposer: str, to: str, clauses: list[Clause], rounds: int,
-                  note: str = "") -> Event:
+def open_proposal(
+    game: Game, proposer: str, to: str, clauses: list[Clause], rounds: int, note: str = ""
+) -> Event:
     st = game.state
-    deal = Deal(id=st.new_id("D"), a=proposer, b=to, proposer=proposer, recipient=to, version=1,
-                clauses=clauses, rounds=rounds, note=note)
+    deal = Deal(
+        id=st.new_id("D"),
+        a=proposer,
+        b=to,
+        proposer=proposer,
+        recipient=to,
+        version=1,
+        clauses=clauses,
+        rounds=rounds,
+        note=note,
+    )
     st.deals[deal.id] = deal
     return _private(deal, "deal_proposed", f"{proposer} proposed deal {deal.id} to {to}")
 
@@ -153,9 +181,9 @@ def committed_cash(game: Game, seat: str) -> int:
 def one_off_cash(deal: Deal, seat: str) -> int:
     owed = 0
     for c in deal.clauses:
-        if isinstance(c, Payment) and c.payer == seat:
-            owed += c.amount
-        elif isinstance(c, Invest) and c.investor == seat:
+        if (isinstance(c, Payment) and c.payer == seat) or (
+            isinstance(c, Invest) and c.investor == seat
+        ):
             owed += c.amount
     return owed
 
@@ -166,23 +194,41 @@ def accept(game: Game, actor: str, action: AcceptDeal) -> list[Event]:
     deal = _deal(game, action.deal)
     require(deal.status == "proposed", ErrorCode.DEAL_NOT_OPEN, f"deal {deal.id} is {deal.status}")
     require(actor in (deal.a, deal.b), ErrorCode.NOT_A_PARTY, "not a party to this deal")
-    require(actor == deal.recipient, ErrorCode.NOT_RECIPIENT,
-            "only the recipient of the latest version may accept it")
+    require(
+        actor == deal.recipient,
+        ErrorCode.NOT_RECIPIENT,
+        "only the recipient of the latest version may accept it",
+    )
     for seat in (deal.a, deal.b):
         need = one_off_cash(deal, seat) + committed_cash(game, seat)
-        require(st.seats[seat].treasury >= need, ErrorCode.INSUFFICIENT_FUNDS,
-                f"{seat} cannot pay {need} $M of one-off payments (treasury "
-                f"{st.seats[seat].treasury})")
+        require(
+            st.seats[seat].treasury >= need,
+            ErrorCode.INSUFFICIENT_FUNDS,
+            f"{seat} cannot pay {need} $M of one-off payments (treasury {st.seats[seat].treasury})",
+        )
     deal.status = "active"
     deal.signed_round = st.round
     deal.signed_seq = st.signings
     st.signings += 1
     for c in deal.clauses:
         if isinstance(c, Invest):
-            st.pending.append(Pending(seat=c.host, mineral=c.mineral, kind=c.kind, delta=c.capacity,
-                                      due_round=st.round + c.delay - 1, deal=deal.id))
-    return [Event("deal_signed", f"{deal.a} and {deal.b} signed deal {deal.id}",
-                  data={"deal": deal.id, "parties": [deal.a, deal.b]})]
+            st.pending.append(
+                Pending(
+                    seat=c.host,
+                    mineral=c.mineral,
+                    kind=c.kind,
+                    delta=c.capacity,
+                    due_round=st.round + c.delay - 1,
+                    deal=deal.id,
+                )
+            )
+    return [
+        Event(
+            "deal_signed",
+            f"{deal.a} and {deal.b} signed deal {deal.id}",
+            data={"deal": deal.id, "parties": [deal.a, deal.b]},
+        )
+    ]
 
 
 def reject(game: Game, actor: str, action: RejectDeal) -> list[Event]:
@@ -212,7 +258,12 @@ def cancel(game: Game, actor: str, action: CancelDeal) -> list[Event]:
     if deal.cancel_by:
         deal.status = "cancelled"
         game.state.pending = [p for p in game.state.pending if p.deal != deal.id]
-        return [Event("deal_cancelled", f"{deal.a} and {deal.b} cancelled deal {deal.id}",
-                      data={"deal": deal.id})]
+        return [
+            Event(
+                "deal_cancelled",
+                f"{deal.a} and {deal.b} cancelled deal {deal.id}",
+                data={"deal": deal.id},
+            )
+        ]
     deal.cancel_by = actor
     return [_private(deal, "cancel_requested", f"{actor} asks to cancel deal {deal.id}")]

@@ -18,7 +18,7 @@ class _Effect(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field
     pass
 
 
-class ForceControl(_Effect, tag="force_control"):
+class ForceControl(_Effect, frozen=True, tag="force_control"):
     """Forces an export control on `seat`'s policy for `rounds` resolutions."""
 
     seat: str
@@ -28,21 +28,21 @@ class ForceControl(_Effect, tag="force_control"):
     rounds: int = 1
 
 
-class GrantBudget(_Effect, tag="grant_budget"):
+class GrantBudget(_Effect, frozen=True, tag="grant_budget"):
     """Money from outside the table, earmarked for the seat's stockpile purchases."""
 
     seat: str
     amount: int
 
 
-class Treasury(_Effect, tag="treasury"):
+class Treasury(_Effect, frozen=True, tag="treasury"):
     """Money gained (or lost, if negative) from outside the table."""
 
     seat: str
     amount: int
 
 
-class CapacityChange(_Effect, tag="capacity"):
+class CapacityChange(_Effect, frozen=True, tag="capacity"):
     """Mine or refining capacity changes after `delay` rounds; for `rounds`, or for good if 0."""
 
     seat: str
@@ -53,7 +53,7 @@ class CapacityChange(_Effect, tag="capacity"):
     rounds: int = 0
 
 
-class DemandShock(_Effect, tag="demand"):
+class DemandShock(_Effect, frozen=True, tag="demand"):
     """Industrial demand of `seat` ("ALL" = every seat) changes by delta_bp for `rounds`."""
 
     seat: str
@@ -62,7 +62,7 @@ class DemandShock(_Effect, tag="demand"):
     rounds: int = 1
 
 
-class RowShock(_Effect, tag="row"):
+class RowShock(_Effect, frozen=True, tag="row"):
     """Rest-of-world supply and demand of a mineral form change by basis points for `rounds`."""
 
     mineral: str
@@ -72,12 +72,12 @@ class RowShock(_Effect, tag="row"):
     rounds: int = 1
 
 
-class Reputation(_Effect, tag="reputation"):
+class Reputation(_Effect, frozen=True, tag="reputation"):
     seat: str
     delta: int
 
 
-class ReleaseStockpile(_Effect, tag="release_stockpile"):
+class ReleaseStockpile(_Effect, frozen=True, tag="release_stockpile"):
     """Moves up to `qty` refined lots from the seat's stockpile into its inventory now."""
 
     seat: str
@@ -85,7 +85,7 @@ class ReleaseStockpile(_Effect, tag="release_stockpile"):
     qty: int
 
 
-class SetTariff(_Effect, tag="set_tariff"):
+class SetTariff(_Effect, frozen=True, tag="set_tariff"):
     """Adds a tariff to the seat's policy (a retaliation)."""
 
     seat: str
@@ -94,7 +94,7 @@ class SetTariff(_Effect, tag="set_tariff"):
     rate_bp: int
 
 
-class RequestLicense(_Effect, tag="request_license"):
+class RequestLicense(_Effect, frozen=True, tag="request_license"):
     """Opens a proposal from `seat` to `licensor`: a license on `mineral` for `rounds`."""
 
     seat: str

@@ -137,15 +137,18 @@ class Game:
                     m: Holdings(x.ore, x.refined, x.stockpile) if x else Holdings()
                     for m, x in cm.items()
                 },
-                capacity={m: Capacity(x.mine, x.refine) if x else Capacity() for m, x in cm.items()},
+                capacity={
+                    m: Capacity(x.mine, x.refine) if x else Capacity() for m, x in cm.items()
+                },
                 demand={m: x.demand if x else 0 for m, x in cm.items()},
                 policy=Policy(env_standard=c.env_standard),
                 stats=SeatStats(),
             )
         f = scenario.forge
         scripted = {c.id for c in scenario.cards if c.round}
-        rng, deck = shuffled(seed & ((1 << 64) - 1), [c.id for c in scenario.cards
-                                                      if c.id not in scripted])
+        rng, deck = shuffled(
+            seed & ((1 << 64) - 1), [c.id for c in scenario.cards if c.id not in scripted]
+        )
         state = GameState(
             scenario_id=scenario.id,
             seed=seed,

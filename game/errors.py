@@ -71,7 +71,7 @@ class RuleError(Exception):
 
 
 class ScenarioError(RuleError):
-    """A scenario that cannot be played; `field` is a JSON path such as `$.countries[2].treasury`."""
+    """A scenario that cannot be played; `field` is a JSON path (`$.countries[2].treasury`)."""
 
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(ErrorCode.BAD_SCENARIO, f"{field}: {reason}")

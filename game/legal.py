@@ -60,8 +60,9 @@ def _facilitator(game: Game) -> Legal:
     if st.phase == "lobby":
         return Legal(["start", "set_controller"], [Start()])
     if st.paused:
-        return Legal(["resume", "rewind", "set_controller", "end_game"],
-                     [Resume(), Rewind(), EndGame()])
+        return Legal(
+            ["resume", "rewind", "set_controller", "end_game"], [Resume(), Rewind(), EndGame()]
+        )
     kinds = ["advance", "pause", "rewind", "set_controller", "end_game"]
     if st.phase == "negotiation":
         kinds.append("fire_card")
@@ -95,8 +96,9 @@ def _negotiation(game: Game, seat: str) -> Legal:
             if m.status == "open" and seat not in m.votes:
                 acts += [Vote(m.id, True), Vote(m.id, False)]
     else:
-        applied = any(m.kind == "admit" and m.seat == seat and m.status == "open"
-                      for m in f.motions)
+        applied = any(
+            m.kind == "admit" and m.seat == seat and m.status == "open" for m in f.motions
+        )
         if not applied and st.seats[seat].policy.env_standard >= f.min_standard:
             acts.append(ApplyForge())
         acts += _disputes(game)
@@ -106,17 +108,22 @@ def _negotiation(game: Game, seat: str) -> Legal:
 
 def _disputes(game: Game) -> list[Action]:
     st = game.state
-    pending = {(d.kind, d.mineral, d.form, d.deal) for d in st.forge.disputes
-               if d.status == "pending"}
+    pending = {
+        (d.kind, d.mineral, d.form, d.deal) for d in st.forge.disputes if d.status == "pending"
+    }
     out: list[Action] = []
     for key in st.forge.floors:
         mineral, form = key.split(":")
-        if club.disputable_floor(game, mineral, form) and \
-                ("floor", mineral, form, "") not in pending:
+        if (
+            club.disputable_floor(game, mineral, form)
+            and ("floor", mineral, form, "") not in pending
+        ):
             out.append(FileDispute("floor", mineral, form))  # type: ignore[arg-type]
     for deal_id in st.deals:
-        if club.disputable_exclusivity(game, deal_id) and \
-                ("exclusivity", "", "", deal_id) not in pending:
+        if (
+            club.disputable_exclusivity(game, deal_id)
+            and ("exclusivity", "", "", deal_id) not in pending
+        ):
             out.append(FileDispute("exclusivity", deal=deal_id))
     return out
 

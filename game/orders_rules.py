@@ -28,19 +28,32 @@ def _mineral(game: Game, mineral: str) -> None:
 
 
 def _targets(game: Game, seat: str, targets: tuple[str, ...]) -> None:
-    require(0 < len(targets) <= len(game.state.seats), ErrorCode.BAD_ORDERS,
-            "name at least one target")
+    require(
+        0 < len(targets) <= len(game.state.seats), ErrorCode.BAD_ORDERS, "name at least one target"
+    )
     for t in targets:
-        require(t == "ALL" or (t in game.state.seats and t != seat), ErrorCode.UNKNOWN_SEAT,
-                f"bad target {t!r}")
+        require(
+            t == "ALL" or (t in game.state.seats and t != seat),
+            ErrorCode.UNKNOWN_SEAT,
+            f"bad target {t!r}",
+        )
 
 
 def validate_orders(game: Game, seat: str, orders: Orders) -> None:
     st = game.state
-    lines = [orders.controls, orders.tariffs, orders.sell, orders.buy, orders.stockpile,
-             orders.invest]
-    require(all(len(x or ()) <= MAX_LINES for x in lines), ErrorCode.BAD_ORDERS,
-            f"at most {MAX_LINES} lines of each kind")
+    lines = [
+        orders.controls,
+        orders.tariffs,
+        orders.sell,
+        orders.buy,
+        orders.stockpile,
+        orders.invest,
+    ]
+    require(
+        all(len(x or ()) <= MAX_LINES for x in lines),
+        ErrorCode.BAD_ORDERS,
+        f"at most {MAX_LINES} lines of each kind",
+    )
     for c in orders.controls or ():
         _mineral(game, c.mineral)
         _targets(game, seat, c.targets)
@@ -51,32 +64,47 @@ def validate_orders(game: Game, seat: str, orders: Orders) -> None:
     if orders.env_standard is not None:
         require(0 <= orders.env_standard <= 3, ErrorCode.BAD_QUANTITY, "the standard is 0..3")
         if seat in st.forge.members:
-            require(orders.env_standard >= st.forge.min_standard, ErrorCode.STANDARD_TOO_LOW,
-                    f"FORGE members keep a standard of at least {st.forge.min_standard}")
+            require(
+                orders.env_standard >= st.forge.min_standard,
+                ErrorCode.STANDARD_TOO_LOW,
+                f"FORGE members keep a standard of at least {st.forge.min_standard}",
+            )
     for mineral, qty in (orders.refine or {}).items():
         _mineral(game, mineral)
         require(0 <= qty <= MAX_QTY, ErrorCode.BAD_QUANTITY, f"refine 0..{MAX_QTY} lots")
     for o in (orders.sell or ()) + (orders.buy or ()):
         _mineral(game, o.mineral)
-        require(0 < o.qty <= MAX_QTY and 0 <= o.limit <= MAX_PRICE, ErrorCode.BAD_QUANTITY,
-                f"market orders need qty 1..{MAX_QTY} and a limit 0..{MAX_PRICE}")
+        require(
+            0 < o.qty <= MAX_QTY and 0 <= o.limit <= MAX_PRICE,
+            ErrorCode.BAD_QUANTITY,
+            f"market orders need qty 1..{MAX_QTY} and a limit 0..{MAX_PRICE}",
+        )
     for s in orders.stockpile:
         _mineral(game, s.mineral)
-        require(0 <= s.buy <= MAX_QTY and 0 <= s.release <= MAX_QTY, ErrorCode.BAD_QUANTITY,
-                "stockpile moves must be 0..100000")
+        require(
+            0 <= s.buy <= MAX_QTY and 0 <= s.release <= MAX_QTY,
+            ErrorCode.BAD_QUANTITY,
+            "stockpile moves must be 0..100000",
+        )
     cost = 0
     for inv in orders.invest:
         _mineral(game, inv.mineral)
         require(0 < inv.capacity <= MAX_QTY, ErrorCode.BAD_QUANTITY, "capacity must be positive")
         m = game.scenario.mineral(inv.mineral)
         cost += inv.capacity * (m.capex_mine if inv.kind == "mine" else m.capex_refine)
-    require(cost <= st.seats[seat].treasury, ErrorCode.INSUFFICIENT_FUNDS,
-            f"investments cost {cost} $M, more than the treasury")
+    require(
+        cost <= st.seats[seat].treasury,
+        ErrorCode.INSUFFICIENT_FUNDS,
+        f"investments cost {cost} $M, more than the treasury",
+    )
 
 
 def submit(game: Game, actor: str, action: SubmitOrders) -> list[Event]:
-    require(game.state.phase == "orders", ErrorCode.WRONG_PHASE,
-            "orders are submitted in the orders phase")
+    require(
+        game.state.phase == "orders",
+        ErrorCode.WRONG_PHASE,
+        "orders are submitted in the orders phase",
+    )
     validate_orders(game, actor, action.orders)
     game.state.seats[actor].orders = action.orders
     return [Event("orders_submitted", f"{actor} submitted orders", data={"seat": actor})]

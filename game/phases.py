@@ -1,4 +1,4 @@
-"""The round structure: lobby → (negotiation → orders → resolution) × rounds → ended.
+"""The round structure: lobby -> (negotiation -> orders -> resolution) x rounds -> ended.
 
 The engine never reads a clock: the server applies `Advance` when a deadline passes,
 naming the phase it expects so a duplicate or late deadline is refused as stale.
@@ -24,8 +24,11 @@ def check_controller(controller: str) -> None:
     ok = controller == "human" or (
         controller.startswith("bot:") and controller[4:] in BOT_STRATEGIES
     )
-    require(ok, ErrorCode.BAD_ACTION,
-            f"controller must be 'human' or 'bot:<{'|'.join(BOT_STRATEGIES)}>'")
+    require(
+        ok,
+        ErrorCode.BAD_ACTION,
+        f"controller must be 'human' or 'bot:<{'|'.join(BOT_STRATEGIES)}>'",
+    )
 
 
 def start(game: Game, actor: str, action: Start) -> list[Event]:
@@ -40,8 +43,13 @@ def begin_round(game: Game, number: int) -> list[Event]:
     st.phase = "negotiation"
     _reset_ready(game)
     label = game.scenario.round_labels[number - 1]
-    events = [Event("round_started", f"Round {number} of {st.rounds}: {label}",
-                    data={"round": number, "label": label})]
+    events = [
+        Event(
+            "round_started",
+            f"Round {number} of {st.rounds}: {label}",
+            data={"round": number, "label": label},
+        )
+    ]
     events += cards.draw(game)
     st.phase_start = snapshot(st)
     return events
@@ -80,8 +88,7 @@ def finish(game: Game) -> list[Event]:
     update_scores(game)
     st.phase = "ended"
     order = ranking(game)
-    return [Event("game_over", f"Game over. Highest score: {order[0]}",
-                  data={"ranking": order})]
+    return [Event("game_over", f"Game over. Highest score: {order[0]}", data={"ranking": order})]
 
 
 def _end_phase(game: Game) -> list[Event]:
@@ -96,18 +103,27 @@ def advance(game: Game, actor: str, action: Advance) -> list[Event]:
     stale = (action.round is not None and action.round != st.round) or (
         action.phase is not None and action.phase != st.phase
     )
-    require(not stale, ErrorCode.STALE_PHASE,
-            f"the game is in round {st.round} {st.phase}, not {action.round} {action.phase}")
+    require(
+        not stale,
+        ErrorCode.STALE_PHASE,
+        f"the game is in round {st.round} {st.phase}, not {action.round} {action.phase}",
+    )
     return _end_phase(game)
 
 
 def ready(game: Game, actor: str, action: Ready) -> list[Event]:
     st = game.state
-    require(st.phase in ("negotiation", "orders"), ErrorCode.WRONG_PHASE,
-            "nothing to be ready for now")
+    require(
+        st.phase in ("negotiation", "orders"), ErrorCode.WRONG_PHASE, "nothing to be ready for now"
+    )
     st.seats[actor].ready = action.ready
-    events = [Event("ready", f"{actor} is {'ready' if action.ready else 'not ready'}",
-                    data={"seat": actor, "ready": action.ready})]
+    events = [
+        Event(
+            "ready",
+            f"{actor} is {'ready' if action.ready else 'not ready'}",
+            data={"seat": actor, "ready": action.ready},
+        )
+    ]
     if all(s.ready for s in st.seats.values()):
         events += _end_phase(game)
     return events
@@ -148,8 +164,13 @@ def set_controller(game: Game, actor: str, action: SetController) -> list[Event]
     require(action.seat in st.seats, ErrorCode.UNKNOWN_SEAT, f"no seat {action.seat!r}")
     check_controller(action.controller)
     st.seats[action.seat].controller = action.controller
-    return [Event("controller", f"{action.seat} is now played by {action.controller}",
-                  data={"seat": action.seat, "controller": action.controller})]
+    return [
+        Event(
+            "controller",
+            f"{action.seat} is now played by {action.controller}",
+            data={"seat": action.seat, "controller": action.controller},
+        )
+    ]
 
 
 def end_game(game: Game, actor: str, action: EndGame) -> list[Event]:

@@ -225,15 +225,15 @@ def validate(s: Scenario) -> None:
     _unique([c.id for c in s.cards], "$.cards")
     minerals = set(s.mineral_ids)
     seats = set(s.seat_ids)
-    for i, m in enumerate(s.minerals):
+    for i, mineral_def in enumerate(s.minerals):
         at = f"$.minerals[{i}]"
         for name in ("ref_price_ore", "ref_price_refined", "output_value"):
-            _check(getattr(m, name) > 0, f"{at}.{name}", "must be positive")
+            _check(getattr(mineral_def, name) > 0, f"{at}.{name}", "must be positive")
         for name in ("capex_mine", "capex_refine"):
-            _check(getattr(m, name) > 0, f"{at}.{name}", "must be positive")
-        _check(m.invest_delay >= 0, f"{at}.invest_delay", "must not be negative")
+            _check(getattr(mineral_def, name) > 0, f"{at}.{name}", "must be positive")
+        _check(mineral_def.invest_delay >= 0, f"{at}.invest_delay", "must not be negative")
         for form in ("ore", "refined"):
-            curve: RowCurve = getattr(m, f"row_{form}")
+            curve: RowCurve = getattr(mineral_def, f"row_{form}")
             for name in ("supply", "demand"):
                 _check(getattr(curve, name) >= 0, f"{at}.row_{form}.{name}", "must not be negative")
             _check(
@@ -249,7 +249,9 @@ def validate(s: Scenario) -> None:
         for mid, cm in c.minerals.items():
             _check(mid in minerals, f"{at}.minerals.{mid}", "unknown mineral")
             for name in ("mine", "refine", "demand", "ore", "refined", "stockpile"):
-                _check(getattr(cm, name) >= 0, f"{at}.minerals.{mid}.{name}", "must not be negative")
+                _check(
+                    getattr(cm, name) >= 0, f"{at}.minerals.{mid}.{name}", "must not be negative"
+                )
         for part in c.weights:
             _check(part in PARTS, f"{at}.weights.{part}", f"unknown score part; use {PARTS}")
         _check(
@@ -260,8 +262,13 @@ def validate(s: Scenario) -> None:
         _unique([o.id for o in c.objectives], f"{at}.objectives")
         for j, o in enumerate(c.objectives):
             oat = f"{at}.objectives[{j}]"
-            if o.kind in ("max_import_share", "home_refining_share", "world_refining_share",
-                          "no_shortage", "signed_deal"):
+            if o.kind in (
+                "max_import_share",
+                "home_refining_share",
+                "world_refining_share",
+                "no_shortage",
+                "signed_deal",
+            ):
                 _check(o.mineral in minerals, f"{oat}.mineral", "unknown mineral")
             if o.kind == "max_import_share":
                 _check(o.other in seats, f"{oat}.other", "unknown seat")
@@ -269,8 +276,8 @@ def validate(s: Scenario) -> None:
                 _check(0 < o.share_bp <= 10000, f"{oat}.share_bp", "must be in 1..10000")
             _check(o.bonus >= 0, f"{oat}.bonus", "must not be negative")
     f = s.forge
-    for j, m in enumerate(f.members):
-        _check(m in seats, f"$.forge.members[{j}]", f"unknown seat {m!r}")
+    for j, member in enumerate(f.members):
+        _check(member in seats, f"$.forge.members[{j}]", f"unknown seat {member!r}")
     _check(f.chair in f.members, "$.forge.chair", "the chair must be a founding member")
     _check(0 <= f.chair_until_round <= s.rounds, "$.forge.chair_until_round", "must be a round")
     _check(5000 < f.admission_bp <= 10000, "$.forge.admission_bp", "must be in 5001..10000")
@@ -295,16 +302,23 @@ def validate(s: Scenario) -> None:
             _check(p.default in {o.id for o in p.options}, f"{at}.prompt.default", "not an option")
             for j, seat in enumerate(p.seats):
                 _check(seat in seats, f"{at}.prompt.seats[{j}]", f"unknown seat {seat!r}")
-            for j, o in enumerate(p.options):
-                for k, e in enumerate(o.effects):
-                    _check_effect(e, f"{at}.prompt.options[{j}].effects[{k}]", seats, minerals,
-                                  allow_self=True)
+            for j, opt in enumerate(p.options):
+                for k, e in enumerate(opt.effects):
+                    _check_effect(
+                        e,
+                        f"{at}.prompt.options[{j}].effects[{k}]",
+                        seats,
+                        minerals,
+                        allow_self=True,
+                    )
     scripted = [c.round for c in s.cards if c.round]
     _check(len(scripted) == len(set(scripted)), "$.cards", "two cards scripted for one round")
     _check(len(s.cards) >= s.rounds, "$.cards", "needs at least one card per round")
 
 
-def _check_effect(e: Effect, at: str, seats: set[str], minerals: set[str], allow_self: bool) -> None:
+def _check_effect(
+    e: Effect, at: str, seats: set[str], minerals: set[str], allow_self: bool
+) -> None:
     allowed = seats | {"$self"} if allow_self else seats
     seat = getattr(e, "seat", None)
     if seat is not None and seat != "ALL":
@@ -315,5 +329,8 @@ def _check_effect(e: Effect, at: str, seats: set[str], minerals: set[str], allow
     for t in getattr(e, "targets", ()):
         _check(t == "ALL" or t in allowed, f"{at}.targets", f"unknown seat {t!r}")
     rounds = getattr(e, "rounds", 1)
-    _check(rounds >= (0 if e.__struct_config__.tag == "capacity" else 1), f"{at}.rounds",
-           "must be at least 1 (0 allowed only for a permanent capacity change)")
+    _check(
+        rounds >= (0 if e.__struct_config__.tag == "capacity" else 1),
+        f"{at}.rounds",
+        "must be at least 1 (0 allowed only for a permanent capacity change)",
+    )

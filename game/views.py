@@ -42,10 +42,18 @@ def view(game: Game, viewer: str) -> dict[str, Any]:
         "phase": st.phase,
         "paused": st.paused,
         "seq": st.seq,
-        "card": {"id": card.id, "title": card.title, "text": card.text} if card else
-                ({"id": st.card, "title": "Facilitator's card", "text": ""} if st.card else None),
-        "minerals": [{"id": m.id, "name": m.name, "ref_ore": m.ref_price_ore,
-                      "ref_refined": m.ref_price_refined} for m in sc.minerals],
+        "card": {"id": card.id, "title": card.title, "text": card.text}
+        if card
+        else ({"id": st.card, "title": "Facilitator's card", "text": ""} if st.card else None),
+        "minerals": [
+            {
+                "id": m.id,
+                "name": m.name,
+                "ref_ore": m.ref_price_ore,
+                "ref_refined": m.ref_price_refined,
+            }
+            for m in sc.minerals
+        ],
         "seats": {sid: _public_seat(game, s) for sid, s in st.seats.items()},
         "deals": [_deal(d) for d in st.deals.values() if d.status in _SIGNED],
         "forge": _forge(game, viewer),
@@ -59,8 +67,9 @@ def view(game: Game, viewer: str) -> dict[str, Any]:
         out["world"] = world_outcome(game)
     if viewer in st.seats:
         out["me"] = _private_seat(game, viewer)
-        out["proposals"] = [_deal(d) for d in st.deals.values()
-                            if d.status not in _SIGNED and viewer in (d.a, d.b)]
+        out["proposals"] = [
+            _deal(d) for d in st.deals.values() if d.status not in _SIGNED and viewer in (d.a, d.b)
+        ]
     if viewer == FACILITATOR:
         out["private"] = {sid: _private_seat(game, sid) for sid in st.seats}
         out["proposals"] = [_deal(d) for d in st.deals.values() if d.status not in _SIGNED]
@@ -96,9 +105,17 @@ def _private_seat(game: Game, seat: str) -> dict[str, Any]:
             continue
         card = next(x for x in game.scenario.cards if x.id == p.card)
         assert card.prompt is not None
-        prompts.append({"id": p.id, "card": card.title, "text": card.prompt.text,
-                        "status": p.status, "answer": p.answer, "default": card.prompt.default,
-                        "options": [{"id": o.id, "label": o.label} for o in card.prompt.options]})
+        prompts.append(
+            {
+                "id": p.id,
+                "card": card.title,
+                "text": card.prompt.text,
+                "status": p.status,
+                "answer": p.answer,
+                "default": card.prompt.default,
+                "options": [{"id": o.id, "label": o.label} for o in card.prompt.options],
+            }
+        )
     return {
         "seat": seat,
         "controller": s.controller,
@@ -111,16 +128,28 @@ def _private_seat(game: Game, seat: str) -> dict[str, Any]:
         "prompts": prompts,
         "reports": [{"round": r.round, **r.private.get(seat, {})} for r in st.reports],
         "score": _b(st.scores[seat]) if seat in st.scores else None,
-        "applied_forge": any(m.kind == "admit" and m.seat == seat and m.status == "open"
-                             for m in st.forge.motions),
+        "applied_forge": any(
+            m.kind == "admit" and m.seat == seat and m.status == "open" for m in st.forge.motions
+        ),
     }
 
 
 def _deal(d: Deal) -> dict[str, Any]:
-    return {"id": d.id, "parties": [d.a, d.b], "proposer": d.proposer, "recipient": d.recipient,
-            "version": d.version, "status": d.status, "rounds": d.rounds, "note": d.note,
-            "clauses": _b(d.clauses), "signed_round": d.signed_round,
-            "rounds_done": d.rounds_done, "breaches": d.breaches, "cancel_by": d.cancel_by}
+    return {
+        "id": d.id,
+        "parties": [d.a, d.b],
+        "proposer": d.proposer,
+        "recipient": d.recipient,
+        "version": d.version,
+        "status": d.status,
+        "rounds": d.rounds,
+        "note": d.note,
+        "clauses": _b(d.clauses),
+        "signed_round": d.signed_round,
+        "rounds_done": d.rounds_done,
+        "breaches": d.breaches,
+        "cancel_by": d.cancel_by,
+    }
 
 
 def _forge(game: Game, viewer: str) -> dict[str, Any]:
@@ -129,11 +158,27 @@ def _forge(game: Game, viewer: str) -> dict[str, Any]:
     motions = []
     for m in f.motions:
         yes = sum(1 for v in m.votes.values() if v)
-        item = {"id": m.id, "kind": m.kind, "text": club.describe(m), "proposer": m.proposer,
-                "round": m.round, "status": m.status, "yes": yes, "no": len(m.votes) - yes}
+        item = {
+            "id": m.id,
+            "kind": m.kind,
+            "text": club.describe(m),
+            "proposer": m.proposer,
+            "round": m.round,
+            "status": m.status,
+            "yes": yes,
+            "no": len(m.votes) - yes,
+        }
         if see_votes:
             item["votes"] = dict(m.votes)
         motions.append(item)
-    return {"members": list(f.members), "chair": f.chair, "chair_until_round": f.chair_until_round,
-            "fund": f.fund, "min_standard": f.min_standard, "floors": dict(f.floors),
-            "bloc": _b(f.bloc), "motions": motions, "disputes": _b(f.disputes)}
+    return {
+        "members": list(f.members),
+        "chair": f.chair,
+        "chair_until_round": f.chair_until_round,
+        "fund": f.fund,
+        "min_standard": f.min_standard,
+        "floors": dict(f.floors),
+        "bloc": _b(f.bloc),
+        "motions": motions,
+        "disputes": _b(f.disputes),
+    }

@@ -1,0 +1,203 @@
+"""The spot market: one uniform-price call auction per mineral and form.
+
+Pure functions over plain inputs (orders, the rest-of-world curve, predicates for
+controls and tariffs, budgets); they return fills and never touch the game state, so
+the auction can be tested with hand-made numbers and the resolution stays the only
+place that moves lots and money.
+
+Price: the candidate price (every limit plus a ladder around the reference) that trades
+the most; ties go to the smallest imbalance, then the price nearest the reference, then
+the lower price. Matching: cheapest sellers meet the keenest buyers first, seats before
+the rest of the world (RoW is the residual on both sides), in the order given for equal
+limits; a pair that controls or exclusivity forbid is skipped for the next counterparty.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import NamedTuple
+
+ROW = "ROW"
+FUND = "FORGE"  # the FORGE fund as a buyer of last resort
+LADDER = range(4, 61)  # RoW ladder: ref * k // 20, i.e. 20% to 300% of the reference in 5% steps
+_NO_LIMIT = 1 << 62
+
+
+class Order(NamedTuple):
+    seat: str
+    qty: int
+    limit: int  # lowest price to accept (sell) or highest to pay (buy)
+
+
+class Curve(NamedTuple):
+    """The rest-of-world curve, linear around the reference price, as in the scenario."""
+
+    supply: int
+    demand: int
+    elasticity_bp: int
+    ref: int
+
+
+class Fill(NamedTuple):
+    seller: str
+    buyer: str
+    qty: int
+    price: int  # per lot, paid by the buyer
+    tariff: int  # total withheld from the seller and kept by the buyer's treasury
+
+
+class Outcome(NamedTuple):
+    price: int
+    volume: int  # lots traded between seats and RoW (fund purchases not included)
+    fills: list[Fill]
+    fund: list[Fill]  # FORGE fund purchases at the floor, buyer FUND
+
+
+def row_supply(curve: Curve, price: int) -> int:
+    s, _, e, ref = curve
+    return max(0, s + s * e * (price - ref) // (ref * 10000))
+
+
+def row_demand(curve: Curve, price: int) -> int:
+    _, d, e, ref = curve
+    return max(0, d - d * e * (price - ref) // (ref * 10000))
+
+
+def candidate_prices(sells: Sequence[Order], buys: Sequence[Order], ref: int) -> list[int]:
+    """Every limit plus the ladder, so the RoW curve is sampled even with no seat orders."""
+    prices = {o.limit for o in sells} | {o.limit for o in buys}
+    prices.update(ref * k // 20 for k in LADDER)
+    return sorted(p for p in prices if p > 0)
+
+
+def clearing_price(sells: Sequence[Order], buys: Sequence[Order], curve: Curve) -> int:
+    """The volume-maximising price; see the module docstring for the tie-breaks."""
+    sell_limits = sorted(o.limit for o in sells)
+    sell_cum = _cumulative([o.qty for o in sorted(sells, key=lambda o: o.limit)])
+    buy_limits = sorted(o.limit for o in buys)
+    buy_cum = _cumulative([o.qty for o in sorted(buys, key=lambda o: o.limit)])
+    buy_total = buy_cum[-1]
+    best: tuple[int, int, int, int] | None = None
+    for p in candidate_prices(sells, buys, curve.ref):
+        supply = sell_cum[bisect_right(sell_limits, p)] + row_supply(curve, p)
+        demand = buy_total - buy_cum[bisect_left(buy_limits, p)] + row_demand(curve, p)
+        key = (-min(supply, demand), abs(supply - demand), abs(p - curve.ref), p)
+        if best is None or key < best:
+            best = key
+    assert best is not None
+    return best[3]
+
+
+def _cumulative(qtys: list[int]) -> list[int]:
+    out = [0]
+    for q in qtys:
+        out.append(out[-1] + q)
+    return out
+
+
+def run_auction(
+    sells: Sequence[Order],
+    buys: Sequence[Order],
+    curve: Curve,
+    *,
+    blocked: Callable[[str, str], bool],
+    tariff_bp: Callable[[str, str], int],
+    budgets: Mapping[str, int],
+    members: Collection[str] = (),
+    floor: int = 0,
+    fund: int = 0,
+) -> Outcome:
+    """Clear one market. `blocked(seller, buyer)` and `tariff_bp(importer, exporter)` come from
+    game.policy; `budgets` caps what each seat may spend; `fund` is what the FORGE fund may
+    spend here on member supply left unsold at `floor`."""
+    sells = [o for o in sells if o.qty > 0]
+    buys = [o for o in buys if o.qty > 0]
+    price = clearing_price(sells, buys, curve)
+    ceiling = max(price, floor)
+    sellers = sorted((o for o in sells if o.limit <= ceiling), key=lambda o: o.limit)
+    buyers = sorted((o for o in buys if o.limit >= price), key=lambda o: -o.limit)
+    supply, demand = row_supply(curve, price), row_demand(curve, price)
+    if supply:
+        sellers.append(Order(ROW, supply, 0))
+    if demand:
+        buyers.append(Order(ROW, demand, _NO_LIMIT))
+    matcher = _Matcher(price, floor, frozenset(members), blocked, tariff_bp, budgets)
+    unsold = [matcher.sell(s, buyers) for s in sellers]
+    fund_fills = _fund_purchases(sellers, unsold, frozenset(members), floor, fund, blocked)
+    volume = sum(f.qty for f in matcher.fills)
+    return Outcome(price, volume, matcher.fills, fund_fills)
+
+
+class _Matcher:
+    """Greedy matching state for one market: what each buyer still wants and can pay."""
+
+    def __init__(
+        self,
+        price: int,
+        floor: int,
+        members: frozenset[str],
+        blocked: Callable[[str, str], bool],
+        tariff_bp: Callable[[str, str], int],
+        budgets: Mapping[str, int],
+    ) -> None:
+        self.price, self.floor, self.members = price, floor, members
+        self.blocked, self.tariff_bp = blocked, tariff_bp
+        self.budgets = dict(budgets)
+        self.wanted: dict[int, int] = {}
+        self.fills: list[Fill] = []
+
+    def pair_price(self, seller: str, buyer: str) -> int:
+        """Between two FORGE members an adopted floor is the least they trade at."""
+        if self.floor > self.price and seller in self.members and buyer in self.members:
+            return self.floor
+        return self.price
+
+    def sell(self, s: Order, buyers: list[Order]) -> int:
+        """Offer one sell order down the buyer list; return what is left unsold."""
+        left = s.qty
+        for j, b in enumerate(buyers):
+            if left == 0:
+                break
+            want = self.wanted.get(j, b.qty)
+            if want == 0 or b.seat == s.seat:
+                continue
+            pp = self.pair_price(s.seat, b.seat)
+            if s.limit > pp or b.limit < pp or self.blocked(s.seat, b.seat):
+                continue
+            qty = min(left, want)
+            if b.seat != ROW and pp > 0:
+                qty = min(qty, self.budgets.get(b.seat, 0) // pp)
+            if qty <= 0:
+                continue
+            value = qty * pp
+            tariff = value * self.tariff_bp(b.seat, s.seat) // 10000 if b.seat != ROW else 0
+            self.fills.append(Fill(s.seat, b.seat, qty, pp, tariff))
+            left -= qty
+            self.wanted[j] = want - qty
+            if b.seat != ROW:
+                self.budgets[b.seat] = self.budgets.get(b.seat, 0) - value
+        return left
+
+
+def _fund_purchases(
+    sellers: list[Order],
+    unsold: list[int],
+    members: frozenset[str],
+    floor: int,
+    fund: int,
+    blocked: Callable[[str, str], bool],
+) -> list[Fill]:
+    """Member supply offered at or below the floor and left unsold, bought at the floor."""
+    fills: list[Fill] = []
+    if floor <= 0:
+        return fills
+    for s, left in zip(sellers, unsold, strict=True):
+        if fund < floor:
+            break
+        if left <= 0 or s.seat not in members or s.limit > floor or blocked(s.seat, FUND):
+            continue
+        qty = min(left, fund // floor)
+        fills.append(Fill(s.seat, FUND, qty, floor, 0))
+        fund -= qty * floor
+    return fills
