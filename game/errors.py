@@ -42,7 +42,6 @@ class ErrorCode(StrEnum):
     UNKNOWN_MOTION = "unknown_motion"
     MOTION_CLOSED = "motion_closed"
     ALREADY_VOTED = "already_voted"
-    NOT_CHAIR = "not_chair"
     CHAIR_CANNOT_LEAVE = "chair_cannot_leave"
     NOT_YET = "not_yet"
     STANDARD_TOO_LOW = "standard_too_low"

@@ -51,6 +51,10 @@ def view(game: Game, viewer: str) -> dict[str, Any]:
                 "name": m.name,
                 "ref_ore": m.ref_price_ore,
                 "ref_refined": m.ref_price_refined,
+                "output_value": m.output_value,
+                "capex_mine": m.capex_mine,
+                "capex_refine": m.capex_refine,
+                "invest_delay": m.invest_delay,
             }
             for m in sc.minerals
         ],
@@ -122,7 +126,10 @@ def _private_seat(game: Game, seat: str) -> dict[str, Any]:
         "treasury": s.treasury,
         "stockpile_budget": s.stockpile_budget,
         "holdings": _b(s.holdings),
-        "objectives": [{"id": o.id, "text": o.text, "bonus": o.bonus} for o in c.objectives],
+        "objectives": [{"id": o.id, "text": o.text, "bonus": o.bonus, "kind": o.kind,
+                        "mineral": o.mineral, "other": o.other, "share_bp": o.share_bp,
+                        "amount": o.amount, "clauses": list(o.clauses)}
+                       for o in c.objectives],
         "weights": dict(c.weights),
         "orders": _b(s.orders) if s.orders is not None else None,
         "prompts": prompts,
@@ -167,6 +174,11 @@ def _forge(game: Game, viewer: str) -> dict[str, Any]:
             "status": m.status,
             "yes": yes,
             "no": len(m.votes) - yes,
+            "mineral": m.mineral,
+            "form": m.form,
+            "price": m.price,
+            "seat": m.seat,
+            "level": m.level,
         }
         if see_votes:
             item["votes"] = dict(m.votes)

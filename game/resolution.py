@@ -1,0 +1,545 @@
+"""The resolution of a round: eight steps in one fixed order (rules.md, "Resolution order").
+
+    0. sealed policies take effect     5. stockpiles, FORGE fund, contributions
+    1. mining                          6. industry
+    2. deal payments and deliveries    7. investments, arrivals, expiries, disputes, deal ends
+    3. refining                        8. scores and the round report
+    4. spot markets
+
+Every lot and every dollar moves either between holders inside the game (seats, the
+FORGE fund and bloc) or through a named ledger flow, so conservation can be checked
+after any resolution. Treasuries never go below zero: whoever pays pays what it has, and a
+shortfall under a deal is a breach.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from game import market, policy, scoring
+from game.clauses import Invest, Payment, Standards, Supply
+from game.event import Event
+from game.orders import MarketOrder, Orders
+from game.scenario import FORMS, Form, Mineral
+from game.state import Capacity, Deal, Holdings, Pending, Report, Seat
+
+if TYPE_CHECKING:
+    from game.engine import Game
+
+ROW = market.ROW
+FUND = market.FUND
+SELL_LIMIT_PCT = 50  # default sell orders accept anything from half the reference price
+BUY_LIMIT_PCT = 150  # default buy orders pay up to one and a half times the reference
+
+
+class _Round:
+    """What one resolution computes once and reads many times, plus what it reports."""
+
+    def __init__(self, game: Game) -> None:
+        self.game = game
+        self.st = game.state
+        self.round = game.state.round
+        self.minerals: list[Mineral] = list(game.scenario.minerals)
+        self.seats: list[Seat] = list(game.state.seats.values())
+        self.orders: dict[str, Orders] = {s.id: s.orders or Orders() for s in self.seats}
+        # policies, deals, modifiers and membership hold still until step 7, so the
+        # round's capacities, demand and trade permissions are read once, here
+        self.index = policy.PolicyIndex(game)
+        self.caps: dict[tuple[str, str], Capacity] = {}
+        self.demand: dict[tuple[str, str], int] = {}
+        for s in self.seats:
+            for m in self.minerals:
+                self.caps[s.id, m.id] = policy.effective_capacity(game, s.id, m.id)
+                self.demand[s.id, m.id] = policy.effective_demand(game, s.id, m.id)
+        self.mined: dict[tuple[str, str], int] = {}
+        self.prices: dict[str, int] = {}
+        self.volumes: dict[str, int] = {}
+        self.fund_fills: list[tuple[str, str, market.Fill]] = []
+        self.output: dict[str, int] = {s.id: 0 for s in self.seats}
+        self.met: dict[str, tuple[int, int]] = {}
+        self.private: dict[str, dict[str, list[dict[str, Any]]]] = {
+            s.id: {"fills": [], "deliveries": [], "breaches": []} for s in self.seats
+        }
+        self.events: list[Event] = []
+
+    def note(self, seat: str, kind: str, row: dict[str, Any]) -> None:
+        if seat in self.private:
+            self.private[seat][kind].append(row)
+
+
+def resolve_round(game: Game) -> list[Event]:
+    """Resolve the current round in place; the caller moves the phase and round on."""
+    _apply_sealed_policies(game)
+    r = _Round(game)
+    _mine(r)
+    _settle_deals(r)
+    _refine(r)
+    _spot_markets(r)
+    _stockpiles_and_fund(r)
+    _industry(r)
+    _investments_and_ticks(r)
+    _scores_and_report(r)
+    return r.events
+
+
+# ---- 0. sealed policies ------------------------------------------------------------------
+def _apply_sealed_policies(game: Game) -> None:
+    """Policies are sealed with the orders and become public only now, as they take effect."""
+    for s in game.state.seats.values():
+        o = s.orders or Orders()
+        if o.controls is not None:
+            s.policy.controls = list(o.controls)
+        if o.tariffs is not None:
+            s.policy.tariffs = list(o.tariffs)
+        if o.env_standard is not None:
+            s.policy.env_standard = o.env_standard
+
+
+# ---- 1. mining ---------------------------------------------------------------------------
+def _mine(r: _Round) -> None:
+    ledger = r.st.ledger
+    for s in r.seats:
+        for m in r.minerals:
+            q = r.caps[s.id, m.id].mine
+            r.mined[s.id, m.id] = q
+            if q:
+                s.holdings[m.id].ore += q
+                ledger.add_mineral(m.id, "ore", "mined", q)
+                s.stats.mined[m.id] = s.stats.mined.get(m.id, 0) + q
+
+
+# ---- 2. deals ----------------------------------------------------------------------------
+def _settle_deals(r: _Round) -> None:
+    """One-offs at the first resolution, then this round's deliveries, in signing order."""
+    awaiting = {p.deal for p in r.st.pending if p.deal}
+    for deal in policy.active_deals(r.game):
+        if deal.rounds_done >= deal.rounds:
+            continue
+        breachers: set[str] = set()
+        if not deal.one_offs_done:
+            breachers |= _one_offs(r, deal)
+            deal.one_offs_done = True
+        breachers |= _deliveries(r, deal, deal.id in awaiting)
+        breachers |= _standards(r, deal)
+        for seat in sorted(breachers, key=list(r.st.seats).index):
+            _breach(r, deal, seat)
+        deal.rounds_done += 1
+
+
+def _pay(r: _Round, payer: str, payee: str, amount: int) -> int:
+    """Move what the payer has, up to amount; return the shortfall."""
+    src, dst = r.st.seats[payer], r.st.seats[payee]
+    paid = max(0, min(amount, src.treasury))
+    src.treasury -= paid
+    dst.treasury += paid
+    return amount - paid
+
+
+def _one_offs(r: _Round, deal: Deal) -> set[str]:
+    short: set[str] = set()
+    for c in deal.clauses:
+        if isinstance(c, Payment) and _pay(r, c.payer, c.payee, c.amount):
+            short.add(c.payer)
+        elif isinstance(c, Invest) and _pay(r, c.investor, c.host, c.amount):
+            short.add(c.investor)
+    return short
+
+
+def _deliveries(r: _Round, deal: Deal, awaiting_capacity: bool) -> set[str]:
+    """Supply clauses each round; offtake rights once the invested capacity has arrived."""
+    traceable = any(isinstance(c, Standards) for c in deal.clauses)
+    short: set[str] = set()
+    for c in deal.clauses:
+        if isinstance(c, Supply):
+            short |= _deliver(r, deal, c.seller, c.buyer, c.mineral, c.form, c.qty, c.price,
+                              traceable)
+        elif isinstance(c, Invest) and c.offtake_bp > 0 and not awaiting_capacity:
+            qty = c.capacity * c.offtake_bp // 10000
+            form = "ore" if c.kind == "mine" else "refined"
+            if qty:
+                short |= _deliver(r, deal, c.host, c.investor, c.mineral, form, qty,
+                                  c.offtake_price, traceable)
+    return short
+
+
+def _deliver(r: _Round, deal: Deal, seller: str, buyer: str, mineral: str, form: str, qty: int,
+             price: int, traceable: bool) -> set[str]:
+    """Deliver what the seller has and the buyer can pay for; name whoever fell short.
+
+    A delivery the seller's own control (or exclusivity) forbids is the seller's breach.
+    """
+    src, dst = r.st.seats[seller], r.st.seats[buyer]
+    held = getattr(src.holdings[mineral], form)
+    available = 0 if r.index.blocked(seller, buyer, mineral, form) else min(qty, held)
+    affordable = available if price == 0 else min(available, dst.treasury // price)
+    short = {seller} if available < qty else set()
+    if affordable < available:
+        short.add(buyer)
+    if affordable:
+        _move(src.holdings[mineral], dst.holdings[mineral], form, affordable)
+        src.treasury += affordable * price
+        dst.treasury -= affordable * price
+        _count_trade(r, seller, buyer, mineral, form, affordable, traceable)
+    row = {"deal": deal.id, "seller": seller, "buyer": buyer, "mineral": mineral, "form": form,
+           "due": qty, "qty": affordable, "price": price}
+    r.note(seller, "deliveries", row)
+    r.note(buyer, "deliveries", row)
+    return short
+
+
+def _standards(r: _Round, deal: Deal) -> set[str]:
+    levels = [c.level for c in deal.clauses if isinstance(c, Standards)]
+    if not levels:
+        return set()
+    need = max(levels)
+    return {p for p in (deal.a, deal.b) if r.st.seats[p].policy.env_standard < need}
+
+
+def _breach(r: _Round, deal: Deal, seat: str) -> None:
+    s = r.st.seats[seat]
+    s.reputation = max(0, s.reputation - 1)
+    s.stats.breaches += 1
+    deal.breaches += 1
+    r.note(seat, "breaches", {"deal": deal.id})
+    r.events.append(Event("breach", f"{seat} breached deal {deal.id}", to=(deal.a, deal.b),
+                          data={"deal": deal.id, "seat": seat}))
+
+
+def _move(src: Holdings, dst: Holdings, form: str, qty: int) -> None:
+    setattr(src, form, getattr(src, form) - qty)
+    setattr(dst, form, getattr(dst, form) + qty)
+
+
+def _count_trade(r: _Round, seller: str, buyer: str, mineral: str, form: str, qty: int,
+                 traceable: bool) -> None:
+    """Trade statistics for scoring: volumes, traceable volumes and refined suppliers."""
+    seats = r.st.seats
+    for seat in (seller, buyer):
+        if seat in seats:
+            seats[seat].stats.traded += qty
+            if traceable:
+                seats[seat].stats.traceable += qty
+    if form == "refined" and buyer in seats:
+        sources = seats[buyer].stats.sources.setdefault(mineral, {})
+        sources[seller] = sources.get(seller, 0) + qty
+
+
+# ---- 3. refining -------------------------------------------------------------------------
+def _refine(r: _Round) -> None:
+    ledger = r.st.ledger
+    for s in r.seats:
+        wanted = r.orders[s.id].refine or {}
+        for m in r.minerals:
+            h = s.holdings[m.id]
+            cap = r.caps[s.id, m.id].refine
+            q = max(0, min(wanted.get(m.id, cap), cap, h.ore))
+            if not q:
+                continue
+            h.ore -= q
+            h.refined += q
+            ledger.add_mineral(m.id, "ore", "refine_in", -q)
+            ledger.add_mineral(m.id, "refined", "refine_out", q)
+            st = s.stats
+            st.refined_out[m.id] = st.refined_out.get(m.id, 0) + q
+            home = min(q, r.mined[s.id, m.id])
+            st.refined_home[m.id] = st.refined_home.get(m.id, 0) + home
+
+
+# ---- 4. spot markets ---------------------------------------------------------------------
+def _spot_markets(r: _Round) -> None:
+    st = r.st
+    members = frozenset(st.forge.members)
+    fund_left = st.forge.fund
+    for m in r.minerals:
+        for form in FORMS:
+            key = f"{m.id}:{form}"
+            sells, buys = _market_orders(r, m, form)
+            outcome = market.run_auction(
+                sells, buys, market.Curve(*policy.row_curve_at(r.game, m.id, form)),
+                blocked=partial(r.index.blocked, mineral=m.id, form=form),
+                tariff_bp=partial(r.index.tariff_bp, mineral=m.id),
+                budgets={s.id: s.treasury for s in r.seats},
+                members=members, floor=st.forge.floors.get(key, 0), fund=fund_left,
+            )
+            for fill in outcome.fills:
+                _apply_fill(r, m.id, form, fill)
+            for fill in outcome.fund:
+                fund_left -= fill.qty * fill.price
+                r.fund_fills.append((m.id, form, fill))
+            st.prices.setdefault(key, []).append(outcome.price)
+            r.prices[key] = outcome.price
+            r.volumes[key] = outcome.volume
+
+
+def _market_orders(r: _Round, m: Mineral, form: Form) -> tuple[list[market.Order],
+                                                              list[market.Order]]:
+    """Each seat's sells (capped at holdings) and buys for one market, in seat order."""
+    sells: list[market.Order] = []
+    buys: list[market.Order] = []
+    for s in r.seats:
+        o = r.orders[s.id]
+        held = getattr(s.holdings[m.id], form)
+        if o.sell is None:
+            sells += _default_sell(r, s, m, form)
+        else:
+            for x in _lines(o.sell, m.id, form):
+                qty = min(x.qty, held)
+                held -= qty
+                sells.append(market.Order(s.id, qty, x.limit))
+        if o.buy is None:
+            buys += _default_buy(r, s, m, form)
+        else:
+            buys += [market.Order(s.id, x.qty, x.limit) for x in _lines(o.buy, m.id, form)]
+    return sells, buys
+
+
+def _lines(orders: tuple[MarketOrder, ...], mineral: str, form: str) -> list[MarketOrder]:
+    return [x for x in orders if x.mineral == mineral and x.form == form and x.qty > 0]
+
+
+def _default_sell(r: _Round, s: Seat, m: Mineral, form: Form) -> list[market.Order]:
+    """Surplus ore is what next round's refining will not use (counting next round's mining);
+    surplus refined is what this round's industry will not consume."""
+    h, cap = s.holdings[m.id], r.caps[s.id, m.id]
+    spare_ore = min(h.ore, h.ore + cap.mine - cap.refine)
+    qty = spare_ore if form == "ore" else h.refined - r.demand[s.id, m.id]
+    limit = m.ref_price(form) * SELL_LIMIT_PCT // 100
+    return [market.Order(s.id, qty, limit)] if qty > 0 else []
+
+
+def _default_buy(r: _Round, s: Seat, m: Mineral, form: Form) -> list[market.Order]:
+    """Buy the refined shortfall for this round's industry, and ore only when refining
+    capacity would otherwise stand idle next round."""
+    h, cap = s.holdings[m.id], r.caps[s.id, m.id]
+    need_ore = cap.refine - h.ore - cap.mine
+    qty = need_ore if form == "ore" else r.demand[s.id, m.id] - h.refined
+    limit = m.ref_price(form) * BUY_LIMIT_PCT // 100
+    return [market.Order(s.id, qty, limit)] if qty > 0 else []
+
+
+def _apply_fill(r: _Round, mineral: str, form: str, f: market.Fill) -> None:
+    """Lots and money for one matched pair; RoW is a source or sink booked in the ledger."""
+    st, ledger = r.st, r.st.ledger
+    value = f.qty * f.price
+    if f.seller == ROW:
+        ledger.add_mineral(mineral, form, "row_in", f.qty)
+        ledger.add_money("row_purchases", -(value - f.tariff))
+    else:
+        seller = st.seats[f.seller]
+        setattr(seller.holdings[mineral], form, getattr(seller.holdings[mineral], form) - f.qty)
+        seller.treasury += value - f.tariff
+    if f.buyer == ROW:
+        ledger.add_mineral(mineral, form, "row_out", -f.qty)
+        ledger.add_money("row_sales", value)
+    else:
+        buyer = st.seats[f.buyer]
+        setattr(buyer.holdings[mineral], form, getattr(buyer.holdings[mineral], form) + f.qty)
+        buyer.treasury -= value - f.tariff
+    _count_trade(r, f.seller, f.buyer, mineral, form, f.qty, traceable=False)
+    row = {"mineral": mineral, "form": form, "seller": f.seller, "buyer": f.buyer,
+           "qty": f.qty, "price": f.price, "tariff": f.tariff}
+    r.note(f.seller, "fills", row)
+    r.note(f.buyer, "fills", row)
+
+
+# ---- 5. stockpiles, FORGE fund, contributions ---------------------------------------------
+def _stockpiles_and_fund(r: _Round) -> None:
+    _fund_purchases(r)
+    _stockpile_moves(r)
+    _contributions(r)
+
+
+def _fund_purchases(r: _Round) -> None:
+    """The fund buys what the market left unsold at the floor, into the bloc stockpile."""
+    forge = r.st.forge
+    for mineral, form, f in r.fund_fills:
+        seller = r.st.seats[f.seller]
+        qty = min(f.qty, getattr(seller.holdings[mineral], form), forge.fund // max(1, f.price))
+        if qty <= 0:
+            continue
+        _move(seller.holdings[mineral], forge.bloc[mineral], form, qty)
+        forge.fund -= qty * f.price
+        seller.treasury += qty * f.price
+        seller.stats.traded += qty
+        r.note(f.seller, "fills", {"mineral": mineral, "form": form, "seller": f.seller,
+                                   "buyer": FUND, "qty": qty, "price": f.price, "tariff": 0})
+
+
+def _stockpile_moves(r: _Round) -> None:
+    """Into the strategic stockpile (reimbursed from an earmarked budget) or out of it."""
+    for s in r.seats:
+        for order in r.orders[s.id].stockpile:
+            h = s.holdings.get(order.mineral)
+            if h is None:
+                continue
+            moved_in = max(0, min(order.buy, h.refined))
+            h.refined -= moved_in
+            h.stockpile += moved_in
+            price = r.prices.get(f"{order.mineral}:refined", 0)
+            refund = min(s.stockpile_budget, moved_in * price)
+            s.stockpile_budget -= refund
+            s.treasury += refund
+            moved_out = max(0, min(order.release, h.stockpile))
+            h.stockpile -= moved_out
+            h.refined += moved_out
+
+
+def _contributions(r: _Round) -> None:
+    forge = r.st.forge
+    due = r.game.scenario.forge.contribution
+    for seat in forge.members:
+        s = r.st.seats[seat]
+        paid = min(due, s.treasury)
+        s.treasury -= paid
+        forge.fund += paid
+
+
+# ---- 6. industry -------------------------------------------------------------------------
+def _industry(r: _Round) -> None:
+    ledger = r.st.ledger
+    for s in r.seats:
+        demand_total = met_total = 0
+        for m in r.minerals:
+            h = s.holdings[m.id]
+            demand = r.demand[s.id, m.id]
+            used = min(h.refined, demand)
+            h.refined -= used
+            if used:
+                ledger.add_mineral(m.id, "refined", "consumed", -used)
+            value = used * m.output_value
+            s.treasury += value
+            r.output[s.id] += value
+            s.stats.shortage.setdefault(m.id, []).append(demand - used)
+            demand_total += demand
+            met_total += used
+        s.stats.output_value += r.output[s.id]
+        s.stats.demand += demand_total
+        s.stats.met += met_total
+        ledger.add_money("output_value", r.output[s.id])
+        r.met[s.id] = (met_total, demand_total)
+
+
+# ---- 7. investments, arrivals, expiries, disputes, deal ends -------------------------------
+def _investments_and_ticks(r: _Round) -> None:
+    _domestic_investments(r)
+    _arrivals(r)
+    _expire(r)
+    _disputes(r)
+    _close_deals(r)
+
+
+def _domestic_investments(r: _Round) -> None:
+    minerals = {m.id: m for m in r.minerals}
+    for s in r.seats:
+        for inv in r.orders[s.id].invest:
+            m = minerals.get(inv.mineral)
+            if m is None:
+                continue
+            capex = m.capex_mine if inv.kind == "mine" else m.capex_refine
+            qty = max(0, min(inv.capacity, s.treasury // capex))
+            if not qty:
+                continue
+            s.treasury -= qty * capex
+            r.st.ledger.add_money("investment", -qty * capex)
+            row = Pending(seat=s.id, mineral=m.id, kind=inv.kind, delta=qty,
+                          due_round=r.round + m.invest_delay - 1)
+            if m.invest_delay == 0:
+                _add_capacity(s, row)
+            else:
+                r.st.pending.append(row)
+
+
+def _add_capacity(s: Seat, p: Pending) -> None:
+    cap = s.capacity.setdefault(p.mineral, Capacity())
+    setattr(cap, p.kind, max(0, getattr(cap, p.kind) + p.delta))
+
+
+def _arrivals(r: _Round) -> None:
+    st = r.st
+    due = [p for p in st.pending if p.due_round <= r.round]
+    if due:
+        st.pending = [p for p in st.pending if p.due_round > r.round]
+        for p in due:
+            _add_capacity(st.seats[p.seat], p)
+
+
+def _expire(r: _Round) -> None:
+    """Effects whose last round was this one end now."""
+    st = r.st
+    st.modifiers = [m for m in st.modifiers if m.until_round == 0 or m.until_round > r.round]
+    st.forced = [f for f in st.forced if f.until_round > r.round]
+
+
+def _close_deals(r: _Round) -> None:
+    """Deals end last, so licenses, waivers and exclusivity cover their whole final round
+    (its spot market included) and a WTO dispute due now still sees the deal it targets."""
+    for deal in policy.active_deals(r.game):
+        if deal.rounds_done >= deal.rounds:
+            deal.status = "completed" if deal.breaches == 0 else "breached"
+            r.events.append(Event("deal_ended", f"Deal {deal.id} {deal.status}",
+                                  data={"deal": deal.id, "status": deal.status}))
+
+
+def _disputes(r: _Round) -> None:
+    from game import club
+
+    resolve = getattr(club, "resolve_disputes", None)
+    if resolve is not None:
+        r.events.extend(resolve(r.game))
+
+
+# ---- 8. scores and the round report -------------------------------------------------------
+def _scores_and_report(r: _Round) -> None:
+    st = r.st
+    for s in r.seats:
+        s.stats.standard_sum += s.policy.env_standard
+    scoring.update_scores(r.game)
+    st.reports.append(Report(round=r.round, public=_public_report(r), private=_private_report(r)))
+    for s in r.seats:
+        s.orders = None
+    r.events.append(Event("round_resolved", f"Round {r.round} resolved",
+                          data={"round": r.round, "prices": dict(r.prices)}))
+
+
+def _public_report(r: _Round) -> dict[str, Any]:
+    st = r.st
+    headline = {}
+    for s in r.seats:
+        met, demand = r.met[s.id]
+        headline[s.id] = {
+            "output_value": r.output[s.id],
+            "demand_met_bp": met * 10000 // demand if demand else 10000,
+            "shortage": demand - met,
+            "reputation": s.reputation,
+        }
+    controls = {
+        s.id: [{"mineral": c.mineral, "form": c.form, "targets": list(c.targets)}
+               for c in r.index.controls(s.id)]
+        for s in r.seats
+    }
+    return {
+        "prices": dict(r.prices),
+        "volumes": dict(r.volumes),
+        "controls": {k: v for k, v in controls.items() if v},
+        "deals_signed": [d.id for d in st.deals.values()
+                         if d.signed_round == r.round and d.status in scoring.SIGNED],
+        "forge": {"members": list(st.forge.members), "floors": dict(st.forge.floors),
+                  "fund": st.forge.fund,
+                  "bloc": {m: {"ore": h.ore, "refined": h.refined}
+                           for m, h in st.forge.bloc.items()}},
+        "headline": headline,
+    }
+
+
+def _private_report(r: _Round) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for s in r.seats:
+        out[s.id] = {
+            "treasury": s.treasury,
+            "stockpile_budget": s.stockpile_budget,
+            "holdings": {m: {"ore": h.ore, "refined": h.refined, "stockpile": h.stockpile}
+                         for m, h in s.holdings.items()},
+            **r.private[s.id],
+        }
+    return out

@@ -1,0 +1,188 @@
+"""Scores: four parts, each measured against the seat's own no-deal baseline, plus objectives.
+
+A raw part means little across seats (the US treasury dwarfs Ghana's), so each part is
+scored as 100 + 100 x (raw - baseline) / |baseline|: 100 is "as good as doing nothing",
+200 twice as good. A floor under the divisor keeps tiny baselines from exploding, and
+the result is clamped to 0..300 so no single part can decide a game alone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from game.clauses import clause_kind
+from game.scenario import PARTS, Country, Objective, Scenario
+from game.state import Score, Seat
+
+if TYPE_CHECKING:
+    from game.engine import Game
+
+SIGNED = ("active", "completed", "breached")  # deal statuses that count as signed
+ROW = "ROW"
+PART_FLOOR = {"security": 1000, "sustainability": 1000, "reputation": 1000}
+MIN_PART, BASE_PART, MAX_PART = 0, 100, 300
+MAX_STANDARD = 3
+
+
+# ---- raw parts -----------------------------------------------------------------------------
+def _rounds_played(seat: Seat) -> int:
+    """Industry records one shortage entry per mineral at every resolution, so the longest
+    list counts the resolutions this seat has been through."""
+    return max((len(v) for v in seat.stats.shortage.values()), default=0)
+
+
+def prosperity(seat: Seat) -> int:
+    return seat.treasury - seat.start_treasury + seat.stats.output_value
+
+
+def security(seat: Seat) -> int:
+    """Demand met, less a quarter of the largest single foreign supplier's share.
+
+    The rest of the world is many suppliers, not one, so it dilutes dependence instead of
+    counting as a supplier itself.
+    """
+    st = seat.stats
+    met_bp = st.met * 10000 // st.demand if st.demand else 10000
+    by_supplier: dict[str, int] = {}
+    for suppliers in st.sources.values():
+        for supplier, qty in suppliers.items():
+            by_supplier[supplier] = by_supplier.get(supplier, 0) + qty
+    received = sum(by_supplier.values())
+    largest = max((q for s, q in by_supplier.items() if s not in (ROW, seat.id)), default=0)
+    dependence_bp = largest * 10000 // received if received else 0
+    return met_bp - dependence_bp // 4
+
+
+def sustainability(seat: Seat) -> int:
+    """Half for the standard kept (3 = full marks), half for traceable trade."""
+    st = seat.stats
+    played = _rounds_played(seat)
+    kept = st.standard_sum if played else seat.policy.env_standard
+    standard_bp = kept * 10000 // (MAX_STANDARD * max(1, played))
+    traceable_bp = st.traceable * 10000 // max(1, st.traded)
+    return standard_bp // 2 + traceable_bp // 2
+
+
+def reputation(seat: Seat) -> int:
+    return seat.reputation * 1000
+
+
+def raw_parts(seat: Seat) -> dict[str, int]:
+    return {
+        "prosperity": prosperity(seat),
+        "security": security(seat),
+        "sustainability": sustainability(seat),
+        "reputation": reputation(seat),
+    }
+
+
+def part_score(raw: int, base: int, floor: int) -> int:
+    return max(MIN_PART, min(MAX_PART, BASE_PART + 100 * (raw - base) // max(abs(base), floor)))
+
+
+def _floor(part: str, seat: Seat) -> int:
+    if part == "prosperity":
+        return max(50, seat.start_treasury // 10)
+    return PART_FLOOR[part]
+
+
+# ---- objectives ----------------------------------------------------------------------------
+def objective_met(game: Game, seat: Seat, o: Objective) -> bool:
+    st = seat.stats
+    m = o.mineral
+    if o.kind == "max_import_share":
+        received = st.sources.get(m, {})
+        total = sum(received.values())
+        return total == 0 or received.get(o.other, 0) * 10000 <= o.share_bp * total
+    if o.kind == "home_refining_share":
+        mined = st.mined.get(m, 0)
+        return mined > 0 and st.refined_home.get(m, 0) * 10000 >= o.share_bp * mined
+    if o.kind == "world_refining_share":
+        world = sum(s.stats.refined_out.get(m, 0) for s in game.state.seats.values())
+        return world > 0 and st.refined_out.get(m, 0) * 10000 >= o.share_bp * world
+    if o.kind == "no_shortage":
+        return not any(st.shortage.get(m, ()))
+    if o.kind == "signed_deal":
+        return _signed_deal(game, seat.id, m, o.clauses)
+    if o.kind == "treasury_gain":
+        return seat.treasury - seat.start_treasury >= o.amount
+    if o.kind == "forge_member":
+        return seat.id in game.state.forge.members
+    return False
+
+
+def _signed_deal(game: Game, seat: str, mineral: str, kinds: tuple[str, ...]) -> bool:
+    """A signed deal on the mineral (any clause naming it) with a clause of a wanted kind."""
+    for d in game.state.deals.values():
+        if d.status not in SIGNED or seat not in (d.a, d.b):
+            continue
+        on_mineral = any(getattr(c, "mineral", None) == mineral for c in d.clauses)
+        wanted = not kinds or any(clause_kind(c) in kinds for c in d.clauses)
+        if on_mineral and wanted:
+            return True
+    return False
+
+
+# ---- totals --------------------------------------------------------------------------------
+def score_seat(game: Game, seat: Seat, country: Country) -> Score:
+    base = game.state.baseline.get(seat.id, {})
+    raw = raw_parts(seat)
+    parts: dict[str, int] = {p: part_score(raw[p], base.get(p, 0), _floor(p, seat)) for p in PARTS}
+    weights = country.weights
+    weight_sum = sum(weights.get(p, 0) for p in PARTS)
+    weighted = sum(weights.get(p, 0) * parts[p] for p in PARTS) // max(1, weight_sum)
+    objectives = {o.id: objective_met(game, seat, o) for o in country.objectives}
+    bonus = sum(o.bonus for o in country.objectives if objectives[o.id])
+    return Score(parts=parts, objectives=objectives, total=weighted + bonus)
+
+
+def update_scores(game: Game) -> None:
+    countries = {c.id: c for c in game.scenario.countries}
+    game.state.scores = {
+        sid: score_seat(game, s, countries[sid]) for sid, s in game.state.seats.items()
+    }
+
+
+def ranking(game: Game) -> list[str]:
+    """Seats by total, best first; equal totals keep the scenario's seat order."""
+    scores = game.state.scores
+    order = list(game.state.seats)
+    return sorted(order, key=lambda s: (-(scores[s].total if s in scores else 0),
+                                        order.index(s)))
+
+
+def compute_baseline(scenario: Scenario, seed: int, rounds: int) -> dict[str, dict[str, int]]:
+    """Raw parts per seat in a game where nobody negotiates and everyone takes the default
+    orders; the cards still fire, because they are the world, not a choice."""
+    from game.actions import FACILITATOR, Advance, Start
+    from game.engine import Game
+
+    g = Game.new(scenario, seed, rounds=rounds, baseline=False)
+    g.apply(FACILITATOR, Start())
+    for _ in range(4 * rounds + 4):
+        if g.state.phase == "ended":
+            break
+        g.apply(FACILITATOR, Advance())
+    return {sid: raw_parts(s) for sid, s in g.state.seats.items()}
+
+
+def world_outcome(game: Game) -> dict[str, Any]:
+    """The shared result for the debrief, to set against each seat's own score."""
+    seats = list(game.state.seats.values())
+    demand = sum(s.stats.demand for s in seats)
+    met = sum(s.stats.met for s in seats)
+    shortages: dict[str, list[int]] = {}
+    for m in game.scenario.mineral_ids:
+        per_round: list[int] = []
+        for s in seats:
+            for i, q in enumerate(s.stats.shortage.get(m, [])):
+                if i == len(per_round):
+                    per_round.append(0)
+                per_round[i] += q
+        shortages[m] = per_round
+    return {
+        "demand_met_bp": met * 10000 // demand if demand else 10000,
+        "output_value": sum(s.stats.output_value for s in seats),
+        "prices": {k: list(v) for k, v in game.state.prices.items()},
+        "shortages": shortages,
+    }

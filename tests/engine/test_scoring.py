@@ -1,0 +1,208 @@
+"""Scores: raw parts, scaling against the no-deal baseline, objectives, ranking, world outcome."""
+
+from __future__ import annotations
+
+import pytest
+
+from game import scoring
+from game.clauses import Payment, Supply
+from game.engine import Game
+from game.scenario import Objective, Scenario
+from game.state import Score
+from tests.engine.conftest import negotiation_phase, orders_phase, play_out, sign
+
+
+def seat_of(game: Game, seat: str):  # type: ignore[no-untyped-def]
+    return game.state.seats[seat]
+
+
+# ---- scaling -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "base", "floor", "expected"),
+    [
+        (1000, 1000, 1000, 100),  # as good as doing nothing
+        (2000, 1000, 1000, 200),  # twice as good
+        (500, 1000, 1000, 50),
+        (9000, 1000, 1000, 300),  # clamped
+        (-5000, 1000, 1000, 0),
+        (20, 10, 1000, 101),  # a tiny baseline is measured against the floor
+        (0, -2000, 1000, 200),  # a negative baseline scales by its size
+    ],
+)
+def test_part_score_scales_against_the_baseline(raw: int, base: int, floor: int,
+                                                expected: int) -> None:
+    assert scoring.part_score(raw, base, floor) == expected
+
+
+# ---- raw parts -----------------------------------------------------------------------------
+def test_prosperity_is_treasury_gain_plus_output(tiny_game: Game) -> None:
+    use = seat_of(tiny_game, "USE")
+    use.treasury = 560
+    use.stats.output_value = 90
+    assert scoring.prosperity(use) == 60 + 90
+
+
+def test_security_is_demand_met_less_a_quarter_of_the_largest_supplier(
+    tiny_game: Game,
+) -> None:
+    use = seat_of(tiny_game, "USE")
+    use.stats.demand, use.stats.met = 10, 8
+    use.stats.sources = {"li": {"REF": 4, "ROW": 4}, "re": {"REF": 2, "MIN": 2}}
+    assert scoring.security(use) == 8000 - (6 * 10000 // 12) // 4
+
+
+def test_the_rest_of_the_world_is_not_a_single_supplier(tiny_game: Game) -> None:
+    use = seat_of(tiny_game, "USE")
+    use.stats.demand, use.stats.met = 10, 10
+    use.stats.sources = {"li": {"ROW": 9}}
+    assert scoring.security(use) == 10000
+
+
+def test_no_demand_counts_as_fully_met(tiny_game: Game) -> None:
+    assert scoring.security(seat_of(tiny_game, "MIN")) == 10000
+
+
+def test_sustainability_is_half_standard_half_traceable(tiny_game: Game) -> None:
+    use = seat_of(tiny_game, "USE")
+    use.stats.shortage = {"li": [0, 0], "re": [0, 0]}  # two resolutions so far
+    use.stats.standard_sum = 6  # standard 3 both rounds
+    use.stats.traded, use.stats.traceable = 6, 3
+    assert scoring.sustainability(use) == 10000 // 2 + 5000 // 2
+
+
+def test_sustainability_before_any_resolution_uses_the_current_standard(
+    tiny_game: Game,
+) -> None:
+    assert scoring.sustainability(seat_of(tiny_game, "USE")) == 2 * 10000 // 3 // 2
+
+
+def test_reputation_counts_a_thousand_a_point(tiny_game: Game) -> None:
+    assert scoring.reputation(seat_of(tiny_game, "USE")) == 5000
+
+
+# ---- objectives ----------------------------------------------------------------------------
+def obj(**kw: object) -> Objective:
+    return Objective(id="o", text="", **kw)  # type: ignore[arg-type]
+
+
+def test_max_import_share(tiny_game: Game) -> None:
+    use = seat_of(tiny_game, "USE")
+    o = obj(kind="max_import_share", mineral="li", other="REF", share_bp=5000)
+    assert scoring.objective_met(tiny_game, use, o)  # nothing received yet
+    use.stats.sources = {"li": {"REF": 5, "ROW": 5}}
+    assert scoring.objective_met(tiny_game, use, o)
+    use.stats.sources = {"li": {"REF": 6, "ROW": 4}}
+    assert not scoring.objective_met(tiny_game, use, o)
+
+
+def test_home_refining_share(tiny_game: Game) -> None:
+    m = seat_of(tiny_game, "MIN")
+    o = obj(kind="home_refining_share", mineral="li", share_bp=3000)
+    assert not scoring.objective_met(tiny_game, m, o)  # nothing mined
+    m.stats.mined, m.stats.refined_home = {"li": 10}, {"li": 3}
+    assert scoring.objective_met(tiny_game, m, o)
+    m.stats.refined_home = {"li": 2}
+    assert not scoring.objective_met(tiny_game, m, o)
+
+
+def test_world_refining_share(tiny_game: Game) -> None:
+    ref, use = seat_of(tiny_game, "REF"), seat_of(tiny_game, "USE")
+    o = obj(kind="world_refining_share", mineral="li", share_bp=7000)
+    assert not scoring.objective_met(tiny_game, ref, o)
+    ref.stats.refined_out, use.stats.refined_out = {"li": 7}, {"li": 3}
+    assert scoring.objective_met(tiny_game, ref, o)
+    use.stats.refined_out = {"li": 4}
+    assert not scoring.objective_met(tiny_game, ref, o)
+
+
+def test_no_shortage(tiny_game: Game) -> None:
+    use = seat_of(tiny_game, "USE")
+    o = obj(kind="no_shortage", mineral="re")
+    use.stats.shortage = {"re": [0, 0]}
+    assert scoring.objective_met(tiny_game, use, o)
+    use.stats.shortage = {"re": [0, 1]}
+    assert not scoring.objective_met(tiny_game, use, o)
+
+
+def test_treasury_gain_and_forge_member(tiny_game: Game) -> None:
+    use = seat_of(tiny_game, "USE")
+    gain = obj(kind="treasury_gain", amount=50)
+    assert not scoring.objective_met(tiny_game, use, gain)
+    use.treasury += 50
+    assert scoring.objective_met(tiny_game, use, gain)
+    assert scoring.objective_met(tiny_game, use, obj(kind="forge_member"))
+    assert not scoring.objective_met(tiny_game, seat_of(tiny_game, "REF"),
+                                     obj(kind="forge_member"))
+
+
+def test_signed_deal_needs_the_mineral_and_a_wanted_clause(tiny_scenario: Scenario) -> None:
+    g = negotiation_phase(tiny_scenario)
+    o = obj(kind="signed_deal", mineral="li", clauses=("supply",))
+    use = seat_of(g, "USE")
+    sign(g, "USE", "REF", Payment(payer="USE", payee="REF", amount=1))
+    sign(g, "USE", "REF", Supply(seller="REF", buyer="USE", mineral="re", form="refined",
+                                 qty=1, price=1))
+    assert not scoring.objective_met(g, use, o)
+    deal = sign(g, "USE", "REF", Supply(seller="REF", buyer="USE", mineral="li",
+                                        form="refined", qty=1, price=1))
+    assert scoring.objective_met(g, use, o)
+    deal.status = "cancelled"
+    assert not scoring.objective_met(g, use, o)
+    deal.status = "breached"
+    assert scoring.objective_met(g, use, o)
+
+
+# ---- totals, baseline, ranking -------------------------------------------------------------
+def test_total_is_the_weighted_mean_plus_bonuses(tiny_game: Game) -> None:
+    st = tiny_game.state
+    use = st.seats["USE"]
+    use.stats.shortage = {"re": [0]}
+    st.baseline = {sid: scoring.raw_parts(s) for sid, s in st.seats.items()}
+    use.reputation = 10  # reputation has no weight for USE
+    scoring.update_scores(tiny_game)
+    score = st.scores["USE"]
+    assert score.parts == {"prosperity": 100, "security": 100, "sustainability": 100,
+                           "reputation": 200}
+    # use_ref (nothing imported) and use_short are met, use_deal is not
+    assert score.objectives == {"use_ref": True, "use_short": True, "use_deal": False}
+    assert score.total == 100 + 20 + 20
+
+
+def test_doing_nothing_scores_one_hundred_in_every_part(tiny_scenario: Scenario,
+                                                       lite_scenario: Scenario) -> None:
+    for scenario in (tiny_scenario, lite_scenario):
+        g = play_out(Game.new(scenario, 5))
+        for score in g.state.scores.values():
+            assert set(score.parts.values()) == {100}
+
+
+def test_baseline_is_the_raw_parts_of_a_default_game(lite_scenario: Scenario) -> None:
+    baseline = scoring.compute_baseline(lite_scenario, 3, lite_scenario.rounds)
+    g = play_out(Game.new(lite_scenario, 3, baseline=False))
+    assert baseline == {sid: scoring.raw_parts(s) for sid, s in g.state.seats.items()}
+    assert baseline == scoring.compute_baseline(lite_scenario, 3, lite_scenario.rounds)
+
+
+def test_new_game_carries_its_baseline(tiny_scenario: Scenario) -> None:
+    g = Game.new(tiny_scenario, 1, rounds=2)
+    assert set(g.state.baseline) == {"MIN", "REF", "USE"}
+    assert g.state.baseline == scoring.compute_baseline(tiny_scenario, 1, 2)
+
+
+def test_ranking_by_total_then_seat_order(tiny_game: Game) -> None:
+    tiny_game.state.scores = {
+        "MIN": Score({}, {}, 120), "REF": Score({}, {}, 150), "USE": Score({}, {}, 120)
+    }
+    assert scoring.ranking(tiny_game) == ["REF", "MIN", "USE"]
+
+
+def test_world_outcome_sums_the_table(tiny_scenario: Scenario) -> None:
+    g = play_out(orders_phase(tiny_scenario))
+    out = scoring.world_outcome(g)
+    seats = g.state.seats.values()
+    demand = sum(s.stats.demand for s in seats)
+    assert out["demand_met_bp"] == sum(s.stats.met for s in seats) * 10000 // demand
+    assert out["output_value"] == sum(s.stats.output_value for s in seats)
+    assert out["prices"] == g.state.prices
+    assert len(out["shortages"]["li"]) == tiny_scenario.rounds
+    assert sum(out["shortages"]["li"]) == sum(sum(s.stats.shortage["li"]) for s in seats)
