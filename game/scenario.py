@@ -12,6 +12,7 @@ from typing import Literal
 
 import msgspec
 
+from game.clauses import CLAUSE_KINDS
 from game.effects import Effect
 from game.errors import ScenarioError
 
@@ -183,7 +184,7 @@ def parse_scenario(raw: bytes | str) -> Scenario:
         scenario = msgspec.json.decode(raw, type=Scenario)
     except msgspec.ValidationError as exc:
         text = str(exc)
-        field = text.rsplit(" - at ", 1)[1] if " - at " in text else "$"
+        field = text.rsplit(" - at ", 1)[1].strip("`") if " - at " in text else "$"
         raise ScenarioError(field, text.split(" - at ")[0]) from None
     except msgspec.DecodeError as exc:
         raise ScenarioError("$", f"not valid JSON ({exc})") from None
@@ -275,6 +276,8 @@ def validate(s: Scenario) -> None:
             if o.kind in ("max_import_share", "home_refining_share", "world_refining_share"):
                 _check(0 < o.share_bp <= 10000, f"{oat}.share_bp", "must be in 1..10000")
             _check(o.bonus >= 0, f"{oat}.bonus", "must not be negative")
+            for k, kind in enumerate(o.clauses):
+                _check(kind in CLAUSE_KINDS, f"{oat}.clauses[{k}]", f"unknown clause kind {kind!r}")
     f = s.forge
     for j, member in enumerate(f.members):
         _check(member in seats, f"$.forge.members[{j}]", f"unknown seat {member!r}")
@@ -323,6 +326,9 @@ def _check_effect(
     seat = getattr(e, "seat", None)
     if seat is not None and seat != "ALL":
         _check(seat in allowed, f"{at}.seat", f"unknown seat {seat!r}")
+    licensor = getattr(e, "licensor", None)
+    if licensor is not None:
+        _check(licensor in seats, f"{at}.licensor", f"unknown seat {licensor!r}")
     mineral = getattr(e, "mineral", None)
     if mineral is not None:
         _check(mineral in minerals, f"{at}.mineral", f"unknown mineral {mineral!r}")

@@ -492,10 +492,9 @@ def test_broken_mutations_leave_the_original_valid() -> None:
     assert parse_scenario(json.dumps(doc)) == load_scenario(MINISTERIAL)
 
 
-# ---- known gaps in the validator (documented; they pass once game.scenario is fixed) -------
+# ---- gaps found in the validator, now closed ------------------------------------------------
 
 
-@pytest.mark.xfail(reason="msgspec paths keep their backticks in ScenarioError.field")
 def test_decode_error_field_has_no_backticks() -> None:
     doc = _raw()
     expected = _wrong_type(doc)
@@ -504,7 +503,6 @@ def test_decode_error_field_has_no_backticks() -> None:
     assert info.value.field == expected
 
 
-@pytest.mark.xfail(reason="request_license.licensor is not checked against the seats")
 def test_unknown_licensor_is_refused() -> None:
     doc = _raw()
     i = _card_index(doc, "china_re_controls")
@@ -515,7 +513,6 @@ def test_unknown_licensor_is_refused() -> None:
     assert info.value.field == f"$.cards[{i}].prompt.options[{j}].effects[0].licensor"
 
 
-@pytest.mark.xfail(reason="objective clause kinds are not checked against game.clauses")
 def test_unknown_objective_clause_is_refused() -> None:
     doc = _raw()
     i = _seat_index(doc, "GHA")
