@@ -20,6 +20,7 @@ Form = Literal["ore", "refined"]
 FORMS: tuple[Form, Form] = ("ore", "refined")
 Part = Literal["prosperity", "security", "sustainability", "reputation"]
 PARTS: tuple[Part, ...] = ("prosperity", "security", "sustainability", "reputation")
+RESERVED = frozenset({"ALL", "$self", "ROW", "FORGE", "facilitator", "spectator"})
 
 
 class Source(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -226,6 +227,11 @@ def validate(s: Scenario) -> None:
     _unique([c.id for c in s.cards], "$.cards")
     minerals = set(s.mineral_ids)
     seats = set(s.seat_ids)
+    _check(s.max_open_proposals >= 1, "$.max_open_proposals", "must be at least 1")
+    for i, c in enumerate(s.countries):
+        _check(c.id not in RESERVED, f"$.countries[{i}].id", f"{c.id!r} is a reserved word")
+    for i, mineral_def in enumerate(s.minerals):
+        _check(mineral_def.id not in RESERVED, f"$.minerals[{i}].id", "a reserved word")
     for i, mineral_def in enumerate(s.minerals):
         at = f"$.minerals[{i}]"
         for name in ("ref_price_ore", "ref_price_refined", "output_value"):
@@ -272,7 +278,9 @@ def validate(s: Scenario) -> None:
             ):
                 _check(o.mineral in minerals, f"{oat}.mineral", "unknown mineral")
             if o.kind == "max_import_share":
-                _check(o.other in seats, f"{oat}.other", "unknown seat")
+                _check(o.other in seats and o.other != c.id, f"{oat}.other", "must be another seat")
+            if o.kind == "treasury_gain":
+                _check(o.amount > 0, f"{oat}.amount", "must be positive")
             if o.kind in ("max_import_share", "home_refining_share", "world_refining_share"):
                 _check(0 < o.share_bp <= 10000, f"{oat}.share_bp", "must be in 1..10000")
             _check(o.bonus >= 0, f"{oat}.bonus", "must not be negative")
@@ -303,6 +311,8 @@ def validate(s: Scenario) -> None:
             _check(len(p.options) >= 1, f"{at}.prompt.options", "needs at least one option")
             _unique([o.id for o in p.options], f"{at}.prompt.options")
             _check(p.default in {o.id for o in p.options}, f"{at}.prompt.default", "not an option")
+            _check(len(p.seats) >= 1, f"{at}.prompt.seats", "name at least one seat")
+            _check(len(set(p.seats)) == len(p.seats), f"{at}.prompt.seats", "a seat is repeated")
             for j, seat in enumerate(p.seats):
                 _check(seat in seats, f"{at}.prompt.seats[{j}]", f"unknown seat {seat!r}")
             for j, opt in enumerate(p.options):
@@ -340,3 +350,20 @@ def _check_effect(
         f"{at}.rounds",
         "must be at least 1 (0 allowed only for a permanent capacity change)",
     )
+    for name, low, high in _EFFECT_RANGES:
+        value = getattr(e, name, None)
+        if isinstance(value, int) and not isinstance(value, bool):
+            _check(low <= value <= high, f"{at}.{name}", f"must be between {low} and {high}")
+
+
+# Ranges for effect fields wherever they appear: no card may drain more than everything.
+_EFFECT_RANGES = (
+    ("delay", 0, 12),
+    ("qty", 0, 1_000_000),
+    ("amount", -1_000_000, 1_000_000),
+    ("rate_bp", 0, 10_000),
+    ("delta_bp", -10_000, 50_000),
+    ("supply_bp", -10_000, 50_000),
+    ("demand_bp", -10_000, 50_000),
+    ("delta", -1_000_000, 1_000_000),
+)

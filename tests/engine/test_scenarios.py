@@ -408,7 +408,33 @@ def _float_price(d: Doc) -> str:
     return "$.minerals[2].ref_price_ore"
 
 
+def _reserved_seat_id(d: Doc) -> str:
+    d["countries"][0]["id"] = "ALL"
+    return "$.countries[0].id"
+
+
+def _empty_prompt_seats(d: Doc) -> str:
+    i = _card_index(d, "china_re_controls")
+    d["cards"][i]["prompt"]["seats"] = []
+    return f"$.cards[{i}].prompt.seats"
+
+
+def _huge_grant(d: Doc) -> str:
+    i = _card_index(d, "project_vault")
+    d["cards"][i]["effects"][0]["amount"] = 10**9
+    return f"$.cards[{i}].effects[0].amount"
+
+
+def _no_open_proposals(d: Doc) -> str:
+    d["max_open_proposals"] = 0
+    return "$.max_open_proposals"
+
+
 BROKEN: dict[str, Mutation] = {
+    "reserved_seat_id": _reserved_seat_id,
+    "empty_prompt_seats": _empty_prompt_seats,
+    "huge_grant": _huge_grant,
+    "no_open_proposals": _no_open_proposals,
     "wrong_type": _wrong_type,
     "negative_treasury": _negative_treasury,
     "missing_field": _missing_field,
