@@ -15,6 +15,7 @@ import pytest
 from game import policy
 from game.actions import FACILITATOR, Advance, SubmitOrders
 from game.clauses import (
+    Clause,
     Exclusivity,
     Invest,
     License,
@@ -33,7 +34,7 @@ from game.orders import (
     Tariff,
 )
 from game.resolution import resolve_round
-from game.scenario import Scenario
+from game.scenario import FORMS, Scenario
 from game.state import Dispute, ForcedControl, Modifier, state_bytes
 from tests.engine.conftest import (
     assert_conserved,
@@ -203,10 +204,10 @@ def test_mining_adds_effective_capacity(tiny_game: Game) -> None:
 
 
 # ---- 2. deals ------------------------------------------------------------------------------
-def deal_game(scenario: Scenario, *clauses: object, a: str = "REF", b: str = "USE",
+def deal_game(scenario: Scenario, *clauses: Clause, a: str = "REF", b: str = "USE",
               rounds: int = 1) -> Game:
     g = negotiation_phase(scenario)
-    sign(g, a, b, *clauses, rounds=rounds)  # type: ignore[arg-type]
+    sign(g, a, b, *clauses, rounds=rounds)
     return to_orders(g)
 
 
@@ -215,7 +216,7 @@ def test_payment_is_made_once(tiny_scenario: Scenario) -> None:
     quiet(g)
     resolve_round(g)
     deal = next(iter(g.state.deals.values()))
-    assert deal.one_offs_done and deal.rounds_done == 1 and deal.status == "active"
+    assert (deal.one_offs_done, deal.rounds_done, deal.status) == (True, 1, "active")
     ref = g.state.seats["REF"]
     assert ref.treasury == 300 + 50 + 2 * 30 + 1 * 200  # payment plus REF's own industry
     quiet(g)
@@ -654,7 +655,7 @@ def _random_orders(rng: random.Random, game: Game, seat: str) -> Orders:
 
     def line() -> MarketOrder:
         m = rng.choice(minerals)
-        form = rng.choice(("ore", "refined"))
+        form = rng.choice(FORMS)
         ref = sc.mineral(m).ref_price(form)
         return MarketOrder(m, form, rng.randint(1, 20), rng.randint(0, 3 * ref))
 

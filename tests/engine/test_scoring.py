@@ -8,11 +8,11 @@ from game import scoring
 from game.clauses import Payment, Supply
 from game.engine import Game
 from game.scenario import Objective, Scenario
-from game.state import Score
+from game.state import Score, Seat
 from tests.engine.conftest import negotiation_phase, orders_phase, play_out, sign
 
 
-def seat_of(game: Game, seat: str):  # type: ignore[no-untyped-def]
+def seat_of(game: Game, seat: str) -> Seat:
     return game.state.seats[seat]
 
 
