@@ -58,7 +58,7 @@ def draw(game: Game) -> list[Event]:
 
 def reveal(game: Game, card: Card) -> list[Event]:
     st = game.state
-    st.card = card.id
+    st.card, st.card_title, st.card_text = card.id, card.title, card.text
     st.cards_drawn.append(card.id)
     events = [
         Event("card", f"{card.title}: {card.text}", data={"card": card.id, "title": card.title})

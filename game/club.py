@@ -255,7 +255,8 @@ def file_dispute(game: Game, actor: str, action: FileDispute) -> list[Event]:
     require(
         ok,
         ErrorCode.DISPUTE_NOT_ALLOWED,
-        f"no grounds: the {target} is not above 150% of the reference price or "
+        f"no grounds: the {target} is not above "
+        f"{game.scenario.forge.cartel_floor_bp // 100}% of the reference price or "
         "does not target a non-member",
     )
     duplicate = any(
@@ -272,7 +273,7 @@ def file_dispute(game: Game, actor: str, action: FileDispute) -> list[Event]:
         filed_by=actor,
         kind=action.kind,
         round_filed=st.round,
-        resolves_round=st.round + game.scenario.forge.dispute_rounds,
+        resolves_round=min(st.round + game.scenario.forge.dispute_rounds, st.rounds),
         mineral=action.mineral,
         form=action.form,
         deal=action.deal,

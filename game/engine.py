@@ -123,7 +123,7 @@ class Game:
         for seat, ctl in controllers.items():
             if seat not in scenario.seat_ids:
                 raise RuleError(ErrorCode.UNKNOWN_SEAT, f"no seat {seat!r} in this scenario")
-            phases.check_controller(ctl)
+            phases.check_seat_controller(scenario, seat, ctl)
         seats: dict[str, Seat] = {}
         for c in scenario.countries:
             cm = {m: c.minerals.get(m) for m in scenario.mineral_ids}

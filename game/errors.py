@@ -15,6 +15,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_ACTION = "unknown_action"
     NOT_A_SEAT = "not_a_seat"
     NOT_FACILITATOR = "not_facilitator"
+    BOT_NOT_ALLOWED = "bot_not_allowed"
     # phases and timing
     WRONG_PHASE = "wrong_phase"
     GAME_NOT_STARTED = "game_not_started"

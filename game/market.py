@@ -163,7 +163,9 @@ class _Matcher:
             if want == 0 or b.seat == s.seat:
                 continue
             pp = self.pair_price(s.seat, b.seat)
-            if s.limit > pp or b.limit < pp or self.blocked(s.seat, b.seat):
+            tariff_bp = self.tariff_bp(b.seat, s.seat) if b.seat != ROW else 0
+            net = pp - pp * tariff_bp // 10000  # what the seller keeps per lot
+            if s.limit > net or b.limit < pp or self.blocked(s.seat, b.seat):
                 continue
             qty = min(left, want)
             if b.seat != ROW and pp > 0:
@@ -171,7 +173,7 @@ class _Matcher:
             if qty <= 0:
                 continue
             value = qty * pp
-            tariff = value * self.tariff_bp(b.seat, s.seat) // 10000 if b.seat != ROW else 0
+            tariff = value * tariff_bp // 10000
             self.fills.append(Fill(s.seat, b.seat, qty, pp, tariff))
             left -= qty
             self.wanted[j] = want - qty

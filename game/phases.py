@@ -12,12 +12,20 @@ from game import cards, club
 from game.actions import Advance, EndGame, Pause, Ready, Resume, Rewind, SetController, Start
 from game.errors import ErrorCode, RuleError, require
 from game.event import Event
+from game.scenario import Scenario
 from game.state import restore, snapshot
 
 if TYPE_CHECKING:
     from game.engine import Game
 
 BOT_STRATEGIES = ("cooperative", "hawk", "passive")
+
+
+def check_seat_controller(game_scenario: Scenario, seat: str, controller: str) -> None:
+    """The scenario may reserve a seat for people (a key delegation in a workshop)."""
+    check_controller(controller)
+    if controller != "human" and not game_scenario.country(seat).bot_allowed:
+        raise RuleError(ErrorCode.BOT_NOT_ALLOWED, f"{seat} must be played by people")
 
 
 def check_controller(controller: str) -> None:
@@ -162,7 +170,7 @@ def rewind(game: Game, actor: str, action: Rewind) -> list[Event]:
 def set_controller(game: Game, actor: str, action: SetController) -> list[Event]:
     st = game.state
     require(action.seat in st.seats, ErrorCode.UNKNOWN_SEAT, f"no seat {action.seat!r}")
-    check_controller(action.controller)
+    check_seat_controller(game.scenario, action.seat, action.controller)
     st.seats[action.seat].controller = action.controller
     return [
         Event(

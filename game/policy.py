@@ -139,9 +139,12 @@ class PolicyIndex:
         return False
 
     def tariff_bp(self, importer: str, exporter: str, mineral: str) -> int:
-        """Club members trade tariff-free; a waiver in an active deal lifts the tariff too."""
+        """Club members trade tariff-free; a waiver in an active deal lifts the tariff too.
+
+        Tariffs are levied on seats only: the rest of the world is a price-taking curve, and
+        a tariff on it would let an importer keep the whole price of its own imports."""
         seat = self._game.state.seats.get(importer)
-        if seat is None:
+        if seat is None or exporter not in self._game.state.seats:
             return 0
         if importer in self._members and exporter in self._members:
             return 0

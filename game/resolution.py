@@ -143,6 +143,9 @@ def _one_offs(r: _Round, deal: Deal) -> set[str]:
             short.add(c.payer)
         elif isinstance(c, Invest) and _pay(r, c.investor, c.host, c.amount):
             short.add(c.investor)
+            # capacity nobody paid for is not built
+            r.st.pending = [p for p in r.st.pending if p.deal != deal.id or p.mineral != c.mineral
+                            or p.kind != c.kind]
     return short
 
 
@@ -302,10 +305,25 @@ def _default_sell(r: _Round, s: Seat, m: Mineral, form: Form) -> list[market.Ord
     """Surplus ore is what next round's refining will not use (counting next round's mining);
     surplus refined is what this round's industry will not consume."""
     h, cap = s.holdings[m.id], r.caps[s.id, m.id]
-    spare_ore = min(h.ore, h.ore + cap.mine - cap.refine)
-    qty = spare_ore if form == "ore" else h.refined - r.demand[s.id, m.id]
+    owed = _owed_next_round(r, s.id, m.id, form)
+    spare_ore = min(h.ore, h.ore + cap.mine - cap.refine) - owed
+    qty = spare_ore if form == "ore" else h.refined - r.demand[s.id, m.id] - owed
     limit = m.ref_price(form) * SELL_LIMIT_PCT // 100
     return [market.Order(s.id, qty, limit)] if qty > 0 else []
+
+
+def _owed_next_round(r: _Round, seat: str, mineral: str, form: str) -> int:
+    """Lots the seat must deliver under its deals at the next resolution, which come before
+    that round's refining: default orders keep them back instead of selling them."""
+    owed = 0
+    for deal in r.st.deals.values():
+        if deal.status != "active" or deal.rounds_done >= deal.rounds:
+            continue
+        for c in deal.clauses:
+            if isinstance(c, Supply) and c.seller == seat and c.mineral == mineral \
+                    and c.form == form:
+                owed += c.qty
+    return owed
 
 
 def _default_buy(r: _Round, s: Seat, m: Mineral, form: Form) -> list[market.Order]:
@@ -376,13 +394,15 @@ def _stockpile_moves(r: _Round) -> None:
             moved_in = max(0, min(order.buy, h.refined))
             h.refined -= moved_in
             h.stockpile += moved_in
-            price = r.prices.get(f"{order.mineral}:refined", 0)
-            refund = min(s.stockpile_budget, moved_in * price)
-            s.stockpile_budget -= refund
-            s.treasury += refund
             moved_out = max(0, min(order.release, h.stockpile))
             h.stockpile -= moved_out
             h.refined += moved_out
+            # only lots that stay in the stockpile are paid for, so buy-and-release in one
+            # round cannot turn an earmarked budget into cash
+            price = r.prices.get(f"{order.mineral}:refined", 0)
+            refund = min(s.stockpile_budget, max(0, moved_in - moved_out) * price)
+            s.stockpile_budget -= refund
+            s.treasury += refund
 
 
 def _contributions(r: _Round) -> None:

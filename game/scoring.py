@@ -32,7 +32,9 @@ def _rounds_played(seat: Seat) -> int:
 
 
 def prosperity(seat: Seat) -> int:
-    return seat.treasury - seat.start_treasury + seat.stats.output_value
+    """Treasury gain; industrial output value is paid into the treasury, so it is in here
+    once already."""
+    return seat.treasury - seat.start_treasury
 
 
 def security(seat: Seat) -> int:
@@ -125,7 +127,7 @@ def _signed_deal(game: Game, seat: str, mineral: str, kinds: tuple[str, ...]) ->
 
 # ---- totals --------------------------------------------------------------------------------
 def score_seat(game: Game, seat: Seat, country: Country) -> Score:
-    base = game.state.baseline.get(seat.id, {})
+    base = _baseline_now(game, seat.id)
     raw = raw_parts(seat)
     parts: dict[str, int] = {p: part_score(raw[p], base.get(p, 0), _floor(p, seat)) for p in PARTS}
     weights = country.weights
@@ -134,6 +136,15 @@ def score_seat(game: Game, seat: Seat, country: Country) -> Score:
     objectives = {o.id: objective_met(game, seat, o) for o in country.objectives}
     bonus = sum(o.bonus for o in country.objectives if objectives[o.id])
     return Score(parts=parts, objectives=objectives, total=weighted + bonus)
+
+
+def _baseline_now(game: Game, seat: str) -> dict[str, int]:
+    """The no-deal game's parts after as many resolutions as this game has had, so a score
+    mid-game (or after an early end) compares like with like."""
+    rounds = game.state.baseline.get(seat, [])
+    if not rounds:
+        return {}
+    return rounds[max(0, min(len(game.state.reports), len(rounds)) - 1)]
 
 
 def update_scores(game: Game) -> None:
@@ -151,19 +162,24 @@ def ranking(game: Game) -> list[str]:
                                         order.index(s)))
 
 
-def compute_baseline(scenario: Scenario, seed: int, rounds: int) -> dict[str, dict[str, int]]:
-    """Raw parts per seat in a game where nobody negotiates and everyone takes the default
-    orders; the cards still fire, because they are the world, not a choice."""
+def compute_baseline(
+    scenario: Scenario, seed: int, rounds: int
+) -> dict[str, list[dict[str, int]]]:
+    """Raw parts per seat, after each round, in a game where nobody negotiates and everyone
+    takes the default orders; the cards still fire, because they are the world, not a choice."""
     from game.actions import FACILITATOR, Advance, Start
     from game.engine import Game
 
     g = Game.new(scenario, seed, rounds=rounds, baseline=False)
     g.apply(FACILITATOR, Start())
-    for _ in range(4 * rounds + 4):
-        if g.state.phase == "ended":
-            break
+    out: dict[str, list[dict[str, int]]] = {sid: [] for sid in g.state.seats}
+    while g.state.phase != "ended":
+        resolved = len(g.state.reports)
         g.apply(FACILITATOR, Advance())
-    return {sid: raw_parts(s) for sid, s in g.state.seats.items()}
+        if len(g.state.reports) > resolved:
+            for sid, s in g.state.seats.items():
+                out[sid].append(raw_parts(s))
+    return out
 
 
 def world_outcome(game: Game) -> dict[str, Any]:

@@ -211,7 +211,9 @@ class GameState(msgspec.Struct):
     phase: Phase = "lobby"
     paused: bool = False
     seq: int = 0  # accepted actions so far
-    card: str = ""
+    card: str = ""  # the card revealed this round (its title and text kept for the views)
+    card_title: str = ""
+    card_text: str = ""
     cards_drawn: list[str] = msgspec.field(default_factory=list)
     deals: dict[str, Deal] = msgspec.field(default_factory=dict)
     next_id: int = 1  # for deals, motions, prompts, disputes
@@ -223,7 +225,8 @@ class GameState(msgspec.Struct):
     ledger: Ledger = msgspec.field(default_factory=Ledger)
     reports: list[Report] = msgspec.field(default_factory=list)
     scores: dict[str, Score] = msgspec.field(default_factory=dict)
-    baseline: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
+    # per seat, the no-deal game's raw score parts after each round's resolution
+    baseline: dict[str, list[dict[str, int]]] = msgspec.field(default_factory=dict)
     signings: int = 0
     round_start_seq: list[int] = msgspec.field(default_factory=list)  # seq at each round start
     phase_start: bytes = b""  # msgpack snapshot taken when the current phase began

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from game import club
+from game import club, policy
 from game.actions import FACILITATOR, SPECTATOR
 from game.errors import ErrorCode, RuleError
 
@@ -32,7 +32,6 @@ def view(game: Game, viewer: str) -> dict[str, Any]:
     if viewer not in st.seats and viewer not in (SPECTATOR, FACILITATOR):
         raise RuleError(ErrorCode.NOT_A_SEAT, f"no viewer {viewer!r}")
     sc = game.scenario
-    card = next((c for c in sc.cards if c.id == st.card), None)
     out: dict[str, Any] = {
         "viewer": viewer,
         "scenario": {"id": sc.id, "title": sc.title},
@@ -42,9 +41,7 @@ def view(game: Game, viewer: str) -> dict[str, Any]:
         "phase": st.phase,
         "paused": st.paused,
         "seq": st.seq,
-        "card": {"id": card.id, "title": card.title, "text": card.text}
-        if card
-        else ({"id": st.card, "title": "Facilitator's card", "text": ""} if st.card else None),
+        "card": {"id": st.card, "title": st.card_title, "text": st.card_text} if st.card else None,
         "minerals": [
             {
                 "id": m.id,
@@ -89,7 +86,7 @@ def _public_seat(game: Game, s: Seat) -> dict[str, Any]:
         "controller": "bot" if s.controller.startswith("bot:") else "human",
         "reputation": s.reputation,
         "env_standard": s.policy.env_standard,
-        "controls": _b(s.policy.controls),
+        "controls": _b(policy.controls_of(game, s.id)),
         "tariffs": _b(s.policy.tariffs),
         "forge_member": s.id in game.state.forge.members,
         "ready": s.ready,
@@ -126,10 +123,20 @@ def _private_seat(game: Game, seat: str) -> dict[str, Any]:
         "treasury": s.treasury,
         "stockpile_budget": s.stockpile_budget,
         "holdings": _b(s.holdings),
-        "objectives": [{"id": o.id, "text": o.text, "bonus": o.bonus, "kind": o.kind,
-                        "mineral": o.mineral, "other": o.other, "share_bp": o.share_bp,
-                        "amount": o.amount, "clauses": list(o.clauses)}
-                       for o in c.objectives],
+        "objectives": [
+            {
+                "id": o.id,
+                "text": o.text,
+                "bonus": o.bonus,
+                "kind": o.kind,
+                "mineral": o.mineral,
+                "other": o.other,
+                "share_bp": o.share_bp,
+                "amount": o.amount,
+                "clauses": list(o.clauses),
+            }
+            for o in c.objectives
+        ],
         "weights": dict(c.weights),
         "orders": _b(s.orders) if s.orders is not None else None,
         "prompts": prompts,

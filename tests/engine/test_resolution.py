@@ -155,14 +155,13 @@ def test_tariffs_sum_cap_and_spare_members_and_waivers(tiny_scenario: Scenario) 
     use = g.state.seats["USE"].policy
     use.tariffs += [Tariff("li", ("ALL",), 3000), Tariff("li", ("REF",), 2000)]
     assert policy.tariff_bp(g, "USE", "REF", "li") == 5000
-    assert policy.tariff_bp(g, "USE", "ROW", "li") == 3000
+    assert policy.tariff_bp(g, "USE", "ROW", "li") == 0  # the rest of the world is never hit
     assert policy.tariff_bp(g, "USE", "MIN", "li") == 0  # both FORGE members
     assert policy.tariff_bp(g, "USE", "REF", "re") == 0
     use.tariffs.append(Tariff("li", ("REF",), 9000))
     assert policy.tariff_bp(g, "USE", "REF", "li") == 10000
     sign(g, "REF", "USE", TariffWaiver(waiver="USE", beneficiary="REF"))
     assert policy.tariff_bp(g, "USE", "REF", "li") == 0
-    assert policy.tariff_bp(g, "USE", "ROW", "li") == 3000
 
 
 def test_active_deals_come_in_signing_order(tiny_scenario: Scenario) -> None:
@@ -429,19 +428,28 @@ def test_selling_to_the_rest_of_the_world_earns_row_sales(tiny_game: Game) -> No
     assert_conserved(tiny_game)
 
 
-def test_buying_from_the_rest_of_the_world_with_a_tariff(tiny_game: Game) -> None:
+def test_a_tariff_on_all_does_not_touch_the_rest_of_the_world(tiny_game: Game) -> None:
     buy = (MarketOrder("re", "refined", 3, 200),)
-    quiet(tiny_game, USE=Orders(sell=(), buy=buy, tariffs=(Tariff("re", ("ALL",), 1000),)))
+    quiet(tiny_game, USE=Orders(sell=(), buy=buy, tariffs=(Tariff("re", ("ALL",), 10000),)))
     resolve_round(tiny_game)
     st = tiny_game.state
     [(_, seller, _, qty, price)] = fills(tiny_game, "USE")
-    tariff = qty * price * 1000 // 10000
     assert seller == "ROW" and qty == 3
-    assert st.ledger.money["row_purchases"] == -(qty * price - tariff)
+    assert st.ledger.money["row_purchases"] == -(qty * price)
     assert st.seats["USE"].stats.sources == {"re": {"ROW": 3}}
-    # 2 re and 1 li consumed; the tariff stays home
-    assert st.seats["USE"].treasury == 500 - (qty * price - tariff) + 400 + 30 - 5
+    # 2 re and 1 li consumed; a 100% tariff on ALL does not make imports free
+    assert st.seats["USE"].treasury == 500 - qty * price + 400 + 30 - 5
     assert_conserved(tiny_game)
+
+
+def test_a_seller_does_not_sell_below_its_limit_after_the_tariff(tiny_game: Game) -> None:
+    give(tiny_game, "REF", "li", "refined", 5)
+    quiet(tiny_game,
+          REF=Orders(sell=(MarketOrder("li", "refined", 5, 19),), buy=()),
+          USE=Orders(sell=(), buy=(MarketOrder("li", "refined", 5, 40),),
+                     tariffs=(Tariff("li", ("REF",), 2000),)))
+    resolve_round(tiny_game)
+    assert not [f for f in fills(tiny_game, "USE") if f[1] == "REF"]  # 20 less 20% is below 19
 
 
 def test_tariff_goes_to_the_buyers_treasury(tiny_game: Game) -> None:

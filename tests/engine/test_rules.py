@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from game import FACILITATOR, ErrorCode, Game, RuleError, decode_action, load_scenario
@@ -270,12 +271,13 @@ def test_prompt_answered_or_defaulted() -> None:
     assert all(p.status == "defaulted" and p.answer == card.prompt.default for p in rest)
 
 
-def test_written_card_applies_its_effects() -> None:
+def test_written_card_applies_its_effects_and_keeps_its_title() -> None:
     game = started()
     rep = game.state.seats["COD"].reputation
     game.apply(FACILITATOR, FireCard(title="Scandal", text="A report on artisanal mines.",
                                      effects=(Reputation(seat="COD", delta=-2),)))
     assert game.state.seats["COD"].reputation == rep - 2
+    assert game.view("spectator")["card"]["title"] == "Scandal"
 
 
 def test_orders_are_sealed_until_resolution() -> None:
@@ -361,6 +363,8 @@ CASES: dict[ErrorCode, Callable[[], tuple[Game, str, object]]] = {
     ErrorCode.UNKNOWN_SEAT: lambda: (started(), "USA", ProposeDeal(to="ATL", clauses=())),
     ErrorCode.BAD_QUANTITY: lambda: (to_orders(started()), "USA", SubmitOrders(
         Orders(tariffs=(Tariff("lithium", ("CHN",), 20_000),)))),
+    ErrorCode.BOT_NOT_ALLOWED: lambda: (_people_only(), FACILITATOR,
+                                        SetController(seat="USA", controller="bot:hawk")),
     ErrorCode.BAD_ACTION: lambda: (started(), FACILITATOR,
                                    SetController(seat="USA", controller="robot")),
 }
@@ -368,6 +372,14 @@ DECODE_CASES = {
     ErrorCode.UNKNOWN_ACTION: '{"type": "launch_missiles"}',
     ErrorCode.BAD_ACTION: '{"type": "accept_deal", "deal": 7}',
 }
+
+
+def _people_only() -> Game:
+    usa = msgspec.structs.replace(LITE.country("USA"), bot_allowed=False)
+    countries = tuple(usa if c.id == "USA" else c for c in LITE.countries)
+    game = Game.new(msgspec.structs.replace(LITE, countries=countries), 7, baseline=False)
+    game.apply(FACILITATOR, Start())
+    return game
 
 
 def _paused() -> Game:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from game import scoring
+from game.actions import FACILITATOR, Advance, Start
 from game.clauses import Payment, Supply
 from game.engine import Game
 from game.scenario import Objective, Scenario
@@ -35,11 +36,11 @@ def test_part_score_scales_against_the_baseline(raw: int, base: int, floor: int,
 
 
 # ---- raw parts -----------------------------------------------------------------------------
-def test_prosperity_is_treasury_gain_plus_output(tiny_game: Game) -> None:
+def test_prosperity_is_treasury_gain_which_already_holds_output(tiny_game: Game) -> None:
     use = seat_of(tiny_game, "USE")
     use.treasury = 560
-    use.stats.output_value = 90
-    assert scoring.prosperity(use) == 60 + 90
+    use.stats.output_value = 90  # paid into the treasury by industry, not counted twice
+    assert scoring.prosperity(use) == 60
 
 
 def test_security_is_demand_met_less_a_quarter_of_the_largest_supplier(
@@ -157,7 +158,7 @@ def test_total_is_the_weighted_mean_plus_bonuses(tiny_game: Game) -> None:
     st = tiny_game.state
     use = st.seats["USE"]
     use.stats.shortage = {"re": [0]}
-    st.baseline = {sid: scoring.raw_parts(s) for sid, s in st.seats.items()}
+    st.baseline = {sid: [scoring.raw_parts(s)] for sid, s in st.seats.items()}
     use.reputation = 10  # reputation has no weight for USE
     scoring.update_scores(tiny_game)
     score = st.scores["USE"]
@@ -179,8 +180,21 @@ def test_doing_nothing_scores_one_hundred_in_every_part(tiny_scenario: Scenario,
 def test_baseline_is_the_raw_parts_of_a_default_game(lite_scenario: Scenario) -> None:
     baseline = scoring.compute_baseline(lite_scenario, 3, lite_scenario.rounds)
     g = play_out(Game.new(lite_scenario, 3, baseline=False))
-    assert baseline == {sid: scoring.raw_parts(s) for sid, s in g.state.seats.items()}
+    assert {sid: parts[-1] for sid, parts in baseline.items()} == {
+        sid: scoring.raw_parts(s) for sid, s in g.state.seats.items()}
+    assert all(len(parts) == lite_scenario.rounds for parts in baseline.values())
     assert baseline == scoring.compute_baseline(lite_scenario, 3, lite_scenario.rounds)
+
+
+def test_mid_game_scores_compare_with_the_baseline_at_the_same_round(
+    lite_scenario: Scenario,
+) -> None:
+    g = Game.new(lite_scenario, 3)
+    g.apply(FACILITATOR, Start())
+    g.apply(FACILITATOR, Advance())
+    g.apply(FACILITATOR, Advance())  # one default round resolved
+    assert len(g.state.reports) == 1
+    assert all(set(s.parts.values()) == {100} for s in g.state.scores.values())
 
 
 def test_new_game_carries_its_baseline(tiny_scenario: Scenario) -> None:

@@ -1,0 +1,91 @@
+"""Advice for a seat, from the cooperative bot's point of view, in plain words.
+
+    advise(game, "GHA") -> {"seat", "round", "phase", "proposal", "offers", "orders"}
+
+The advisor reads only the seat's own view and legal actions, like a bot, so advice never
+leaks another seat's secrets. It is a pure function: the server decides whether the
+facilitator allows it and records each use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from game.actions import AcceptDeal
+from game.bots import deals, orders
+from game.bots.common import Ctx
+from game.bots.deals import COOPERATIVE
+from game.legal import Legal
+
+if TYPE_CHECKING:
+    from game.engine import Game
+
+
+def advise(game: Game, seat: str) -> dict[str, Any]:
+    """The best deal to propose now, a verdict on each offer addressed to the seat, and
+    suggested orders (in the orders phase), each with a one-line reason."""
+    return advice_from(game.view(seat), game.legal_actions(seat), game.state.seed)
+
+
+def advice_from(view: dict[str, Any], legal: Legal, seed: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"seat": view["viewer"], "round": view["round"],
+                           "phase": view["phase"], "proposal": None, "offers": [],
+                           "orders": None}
+    if "me" not in view or view["phase"] not in ("negotiation", "orders"):
+        return out
+    ctx = Ctx(view, seed)
+    if view["phase"] == "negotiation":
+        out["proposal"] = _proposal(ctx, legal)
+        out["offers"] = _offers(ctx, legal)
+    else:
+        built, lines = orders.build(ctx, COOPERATIVE)
+        out["orders"] = {"orders": built, "lines": lines,
+                         "reason": _orders_reason(lines)}
+    return out
+
+
+def _proposal(ctx: Ctx, legal: Legal) -> dict[str, Any] | None:
+    if "propose_deal" not in legal.kinds:
+        return None
+    cands = deals.objective_proposals(ctx, COOPERATIVE) + \
+        deals.supply_proposals(ctx, COOPERATIVE) + deals.invest_proposals(ctx, COOPERATIVE)
+    if not cands:
+        return None
+    best = max(cands, key=lambda p: (p.worth, p.to, p.why))
+    return {"to": best.to, "clauses": msgspec.to_builtins(best.clauses), "rounds": best.rounds,
+            "reason": f"Propose to {best.to}: {best.why}; it should add about "
+                      f"{best.worth:.1f} points to your score."}
+
+
+def _offers(ctx: Ctx, legal: Legal) -> list[dict[str, Any]]:
+    open_ids = {a.deal for a in legal.actions if isinstance(a, AcceptDeal)}
+    out = []
+    for d in ctx.view.get("proposals", []):
+        if d["id"] not in open_ids:
+            continue
+        ok, worth = deals.acceptable(ctx, COOPERATIVE, d)
+        verdict = "Accept" if ok else "Reject or counter"
+        out.append({"deal": d["id"], "from": d["proposer"], "accept": ok,
+                    "reason": f"{verdict}: by our estimate it is worth {worth:+.1f} points "
+                              f"to you ({_what(d)})."})
+    return out
+
+
+def _what(d: dict[str, Any]) -> str:
+    parts = []
+    for c in d["clauses"]:
+        if c["type"] == "supply":
+            parts.append(f"{c['seller']} sells {c['buyer']} {c['qty']} {c['form']} "
+                         f"{c['mineral']}/round at {c['price']}")
+        else:
+            parts.append(c["type"].replace("_", " "))
+    return "; ".join(parts) + f", for {d['rounds']} round(s)"
+
+
+def _orders_reason(lines: list[str]) -> str:
+    if not lines:
+        return "Keep the defaults: nothing to add this round."
+    return "Suggested because you should " + "; ".join(lines[:3]) + \
+        ("; …" if len(lines) > 3 else ".")

@@ -1,0 +1,290 @@
+"""Reading one seat's view into the few numbers every strategy decides from.
+
+A bot sees the game only through `game.view(seat)` and `game.legal_actions(seat)`, the
+same as a person, so it cannot peek at another seat's treasury or stock: other seats are
+estimated from their public capacities, demand and signed deals. Everything here is
+computed once per decision from the view dict (no copy of the game), which is what keeps
+a decision well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from game.rng import next_u64
+
+FORMS = ("ore", "refined")
+PARTS = ("prosperity", "security", "sustainability", "reputation")
+
+
+@dataclass(frozen=True, slots=True)
+class MineralInfo:
+    id: str
+    ref_ore: int
+    ref_refined: int
+    output_value: int
+    capex_mine: int
+    capex_refine: int
+
+    def ref(self, form: str) -> int:
+        return self.ref_ore if form == "ore" else self.ref_refined
+
+
+@dataclass(slots=True)
+class Balance:
+    """Lots per round a seat can spare (+) or must find (-), ore and refined."""
+
+    ore: int = 0
+    refined: int = 0
+
+    def of(self, form: str) -> int:
+        return self.ore if form == "ore" else self.refined
+
+
+def note_round(note: str) -> int:
+    """Bots tag their proposals "r<round> ..." so a stateless bot can tell old from new."""
+    head = note.split(" ", 1)[0]
+    if head.startswith("r") and head[1:].isdigit():
+        return int(head[1:])
+    return 0
+
+
+def stable_hash(*parts: object) -> int:
+    """Python's hash() of a str changes per process; crc32 does not, so games replay."""
+    return zlib.crc32("|".join(str(p) for p in parts).encode())
+
+
+class Ctx:
+    """One seat's reading of its view, for one decision."""
+
+    def __init__(self, view: dict[str, Any], seed: int) -> None:
+        self.view = view
+        me = view["me"]
+        self.me: dict[str, Any] = me
+        self.seat: str = me["seat"]
+        self.strategy: str = me["controller"].removeprefix("bot:")
+        self.round: int = view["round"]
+        self.rounds: int = view["rounds"]
+        self.rounds_left: int = max(1, self.rounds - self.round + 1)
+        self.phase: str = view["phase"]
+        self.seed = seed
+        self.minerals = {m["id"]: _mineral(m) for m in view["minerals"]}
+        self.seats: dict[str, dict[str, Any]] = view["seats"]
+        self.public: dict[str, Any] = self.seats[self.seat]
+        forge = view["forge"]
+        self.members: set[str] = set(forge["members"])
+        self.is_member = self.seat in self.members
+        self.floors: dict[str, int] = forge["floors"]
+        self.weights = _weights(me.get("weights", {}))
+        self.objectives: list[dict[str, Any]] = me.get("objectives", [])
+        self.active = [d for d in view["deals"] if d["status"] == "active"
+                       and d["rounds_done"] < d["rounds"]]
+        self._flows = _deal_flows(self.active, self.round)
+        self._controls = _controls(view)
+        self._licenses = {(c["licensor"], c["licensee"], c["mineral"])
+                          for d in self.active for c in d["clauses"] if c["type"] == "license"}
+        self._prices: dict[str, int] = {}
+        self._structural: dict[str, dict[str, Balance]] = {}
+        self.memo: dict[object, object] = {}  # per-decision caches for the deal finders
+        self.scale = Scale(self)
+
+    # ---- the market -----------------------------------------------------------------
+    def price(self, mineral: str, form: str) -> int:
+        """What a lot is expected to fetch: the last clearing price, else the reference."""
+        key = f"{mineral}:{form}"
+        found = self._prices.get(key)
+        if found is None:
+            path = self.view["prices"].get(key)
+            ref = self.minerals[mineral].ref(form)
+            found = max(1, (path[-1] + ref) // 2) if path else ref
+            self._prices[key] = found
+        return found
+
+    def blocked(self, seller: str, buyer: str, mineral: str, form: str) -> bool:
+        """A public control (own or forced by a card) stops the lot unless licensed."""
+        for c in self._controls.get(seller, ()):
+            if c["mineral"] == mineral and c["form"] == form and (
+                    buyer in c["targets"] or "ALL" in c["targets"]):
+                return (seller, buyer, mineral) not in self._licenses
+        return False
+
+    def controls_of(self, seat: str) -> list[dict[str, Any]]:
+        return list(self._controls.get(seat, ()))
+
+    # ---- deliveries under signed deals --------------------------------------------------
+    def commit(self, clauses: list[dict[str, Any]], rounds: int) -> None:
+        """Count a deal I just accepted or offered, so my next decision in the same turn
+        does not promise the same lots twice."""
+        deal = {"clauses": clauses, "signed_round": self.round, "rounds": rounds,
+                "rounds_done": 0}
+        for ahead in range(min(rounds, 2)):
+            for seller, buyer, mineral, form, qty in deliveries(deal, self.round + ahead):
+                for seat, sign in ((seller, -1), (buyer, 1)):
+                    key = (seat, mineral, form, ahead)
+                    self._flows[key] = self._flows.get(key, 0) + sign * qty
+                    table = self._structural.get(mineral)
+                    if table is not None and seat in table:
+                        table[seat] = self._balance(seat, mineral)
+
+    def flow(self, seat: str, mineral: str, form: str, ahead: int = 0) -> int:
+        """Net lots `seat` receives (+) or owes (-) under active deals, `ahead` rounds on."""
+        return self._flows.get((seat, mineral, form, ahead), 0)
+
+    # ---- balances -------------------------------------------------------------------
+    def my_balance(self, mineral: str) -> Balance:
+        """This round, from my holdings: what the resolution will leave me short or long."""
+        h = self.me["holdings"].get(mineral, {"ore": 0, "refined": 0, "stockpile": 0})
+        cap = self.public["capacity"].get(mineral, {"mine": 0, "refine": 0})
+        ore = h["ore"] + cap["mine"] + self.flow(self.seat, mineral, "ore")
+        refined_q = min(cap["refine"], max(0, ore))
+        refined = h["refined"] + refined_q + self.flow(self.seat, mineral, "refined")
+        return Balance(ore - refined_q, refined - self.public["demand"].get(mineral, 0))
+
+    def structural(self, seat: str, mineral: str) -> Balance:
+        """Per round over the coming rounds, from public numbers only (used for every seat,
+        including mine, so deals are judged on what lasts rather than one round's stock)."""
+        table = self._structural.get(mineral)
+        if table is None:
+            table = self._structural[mineral] = self._balances(mineral)
+        return table[seat]
+
+    def _balances(self, mineral: str) -> dict[str, Balance]:
+        """Every seat's structural balance in one mineral, computed together because the
+        deal finders rank all seats at once."""
+        return {seat: self._balance(seat, mineral) for seat in self.seats}
+
+    def _balance(self, seat: str, mineral: str) -> Balance:
+        flows = self._flows
+        ahead = 1 if self.rounds_left > 1 else 0
+        s = self.seats[seat]
+        cap = s["capacity"].get(mineral)
+        mine, refine = (cap["mine"], cap["refine"]) if cap else (0, 0)
+        ore_in = flows.get((seat, mineral, "ore", ahead)) or \
+            flows.get((seat, mineral, "ore", 0), 0)
+        ref_in = flows.get((seat, mineral, "refined", ahead)) or \
+            flows.get((seat, mineral, "refined", 0), 0)
+        if seat == self.seat:
+            h = self.me["holdings"].get(mineral) or {}
+            ref_in += h.get("refined", 0) // self.rounds_left
+            ore_in += h.get("ore", 0) // self.rounds_left
+        # a refiner short of ore buys it, so its refining counts in full and the ore it
+        # lacks shows up as an ore need instead of a refined one
+        return Balance(mine + ore_in - refine, refine + ref_in - s["demand"].get(mineral, 0))
+
+    # ---- randomness -----------------------------------------------------------------
+    def rand(self, *keys: object) -> int:
+        """A deterministic draw from (seed, seat, round, phase, seq, keys)."""
+        base = stable_hash(self.seat, self.round, self.phase, self.view["seq"], *keys)
+        return next_u64((self.seed ^ base) & ((1 << 64) - 1))[1]
+
+    def jitter(self, value: int, bp: int, *keys: object) -> int:
+        """value moved by up to ±bp basis points, so bots do not all bid the same number."""
+        if bp <= 0 or value <= 0:
+            return value
+        span = 2 * bp + 1
+        return max(1, value + value * (self.rand(*keys) % span - bp) // 10000)
+
+    # ---- my aims --------------------------------------------------------------------
+    def objective(self, kind: str, mineral: str = "") -> dict[str, Any] | None:
+        for o in self.objectives:
+            if o.get("kind") == kind and (not mineral or o.get("mineral") == mineral):
+                return o
+        return None
+
+    def note(self, text: str) -> str:
+        return f"r{self.round} {text}"[:500]
+
+
+class Scale:
+    """Score points per unit of what a deal moves, estimated from my own position.
+
+    Scores count each part against the seat's no-deal baseline, so $10M matters to Ghana
+    and not to China, and one traceable lot matters more to a seat that trades little.
+    The bot cannot see its baseline; it estimates the size of each part from its view.
+    """
+
+    __slots__ = ("per_lot_met", "per_lot_traced", "per_musd", "per_rep", "received")
+    per_lot_met: float  # security points per lot of demand met that would not have been
+    per_lot_traced: float  # sustainability points per lot traded under a standards clause
+    per_musd: float  # prosperity points per $M
+    per_rep: float  # reputation points per point of reputation
+    received: int
+
+    def __init__(self, ctx: Ctx) -> None:
+        w = ctx.weights
+        rounds = ctx.rounds
+        demand = sum(ctx.public["demand"].values())
+        flow = 0
+        trade = 0
+        for m, info in ctx.minerals.items():
+            b = ctx.structural(ctx.seat, m)
+            d = ctx.public["demand"].get(m, 0)
+            flow += d * info.output_value + max(0, b.ore) * info.ref_ore + \
+                max(0, b.refined) * info.ref_refined
+            trade += abs(b.ore) + abs(b.refined)
+        prosperity = max(50, ctx.me["treasury"] // 10, flow * rounds)
+        standard = ctx.public["env_standard"] * 10000 // 6
+        self.per_musd = 100 * w["prosperity"] / 100 / prosperity
+        self.per_lot_met = 100 * 10000 / max(1, demand * rounds) / 8000 * w["security"] / 100
+        self.per_lot_traced = 100 * 5000 / max(4, trade * rounds) / max(1000, standard) * \
+            w["sustainability"] / 100
+        self.per_rep = 100 * 1000 / 5000 * w["reputation"] / 100
+        self.received = max(4, demand * rounds)
+
+
+def _mineral(m: dict[str, Any]) -> MineralInfo:
+    return MineralInfo(m["id"], m["ref_ore"], m["ref_refined"],
+                       m.get("output_value", 2 * m["ref_refined"]),
+                       m.get("capex_mine", 0), m.get("capex_refine", 0))
+
+
+def _weights(raw: dict[str, int]) -> dict[str, int]:
+    """Profile weights as percentages, so heuristics can scale by them directly."""
+    total = sum(raw.get(p, 0) for p in PARTS) or 1
+    return {p: raw.get(p, 0) * 100 // total for p in PARTS}
+
+
+def _deal_flows(active: list[dict[str, Any]], round_no: int) -> dict[tuple[str, str, str, int],
+                                                                     int]:
+    """Net deliveries per (seat, mineral, form, rounds ahead) from active deals: supply
+    clauses every round, offtake rights once the invested capacity has arrived."""
+    flows: dict[tuple[str, str, str, int], int] = {}
+    for d in active:
+        left = d["rounds"] - d["rounds_done"]
+        for ahead in range(min(left, 2)):
+            for seller, buyer, mineral, form, qty in deliveries(d, round_no + ahead):
+                for seat, sign in ((seller, -1), (buyer, 1)):
+                    key = (seat, mineral, form, ahead)
+                    flows[key] = flows.get(key, 0) + sign * qty
+    return flows
+
+
+def deliveries(deal: dict[str, Any], round_no: int) -> list[tuple[str, str, str, str, int]]:
+    """(seller, buyer, mineral, form, qty) a deal moves at the resolution of `round_no`."""
+    out: list[tuple[str, str, str, str, int]] = []
+    for c in deal["clauses"]:
+        if c["type"] == "supply":
+            out.append((c["seller"], c["buyer"], c["mineral"], c["form"], c["qty"]))
+        elif c["type"] == "invest" and c["offtake_bp"] > 0:
+            arrived = round_no >= (deal["signed_round"] or round_no) + c["delay"]
+            qty = c["capacity"] * c["offtake_bp"] // 10000
+            if arrived and qty:
+                form = "ore" if c["kind"] == "mine" else "refined"
+                out.append((c["host"], c["investor"], c["mineral"], form, qty))
+    return out
+
+
+def _controls(view: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Controls in force: each seat's public policy plus those cards forced (last report)."""
+    out: dict[str, list[dict[str, Any]]] = {sid: list(s["controls"])
+                                            for sid, s in view["seats"].items()}
+    reports = view["reports"]
+    if reports:
+        for sid, found in reports[-1].get("controls", {}).items():
+            known = out.setdefault(sid, [])
+            for c in found:
+                if c not in known:
+                    known.append(c)
+    return out

@@ -1,0 +1,430 @@
+"""Valuing a deal for one seat, and finding deals worth proposing.
+
+A deal is worth what it changes for the seat over its rounds, in $M-equivalents: lots it
+needs bought below what they are worth to it (spot price plus a security premium from its
+profile), lots it can spare sold above spot, breaches it would risk, objectives it would
+meet. The same valuation drives accepting, countering and proposing, so a bot never
+proposes what it would itself refuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from game.bots.common import FORMS, Ctx
+from game.clauses import Clause, Invest, Standards, Supply
+
+MAX_DEAL_ROUNDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How a strategy haggles: its margins, in basis points of the spot price."""
+
+    name: str
+    accept_points: float  # minimum score points a deal must bring me to sign it
+    propose_points: float  # minimum score points a deal must bring me to offer it
+    ask_bp: int  # markup asked when selling
+    bid_bp: int  # discount sought when buying
+    max_proposals: int  # new proposals per turn
+    honours: bool  # reserves material for contracts
+    likes_exclusivity: bool
+
+
+COOPERATIVE = Style("cooperative", accept_points=-0.1, propose_points=0.05, ask_bp=300,
+                    bid_bp=-300, max_proposals=2, honours=True, likes_exclusivity=False)
+HAWK = Style("hawk", accept_points=1.0, propose_points=1.0, ask_bp=1500, bid_bp=1000,
+             max_proposals=2, honours=False, likes_exclusivity=True)
+
+
+# ---- valuation ---------------------------------------------------------------------------
+SHORTAGE_RISK = 0.35  # share of needed lots the spot market may fail to deliver
+RESALE = 0.7  # share of the spot price a lot I do not need fetches when resold
+
+
+def _supply_value(ctx: Ctx, style: Style, c: dict[str, Any], rounds: int,
+                  traced: bool) -> float:
+    """Score points from one supply clause over the deal's rounds."""
+    m, form, qty, price = c["mineral"], c["form"], int(c["qty"]), int(c["price"])
+    spot = ctx.price(m, form)
+    bal = ctx.structural(ctx.seat, m).of(form)
+    sc = ctx.scale
+    trace = qty * rounds * sc.per_lot_traced if traced else 0.0
+    if c["buyer"] == ctx.seat:
+        if ctx.blocked(c["seller"], ctx.seat, m, form):
+            return -5.0
+        useful = min(qty, max(0, -bal))
+        money = (useful * spot + (qty - useful) * spot * RESALE - qty * price) * rounds
+        security = useful * rounds * sc.per_lot_met * (SHORTAGE_RISK - 1 / 8) - \
+            (qty - useful) * rounds * sc.per_lot_met / 8
+        return money * sc.per_musd + security + trace + _import_objective(ctx, c["seller"], m)
+    deliverable = min(qty, max(0, bal))
+    first = deliverable
+    if form == "refined":
+        held: int = ctx.me["holdings"].get(m, {}).get("refined", 0)
+        first = min(deliverable, max(0, held + ctx.flow(ctx.seat, m, "refined")))
+    breached = rounds if deliverable < qty else (1 if first < qty else 0)
+    money = deliverable * (price - spot) * rounds + deliverable * spot * rounds / 20
+    # a cooperative seat does not sign what it knows it will breach
+    penalty = sc.per_rep + (0.0 if style.name == "hawk" else 3.0)
+    return money * sc.per_musd - breached * penalty + trace * deliverable / max(1, qty)
+
+
+def _import_objective(ctx: Ctx, seller: str, mineral: str) -> float:
+    o = ctx.objective("max_import_share", mineral)
+    if o is None or o.get("other") != seller:
+        return 0.0
+    return -0.5 * int(o.get("bonus", 20))
+
+
+def _invest_value(ctx: Ctx, c: dict[str, Any], rounds: int) -> float:
+    m = ctx.minerals[c["mineral"]]
+    amount = int(c["amount"])
+    form = "ore" if c["kind"] == "mine" else "refined"
+    productive = max(0, min(rounds, ctx.rounds_left) - int(c["delay"]))
+    capacity, offtake_price = int(c["capacity"]), int(c["offtake_price"])
+    offtake = capacity * int(c["offtake_bp"]) // 10000
+    spot = ctx.price(m.id, form)
+    margin = spot if form == "ore" else spot - ctx.price(m.id, "ore")
+    sc = ctx.scale
+    if c["host"] == ctx.seat:
+        own = (capacity - offtake) * max(0, margin) * productive
+        owed = offtake * max(0, spot - offtake_price) * productive
+        goal = ctx.objective("home_refining_share", m.id)
+        bonus = 0.6 * int(goal.get("bonus", 20)) if goal and form == "refined" else 0.0
+        return (amount + own - owed) * sc.per_musd + bonus
+    need = max(0, -ctx.structural(ctx.seat, m.id).of(form))
+    useful = min(offtake, need) * productive
+    money = offtake * productive * spot - offtake * productive * offtake_price - amount
+    return money * sc.per_musd + useful * sc.per_lot_met * SHORTAGE_RISK
+
+
+def _standards_value(ctx: Ctx, style: Style, level: int) -> float:
+    """Below the level I must raise my standard (free in orders) or breach: a cooperative
+    seat raises it, a hawk counts the breach."""
+    if ctx.public["env_standard"] >= level or style.honours:
+        return 0.0
+    return -ctx.scale.per_rep * ctx.rounds_left
+
+
+def _exclusivity_value(ctx: Ctx, style: Style, c: dict[str, Any]) -> float:
+    if c["seller"] != ctx.seat:
+        return 1.0 if style.likes_exclusivity else 0.0
+    if style.likes_exclusivity:
+        return -0.2
+    cartel = ctx.scale.per_rep if ctx.is_member and c["excluded"] not in ctx.members else 0.0
+    return -1.0 - cartel
+
+
+def _license_value(ctx: Ctx, style: Style, c: dict[str, Any]) -> float:
+    if c["licensee"] != ctx.seat:
+        return 0.5 if style.name == "cooperative" else -2.0
+    m = c["mineral"]
+    controlled = any(k["mineral"] == m and (ctx.seat in k["targets"] or "ALL" in k["targets"])
+                     for k in ctx.controls_of(c["licensor"]))
+    need = max(0, -ctx.structural(ctx.seat, m).refined) * ctx.rounds_left
+    return need * ctx.scale.per_lot_met * (0.8 if controlled else 0.1) + 0.2
+
+
+def value(ctx: Ctx, style: Style, clauses: list[dict[str, Any]], rounds: int) -> float:
+    """Score points I expect from signing these clauses now (objectives included)."""
+    rounds = min(rounds, ctx.rounds_left)
+    levels = [c["level"] for c in clauses if c["type"] == "standards"]
+    traced = bool(levels)
+    total = sum(_standards_value(ctx, style, lv) for lv in levels)
+    for c in clauses:
+        kind = c["type"]
+        if kind == "supply":
+            total += _supply_value(ctx, style, c, rounds, traced)
+        elif kind == "payment":
+            sign = 1 if c["payee"] == ctx.seat else -1
+            total += sign * c["amount"] * ctx.scale.per_musd
+        elif kind == "invest":
+            total += _invest_value(ctx, c, rounds)
+        elif kind == "tariff_waiver":
+            total += -0.3 if c["waiver"] == ctx.seat else 0.3
+        elif kind == "exclusivity":
+            total += _exclusivity_value(ctx, style, c)
+        elif kind == "license":
+            total += _license_value(ctx, style, c)
+    return total + _signed_objective(ctx, clauses)
+
+
+def _signed_objective(ctx: Ctx, clauses: list[dict[str, Any]]) -> float:
+    """The bonus of a 'sign a deal on X with clause Y' objective, if this deal meets it."""
+    bonus = 0.0
+    for o in ctx.objectives:
+        if o.get("kind") != "signed_deal" or _already_met(ctx, o):
+            continue
+        on_mineral = any(c.get("mineral") == o["mineral"] for c in clauses)
+        kinds = o.get("clauses") or []
+        wanted = not kinds or any(c["type"] in kinds for c in clauses)
+        if on_mineral and wanted:
+            bonus += int(o.get("bonus", 20))
+    return bonus
+
+
+def _already_met(ctx: Ctx, o: dict[str, Any]) -> bool:
+    key = ("met", o["id"])
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = _met(ctx, o)
+    return bool(found)
+
+
+def _met(ctx: Ctx, o: dict[str, Any]) -> bool:
+    for d in ctx.view["deals"]:
+        if ctx.seat not in d["parties"] or d["status"] == "cancelled":
+            continue
+        on = any(c.get("mineral") == o["mineral"] for c in d["clauses"])
+        kinds = o.get("clauses") or []
+        if on and (not kinds or any(c["type"] in kinds for c in d["clauses"])):
+            return True
+    return False
+
+
+def acceptable(ctx: Ctx, style: Style, deal: dict[str, Any]) -> tuple[bool, float]:
+    v = value(ctx, style, deal["clauses"], deal["rounds"])
+    return v > style.accept_points, v
+
+
+# ---- proposals ---------------------------------------------------------------------------
+@dataclass(slots=True)
+class Proposal:
+    to: str
+    clauses: tuple[Clause, ...]
+    rounds: int
+    worth: float
+    why: str
+
+
+def _key(seller: str, buyer: str, mineral: str, form: str) -> tuple[str, str, str, str]:
+    return (seller, buyer, mineral, form)
+
+
+def _busy_keys(ctx: Ctx) -> set[tuple[str, str, str, str]]:
+    """Supply routes already covered: active deals, open proposals, or refused this round."""
+    found = ctx.memo.get("busy")
+    if found is None:
+        found = ctx.memo["busy"] = _compute_busy(ctx)
+    assert isinstance(found, set)
+    return found
+
+
+def _compute_busy(ctx: Ctx) -> set[tuple[str, str, str, str]]:
+    keys: set[tuple[str, str, str, str]] = set()
+    deals = list(ctx.active) + [d for d in ctx.view.get("proposals", [])
+                                if d["status"] == "proposed" or
+                                (d["status"] in ("rejected", "withdrawn") and
+                                 _proposed_round(d) >= ctx.round - 1)]
+    for d in deals:
+        for c in d["clauses"]:
+            if c["type"] == "supply":
+                keys.add(_key(c["seller"], c["buyer"], c["mineral"], c["form"]))
+            elif c["type"] == "invest":
+                keys.add(("invest", c["investor"], c["host"], c["mineral"]))
+    return keys
+
+
+def _proposed_round(d: dict[str, Any]) -> int:
+    from game.bots.common import note_round
+
+    return note_round(d.get("note", ""))
+
+
+def _standards_clause(ctx: Ctx, other: str, mineral: str) -> Standards | None:
+    level = max(1, min(ctx.public["env_standard"], ctx.seats[other]["env_standard"]))
+    wants = ctx.weights["sustainability"] >= 10 or any(
+        "standards" in (o.get("clauses") or []) and o.get("mineral") == mineral
+        for o in ctx.objectives if o.get("kind") == "signed_deal")
+    return Standards(level=level) if wants else None
+
+
+def supply_proposals(ctx: Ctx, style: Style, per_market: int = 2) -> list[Proposal]:
+    """Match what I lack or spare, per mineral and form, with the seats longest or shortest
+    in it (only the best few per market are valued, which keeps a decision fast)."""
+    busy = _busy_keys(ctx)
+    out: list[Proposal] = []
+    for m in ctx.minerals:
+        mine = ctx.structural(ctx.seat, m)
+        for form in FORMS:
+            bal = mine.of(form)
+            if bal == 0:
+                continue
+            theirs = {o: ctx.structural(o, m).of(form) for o in ctx.seats if o != ctx.seat}
+            ranked = sorted((-abs(v), o) for o, v in theirs.items() if v * bal < 0)
+            found = 0
+            for _, other in ranked:
+                p = _supply_with(ctx, style, other, m, form, bal, busy)
+                if p is not None:
+                    out.append(p)
+                    found += 1
+                    if found >= per_market:
+                        break
+    return out
+
+
+def _supply_with(ctx: Ctx, style: Style, other: str, m: str, form: str, bal: int,
+                 busy: set[tuple[str, str, str, str]]) -> Proposal | None:
+    theirs = ctx.structural(other, m).of(form)
+    if bal < 0 < theirs:
+        seller, buyer, qty = other, ctx.seat, min(-bal, theirs)
+    elif bal > 0 > theirs:
+        seller, buyer, qty = ctx.seat, other, min(bal, -theirs)
+        if form == "refined" and style.honours:
+            qty = min(qty, _stock_now(ctx, m))
+    else:
+        return None
+    if qty <= 0 or _key(seller, buyer, m, form) in busy or ctx.blocked(seller, buyer, m, form):
+        return None
+    markup = style.ask_bp if seller == ctx.seat else -style.bid_bp
+    price = _price(ctx, m, form, markup, other)
+    qty = max(1, qty * 3 // 4) if qty > 3 else qty
+    rounds = min(MAX_DEAL_ROUNDS, ctx.rounds_left)
+    clauses: list[Clause] = [Supply(seller=seller, buyer=buyer, mineral=m, form=form,  # type: ignore[arg-type]
+                                    qty=qty, price=price)]
+    std = _standards_clause(ctx, other, m)
+    if std is not None:
+        clauses.append(std)
+    worth = value(ctx, style, [_as_dict(c) for c in clauses], rounds)
+    if worth <= style.propose_points:
+        return None
+    verb = "buy" if buyer == ctx.seat else "sell"
+    why = f"{verb} {qty} lots/round of {form} {m} at {price} (spot about {ctx.price(m, form)})"
+    return Proposal(other, tuple(clauses), rounds, worth, why)
+
+
+def _stock_now(ctx: Ctx, m: str) -> int:
+    """Refined lots I could deliver at this round's resolution (before refining)."""
+    held: int = ctx.me["holdings"].get(m, {}).get("refined", 0)
+    return max(0, held + min(0, ctx.flow(ctx.seat, m, "refined")))
+
+
+def _price(ctx: Ctx, m: str, form: str, markup_bp: int, other: str) -> int:
+    """Spot plus my markup, jittered a little so bots do not all quote the same number."""
+    spot = ctx.price(m, form)
+    return ctx.jitter(max(1, spot + spot * markup_bp // 10000), 200, "price", other, m, form)
+
+
+def invest_proposals(ctx: Ctx, style: Style) -> list[Proposal]:
+    """A consumer with cash funds capacity at a producer, for an offtake share at cost-plus."""
+    busy = _busy_keys(ctx)
+    out: list[Proposal] = []
+    treasury = ctx.me["treasury"]
+    for m, info in ctx.minerals.items():
+        need = -ctx.structural(ctx.seat, m).refined
+        if need <= 0 or info.capex_refine <= 0 or ctx.rounds_left < 3:
+            continue
+        for host in ctx.seats:
+            if host == ctx.seat or ("invest", ctx.seat, host, m) in busy:
+                continue
+            ore_spare = ctx.structural(host, m).ore
+            if ore_spare <= 2:
+                continue
+            cap = min(need, ore_spare, 6)
+            amount = cap * info.capex_refine * 6 // 10
+            if amount * 4 > treasury:
+                continue
+            clause = Invest(investor=ctx.seat, host=host, amount=amount, mineral=m, kind="refine",
+                            capacity=cap, delay=1, offtake_bp=5000,
+                            offtake_price=info.ref_refined * 9 // 10)
+            rounds = ctx.rounds_left
+            worth = value(ctx, style, [_as_dict(clause)], rounds)
+            if worth > 0:
+                why = f"fund {cap} lots of {m} refining at {host} for half its output"
+                out.append(Proposal(host, (clause,), rounds, worth, why))
+    return out
+
+
+def objective_proposals(ctx: Ctx, style: Style) -> list[Proposal]:
+    """A 'sign a deal on X with clause Y' objective gets a small deal that meets it."""
+    out: list[Proposal] = []
+    for o in ctx.objectives:
+        if o.get("kind") != "signed_deal" or _already_met(ctx, o) or _offered(ctx, o):
+            continue
+        kinds = o.get("clauses") or []
+        p = _invest_deal(ctx, style, o["mineral"]) if "invest" in kinds else None
+        if p is None and (not kinds or {"supply", "standards", "payment"} & set(kinds)):
+            p = _supply_objective_deal(ctx, style, o["mineral"], kinds)
+        if p is not None:
+            out.append(p)
+    return out
+
+
+def _offered(ctx: Ctx, o: dict[str, Any]) -> bool:
+    """An open proposal of mine already meets the objective: wait for the answer."""
+    kinds = o.get("clauses") or []
+    for d in ctx.view.get("proposals", []):
+        if d["status"] != "proposed" or d["proposer"] != ctx.seat:
+            continue
+        if any(c.get("mineral") == o["mineral"] for c in d["clauses"]) and (
+                not kinds or any(c["type"] in kinds for c in d["clauses"])):
+            return True
+    return False
+
+
+def _invest_deal(ctx: Ctx, style: Style, m: str) -> Proposal | None:
+    """Invest in a producer's mine if I can afford it; otherwise ask a buyer of the mineral
+    to fund capacity at home, for a share of its output at near the reference price."""
+    info = ctx.minerals[m]
+    others = [o for o in ctx.seats if o != ctx.seat]
+    if not others or info.capex_mine <= 0:
+        return None
+    if ctx.me["treasury"] >= 6 * info.capex_mine:
+        host = max(others, key=lambda o: (ctx.seats[o]["capacity"].get(m, {}).get("mine", 0),
+                                          o))
+        clause = Invest(investor=ctx.seat, host=host, amount=2 * info.capex_mine, mineral=m,
+                        kind="mine", capacity=2, delay=1, offtake_bp=5000,
+                        offtake_price=info.ref_ore)
+        other, why = host, f"fund 2 lots of {m} mining at {host} for half the ore"
+    else:
+        own = ctx.structural(ctx.seat, m)
+        kind: Literal["mine", "refine"] = "refine" if own.ore > 0 else "mine"
+        form = _form(kind)  # the offtake goes to whoever is shortest of that form
+        investor = min(others, key=lambda o: (ctx.structural(o, m).of(form), o))
+        capex = info.capex_refine if kind == "refine" else info.capex_mine
+        clause = Invest(investor=investor, host=ctx.seat, amount=capex, mineral=m, kind=kind,
+                        capacity=2, delay=1, offtake_bp=5000,
+                        offtake_price=info.ref(form) * 8 // 10)
+        other, why = investor, f"ask {investor} to fund 2 lots of {m} {kind} capacity here"
+    rounds = ctx.rounds_left
+    worth = value(ctx, style, [_as_dict(clause)], rounds)
+    if worth <= style.propose_points:
+        return None
+    return Proposal(other, (clause,), rounds, worth, why)
+
+
+def _form(kind: str) -> str:
+    return "ore" if kind == "mine" else "refined"
+
+
+def _supply_objective_deal(ctx: Ctx, style: Style, m: str, kinds: list[str]) -> Proposal | None:
+    others = [o for o in ctx.seats if o != ctx.seat]
+    if not others:
+        return None
+    other = max(others, key=lambda o: (abs(ctx.structural(o, m).refined), o))
+    mine = ctx.structural(ctx.seat, m).refined
+    seller, buyer = (ctx.seat, other) if mine > 0 and _stock_now(ctx, m) > 0 else \
+        (other, ctx.seat)
+    clauses: list[Clause] = [Supply(seller=seller, buyer=buyer, mineral=m, form="refined",
+                                    qty=1, price=ctx.price(m, "refined"))]
+    if "standards" in kinds:
+        level = max(1, min(ctx.public["env_standard"], ctx.seats[other]["env_standard"]))
+        clauses.append(Standards(level=level))
+    worth = value(ctx, style, [_as_dict(c) for c in clauses], 1)
+    if worth <= style.propose_points:
+        return None
+    return Proposal(other, tuple(clauses), 1, worth, f"a {m} deal my objective asks for")
+
+
+def _as_dict(clause: Clause) -> dict[str, Any]:
+    import msgspec
+
+    out = msgspec.to_builtins(clause)
+    assert isinstance(out, dict)
+    return out
+
+
+def as_dicts(clauses: tuple[Clause, ...]) -> list[dict[str, Any]]:
+    return [_as_dict(c) for c in clauses]

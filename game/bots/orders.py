@@ -1,0 +1,240 @@
+"""Sealed orders from a bot's reading of its own position.
+
+Resolution order matters here: deal deliveries come before refining and the market, and
+industry after them, so a seat that has promised refined lots next round must end this
+round holding them. The cooperative bot therefore keeps back what its contracts need; the
+hawk keeps back only what is worth more delivered than sold.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from game.bots.common import Ctx, deliveries
+from game.bots.deals import Style
+from game.orders import Control, Investment, MarketOrder, Orders, StockpileOrder, Tariff
+
+SELL_FLOOR_BP = {"cooperative": 7500, "hawk": 9000}
+BUY_CAP_BP = {"cooperative": 15000, "hawk": 12500}
+HAWK_TARIFF_BP = 2500
+MARKET_POWER_BP = 3500  # share of the table's refining that makes a control bite
+
+
+def owed(ctx: Ctx, mineral: str, form: str, ahead: int) -> int:
+    """Lots I must deliver under active deals `ahead` rounds from now (0 = this round)."""
+    total = 0
+    for d in ctx.active:
+        if d["rounds"] - d["rounds_done"] <= ahead:
+            continue
+        for seller, _, m, f, qty in deliveries(d, ctx.round + ahead):
+            if seller == ctx.seat and m == mineral and f == form and _keeps(ctx, d, m, f):
+                total += qty
+    return total
+
+
+def expected(ctx: Ctx, mineral: str, form: str) -> int:
+    """Net lots deals move to me this round, counting deliveries to me only from partners
+    who have not breached and whose controls let the lots through: a bot that counted on a
+    shaky contract would leave its industry short."""
+    net = 0
+    for d in ctx.active:
+        for seller, buyer, m, f, qty in deliveries(d, ctx.round):
+            if m != mineral or f != form:
+                continue
+            if seller == ctx.seat:
+                net -= qty
+            elif buyer == ctx.seat and d["breaches"] == 0 and \
+                    ctx.seats[seller]["reputation"] >= 3 and \
+                    not ctx.blocked(seller, ctx.seat, m, f):
+                net += qty
+    return net
+
+
+def _keeps(ctx: Ctx, deal: dict[str, Any], mineral: str, form: str) -> bool:
+    """Honour a contract, unless a hawk finds the spot price far above the contract's."""
+    if ctx.strategy != "hawk":
+        return True
+    prices = [c.get("price", c.get("offtake_price", 0)) for c in deal["clauses"]
+              if c.get("mineral") == mineral and c["type"] in ("supply", "invest")]
+    return bool(min(prices, default=0) * 13 >= ctx.price(mineral, form) * 10)
+
+
+def build(ctx: Ctx, style: Style) -> tuple[Orders, list[str]]:
+    """The orders, and one plain-words reason per line for the advisor."""
+    sells: list[MarketOrder] = []
+    buys: list[MarketOrder] = []
+    stock: list[StockpileOrder] = []
+    why: list[str] = []
+    last = ctx.rounds_left == 1
+    for m in ctx.minerals:
+        _mineral_orders(ctx, style, m, last, sells, buys, stock, why)
+    orders = Orders(
+        controls=_controls(ctx, why) if style.name == "hawk" else None,
+        tariffs=_tariffs(ctx, why) if style.name == "hawk" else None,
+        env_standard=_standard(ctx, style, why),
+        sell=tuple(sells),
+        buy=tuple(buys),
+        stockpile=tuple(stock),
+        invest=_investments(ctx, why),
+    )
+    return orders, why
+
+
+def _mineral_orders(ctx: Ctx, style: Style, m: str, last: bool, sells: list[MarketOrder],
+                    buys: list[MarketOrder], stock: list[StockpileOrder], why: list[str]) -> None:
+    h = ctx.me["holdings"].get(m, {"ore": 0, "refined": 0, "stockpile": 0})
+    cap = ctx.public["capacity"].get(m, {"mine": 0, "refine": 0})
+    demand = ctx.public["demand"].get(m, 0)
+    ore = h["ore"] + cap["mine"] + expected(ctx, m, "ore")
+    refined_q = min(cap["refine"], max(0, ore))
+    refined = h["refined"] + refined_q + expected(ctx, m, "refined")
+    keep = 0 if last else owed(ctx, m, "refined", 1)
+    if style.honours and not last:
+        # a contract delivers before this round's refining: hold stock to sell by deal
+        keep = max(keep, ctx.structural(ctx.seat, m).refined // 3)
+    spare = refined - demand - keep
+    name = style.name
+    spare -= _vault(ctx, m, spare, stock, why)
+    if spare > 0:
+        limit = _sell_limit(ctx, m, "refined", name, last)
+        sells.append(MarketOrder(m, "refined", spare, max(1, limit)))
+        why.append(f"sell {spare} refined {m} you will not use or owe (from {max(1, limit)})")
+    elif spare < 0:
+        _cover(ctx, m, -spare, h["stockpile"], buys, stock, why, name)
+    ore_keep = 0 if last else max(0, owed(ctx, m, "ore", 1) - cap["mine"])
+    ore_spare = ore - refined_q - ore_keep
+    if ore_spare > 0:
+        limit = _sell_limit(ctx, m, "ore", name, last)
+        sells.append(MarketOrder(m, "ore", ore_spare, max(1, limit)))
+        why.append(f"sell {ore_spare} {m} ore your refineries cannot use")
+    idle = cap["refine"] - (h["ore"] + cap["mine"] + ctx.flow(ctx.seat, m, "ore", 1))
+    margin = ctx.price(m, "refined") - ctx.price(m, "ore")
+    if idle > 0 and not last and margin > 0:
+        limit = min(ctx.price(m, "refined") - 1, ctx.price(m, "ore") * 13 // 10)
+        buys.append(MarketOrder(m, "ore", idle, max(1, limit)))
+        why.append(f"buy {idle} {m} ore so your refineries do not stand idle next round")
+
+
+def _sell_limit(ctx: Ctx, m: str, form: str, name: str, last: bool) -> int:
+    """Lowest price to accept: a share of the expected price, but never below half the
+    reference (what the default orders accept), so a glut does not spiral the price down
+    round after round; in the last round unsold stock is worth nothing, so take any bid."""
+    if last:
+        return 1
+    ref = ctx.minerals[m].ref(form)
+    return max(ref // 2, ctx.price(m, form) * SELL_FLOOR_BP[name] // 10000)
+
+
+def _cover(ctx: Ctx, m: str, short: int, stockpile: int, buys: list[MarketOrder],
+           stock: list[StockpileOrder], why: list[str], name: str) -> None:
+    """Draw the stockpile first (it scores nothing left unused), then buy the rest."""
+    release = min(stockpile, short) if name == "cooperative" else 0
+    if release:
+        stock.append(StockpileOrder(m, release=release))
+        why.append(f"release {release} {m} from your stockpile to keep industry running")
+    rest = short - release
+    if rest > 0:
+        info = ctx.minerals[m]
+        limit = min(info.output_value - 1,
+                    max(ctx.price(m, "refined"), info.ref_refined) * BUY_CAP_BP[name] // 10000)
+        if ctx.objective("no_shortage", m):
+            limit = info.output_value - 1  # outbid everyone: a shortage costs the objective
+        buys.append(MarketOrder(m, "refined", rest, max(1, limit)))
+        why.append(f"buy {rest} refined {m} your industry needs (up to {max(1, limit)})")
+
+
+def _vault(ctx: Ctx, m: str, spare: int, stock: list[StockpileOrder],
+           why: list[str]) -> int:
+    """An earmarked stockpile budget reimburses lots put into the strategic stockpile: a
+    cooperative seat stocks what it can spare instead of selling it. Returns lots stocked."""
+    budget: int = ctx.me.get("stockpile_budget", 0)
+    price = ctx.price(m, "refined")
+    qty = min(spare, budget // max(1, price))
+    if qty <= 0 or ctx.strategy != "cooperative" or ctx.rounds_left <= 1:
+        return 0
+    stock.append(StockpileOrder(m, buy=qty))
+    why.append(f"put {qty} spare refined {m} into the stockpile on the earmarked budget")
+    return qty
+
+
+def _standard(ctx: Ctx, style: Style, why: list[str]) -> int | None:
+    """Cooperative seats that weigh sustainability raise their standard a step a round."""
+    current: int = ctx.public["env_standard"]
+    floor = ctx.view["forge"]["min_standard"] if ctx.is_member else 0
+    target = current
+    if style.name == "cooperative" and ctx.weights["sustainability"] >= 15 and current < 3:
+        target = current + 1
+    target = max(target, floor, _contracted_level(ctx) if style.honours else 0)
+    if target <= current:
+        return None
+    why.append(f"raise your environmental standard to {target}")
+    return target
+
+
+def _contracted_level(ctx: Ctx) -> int:
+    """The highest standard my active deals' standards clauses require."""
+    levels = [int(c["level"]) for d in ctx.active for c in d["clauses"]
+              if c["type"] == "standards"]
+    return max(levels, default=0)
+
+
+def _investments(ctx: Ctx, why: list[str]) -> tuple[Investment, ...]:
+    """Home refining where an objective asks for it: refining a share of my own ore, or
+    refining my own ore instead of importing from the seat an objective says to avoid."""
+    if ctx.rounds_left < 2:
+        return ()
+    out: list[Investment] = []
+    budget = ctx.me["treasury"] // 3
+    for o in ctx.objectives:
+        m = o.get("mineral", "")
+        if m not in ctx.minerals:
+            continue
+        cap = ctx.public["capacity"].get(m, {"mine": 0, "refine": 0})
+        if o.get("kind") == "home_refining_share":
+            wanted = -(-cap["mine"] * o.get("share_bp", 0) // 10000) - cap["refine"]
+        elif o.get("kind") == "max_import_share":
+            own = ctx.structural(ctx.seat, m)
+            wanted = min(max(0, own.ore), max(0, -own.refined))
+        else:
+            continue
+        capex = ctx.minerals[m].capex_refine
+        qty = min(wanted, budget // capex) if capex > 0 else 0
+        if qty > 0:
+            out.append(Investment(m, "refine", qty))
+            budget -= qty * capex
+            why.append(f"build {qty} lots of {m} refining at home for your objective")
+    return tuple(out)
+
+
+def _controls(ctx: Ctx, why: list[str]) -> tuple[Control, ...]:
+    """Controls where I refine a large share of the table's supply, aimed at FORGE buyers."""
+    if ctx.is_member:
+        return ()
+    out: list[Control] = []
+    for m in ctx.minerals:
+        total = sum(s["capacity"].get(m, {}).get("refine", 0) for s in ctx.seats.values())
+        mine = ctx.public["capacity"].get(m, {}).get("refine", 0)
+        if total <= 0 or mine * 10000 < MARKET_POWER_BP * total:
+            continue
+        partners = {p for d in ctx.active for p in d["parties"]}
+        targets = tuple(sorted(s for s in ctx.members if s != ctx.seat and s not in partners
+                               and ctx.structural(s, m).refined < 0))
+        if targets:
+            out.append(Control(m, "refined", targets))
+            why.append(f"control refined {m} exports to {', '.join(targets)}")
+    return tuple(out)
+
+
+def _tariffs(ctx: Ctx, why: list[str]) -> tuple[Tariff, ...]:
+    """Tariffs on what I import from seats outside my club, kept by my treasury."""
+    out: list[Tariff] = []
+    for m in ctx.minerals:
+        if ctx.structural(ctx.seat, m).refined >= 0:
+            continue
+        targets = tuple(sorted(s for s in ctx.seats if s != ctx.seat and
+                               not (ctx.is_member and s in ctx.members) and
+                               ctx.structural(s, m).refined > 0))
+        if targets:
+            out.append(Tariff(m, targets, HAWK_TARIFF_BP))
+            why.append(f"tariff of {HAWK_TARIFF_BP // 100}% on {m} from {', '.join(targets)}")
+    return tuple(out)
