@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 def advise(game: Game, seat: str) -> dict[str, Any]:
     """The best deal to propose now, a verdict on each offer addressed to the seat, and
-    suggested orders (in the orders phase), each with a one-line reason."""
+    suggested orders (in the orders phase), each with a one-line reason. Plain JSON-ready
+    data: `msgspec.convert(advice["orders"]["orders"], Orders)` gives submittable orders."""
     return advice_from(game.view(seat), game.legal_actions(seat), game.state.seed)
 
 
@@ -35,13 +36,13 @@ def advice_from(view: dict[str, Any], legal: Legal, seed: int) -> dict[str, Any]
                            "orders": None}
     if "me" not in view or view["phase"] not in ("negotiation", "orders"):
         return out
-    ctx = Ctx(view, seed)
+    ctx = Ctx(view, seed, COOPERATIVE.name)
     if view["phase"] == "negotiation":
         out["proposal"] = _proposal(ctx, legal)
         out["offers"] = _offers(ctx, legal)
     else:
         built, lines = orders.build(ctx, COOPERATIVE)
-        out["orders"] = {"orders": built, "lines": lines,
+        out["orders"] = {"orders": msgspec.to_builtins(built), "lines": lines,
                          "reason": _orders_reason(lines)}
     return out
 

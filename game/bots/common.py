@@ -59,12 +59,13 @@ def stable_hash(*parts: object) -> int:
 class Ctx:
     """One seat's reading of its view, for one decision."""
 
-    def __init__(self, view: dict[str, Any], seed: int) -> None:
+    def __init__(self, view: dict[str, Any], seed: int, strategy: str = "") -> None:
         self.view = view
         me = view["me"]
         self.me: dict[str, Any] = me
         self.seat: str = me["seat"]
-        self.strategy: str = me["controller"].removeprefix("bot:")
+        # the advisor plays a human seat as the cooperative bot would
+        self.strategy: str = strategy or me["controller"].removeprefix("bot:")
         self.round: int = view["round"]
         self.rounds: int = view["rounds"]
         self.rounds_left: int = max(1, self.rounds - self.round + 1)
@@ -150,10 +151,27 @@ class Ctx:
             table = self._structural[mineral] = self._balances(mineral)
         return table[seat]
 
+    def own_balance(self, mineral: str) -> Balance:
+        """My structural balance, without building every seat's table for the mineral."""
+        table = self._structural.get(mineral)
+        return table[self.seat] if table is not None else self._balance(self.seat, mineral)
+
     def _balances(self, mineral: str) -> dict[str, Balance]:
         """Every seat's structural balance in one mineral, computed together because the
         deal finders rank all seats at once."""
-        return {seat: self._balance(seat, mineral) for seat in self.seats}
+        get = self._flows.get
+        ahead = 1 if self.rounds_left > 1 else 0
+        out: dict[str, Balance] = {}
+        for seat, s in self.seats.items():
+            cap = s["capacity"].get(mineral)
+            mine, refine = (cap["mine"], cap["refine"]) if cap else (0, 0)
+            ore_in = get((seat, mineral, "ore", ahead)) or get((seat, mineral, "ore", 0), 0)
+            ref_in = get((seat, mineral, "refined", ahead)) or \
+                get((seat, mineral, "refined", 0), 0)
+            out[seat] = Balance(mine + ore_in - refine,
+                                refine + ref_in - s["demand"].get(mineral, 0))
+        out[self.seat] = self._balance(self.seat, mineral)
+        return out
 
     def _balance(self, seat: str, mineral: str) -> Balance:
         flows = self._flows
@@ -219,7 +237,7 @@ class Scale:
         flow = 0
         trade = 0
         for m, info in ctx.minerals.items():
-            b = ctx.structural(ctx.seat, m)
+            b = ctx.own_balance(m)
             d = ctx.public["demand"].get(m, 0)
             flow += d * info.output_value + max(0, b.ore) * info.ref_ore + \
                 max(0, b.refined) * info.ref_refined
@@ -251,13 +269,21 @@ def _deal_flows(active: list[dict[str, Any]], round_no: int) -> dict[tuple[str, 
     """Net deliveries per (seat, mineral, form, rounds ahead) from active deals: supply
     clauses every round, offtake rights once the invested capacity has arrived."""
     flows: dict[tuple[str, str, str, int], int] = {}
+    get = flows.get
     for d in active:
-        left = d["rounds"] - d["rounds_done"]
-        for ahead in range(min(left, 2)):
-            for seller, buyer, mineral, form, qty in deliveries(d, round_no + ahead):
-                for seat, sign in ((seller, -1), (buyer, 1)):
-                    key = (seat, mineral, form, ahead)
-                    flows[key] = flows.get(key, 0) + sign * qty
+        aheads = range(min(d["rounds"] - d["rounds_done"], 2))
+        for c in d["clauses"]:
+            kind = c["type"]
+            if kind == "supply":
+                seller, buyer, m, f, q = c["seller"], c["buyer"], c["mineral"], c["form"], c["qty"]
+                for ahead in aheads:
+                    flows[seller, m, f, ahead] = get((seller, m, f, ahead), 0) - q
+                    flows[buyer, m, f, ahead] = get((buyer, m, f, ahead), 0) + q
+            elif kind == "invest" and c["offtake_bp"] > 0:
+                for ahead in aheads:
+                    for seller, buyer, m, f, q in _offtake(d, c, round_no + ahead):
+                        flows[seller, m, f, ahead] = get((seller, m, f, ahead), 0) - q
+                        flows[buyer, m, f, ahead] = get((buyer, m, f, ahead), 0) + q
     return flows
 
 
@@ -268,12 +294,19 @@ def deliveries(deal: dict[str, Any], round_no: int) -> list[tuple[str, str, str,
         if c["type"] == "supply":
             out.append((c["seller"], c["buyer"], c["mineral"], c["form"], c["qty"]))
         elif c["type"] == "invest" and c["offtake_bp"] > 0:
-            arrived = round_no >= (deal["signed_round"] or round_no) + c["delay"]
-            qty = c["capacity"] * c["offtake_bp"] // 10000
-            if arrived and qty:
-                form = "ore" if c["kind"] == "mine" else "refined"
-                out.append((c["host"], c["investor"], c["mineral"], form, qty))
+            out += _offtake(deal, c, round_no)
     return out
+
+
+def _offtake(deal: dict[str, Any], c: dict[str, Any],
+             round_no: int) -> list[tuple[str, str, str, str, int]]:
+    """An investor's offtake share, from the round after the new capacity arrives."""
+    arrived = round_no >= (deal["signed_round"] or round_no) + c["delay"]
+    qty = c["capacity"] * c["offtake_bp"] // 10000
+    if not arrived or not qty:
+        return []
+    form = "ore" if c["kind"] == "mine" else "refined"
+    return [(c["host"], c["investor"], c["mineral"], form, qty)]
 
 
 def _controls(view: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from game.bots.common import FORMS, Ctx
-from game.clauses import Clause, Invest, Standards, Supply
+import msgspec
+
+from game.bots.common import FORMS, Ctx, note_round
+from game.clauses import Clause, Exclusivity, Invest, Standards, Supply
 
 MAX_DEAL_ROUNDS = 3
 
@@ -228,8 +230,6 @@ def _compute_busy(ctx: Ctx) -> set[tuple[str, str, str, str]]:
 
 
 def _proposed_round(d: dict[str, Any]) -> int:
-    from game.bots.common import note_round
-
     return note_round(d.get("note", ""))
 
 
@@ -282,17 +282,30 @@ def _supply_with(ctx: Ctx, style: Style, other: str, m: str, form: str, bal: int
     price = _price(ctx, m, form, markup, other)
     qty = max(1, qty * 3 // 4) if qty > 3 else qty
     rounds = min(MAX_DEAL_ROUNDS, ctx.rounds_left)
-    clauses: list[Clause] = [Supply(seller=seller, buyer=buyer, mineral=m, form=form,  # type: ignore[arg-type]
-                                    qty=qty, price=price)]
+    clauses: list[Clause] = [Supply(seller=seller, buyer=buyer, mineral=m,
+                                    form="ore" if form == "ore" else "refined", qty=qty,
+                                    price=price)]
     std = _standards_clause(ctx, other, m)
     if std is not None:
         clauses.append(std)
+    if style.likes_exclusivity and buyer == ctx.seat:
+        rival = _rival(ctx, m, form, seller)
+        if rival:
+            clauses.append(Exclusivity(seller=seller, mineral=m, excluded=rival))
     worth = value(ctx, style, [_as_dict(c) for c in clauses], rounds)
     if worth <= style.propose_points:
         return None
     verb = "buy" if buyer == ctx.seat else "sell"
     why = f"{verb} {qty} lots/round of {form} {m} at {price} (spot about {ctx.price(m, form)})"
     return Proposal(other, tuple(clauses), rounds, worth, why)
+
+
+def _rival(ctx: Ctx, m: str, form: str, seller: str) -> str:
+    """The other buyer most short of what I am buying: the one a hawk would lock out."""
+    short = [(ctx.structural(o, m).of(form), o) for o in ctx.seats
+             if o not in (ctx.seat, seller)]
+    worst = min(short, default=(0, ""))
+    return worst[1] if worst[0] < 0 else ""
 
 
 def _stock_now(ctx: Ctx, m: str) -> int:
@@ -341,6 +354,11 @@ def objective_proposals(ctx: Ctx, style: Style) -> list[Proposal]:
     """A 'sign a deal on X with clause Y' objective gets a small deal that meets it."""
     out: list[Proposal] = []
     for o in ctx.objectives:
+        if o.get("kind") == "home_refining_share":
+            p = _home_refining_deal(ctx, style, o)
+            if p is not None:
+                out.append(p)
+            continue
         if o.get("kind") != "signed_deal" or _already_met(ctx, o) or _offered(ctx, o):
             continue
         kinds = o.get("clauses") or []
@@ -364,7 +382,20 @@ def _offered(ctx: Ctx, o: dict[str, Any]) -> bool:
     return False
 
 
-def _invest_deal(ctx: Ctx, style: Style, m: str) -> Proposal | None:
+def _home_refining_deal(ctx: Ctx, style: Style, o: dict[str, Any]) -> Proposal | None:
+    """Short of the refining an objective asks for, and too poor to build it: ask a buyer
+    to fund it, once (an open or refused request this round is an answer)."""
+    m = o["mineral"]
+    cap = ctx.public["capacity"].get(m, {"mine": 0, "refine": 0})
+    wanted = -(-cap["mine"] * int(o.get("share_bp", 0)) // 10000) - cap["refine"]
+    if wanted <= 0 or ctx.rounds_left < 2 or ctx.own_balance(m).ore <= 0:
+        return None
+    if any(k[0] == "invest" and k[2] == ctx.seat and k[3] == m for k in _busy_keys(ctx)):
+        return None
+    return _invest_deal(ctx, style, m, min(wanted, 6))
+
+
+def _invest_deal(ctx: Ctx, style: Style, m: str, capacity: int = 2) -> Proposal | None:
     """Invest in a producer's mine if I can afford it; otherwise ask a buyer of the mineral
     to fund capacity at home, for a share of its output at near the reference price."""
     info = ctx.minerals[m]
@@ -384,10 +415,11 @@ def _invest_deal(ctx: Ctx, style: Style, m: str) -> Proposal | None:
         form = _form(kind)  # the offtake goes to whoever is shortest of that form
         investor = min(others, key=lambda o: (ctx.structural(o, m).of(form), o))
         capex = info.capex_refine if kind == "refine" else info.capex_mine
-        clause = Invest(investor=investor, host=ctx.seat, amount=capex, mineral=m, kind=kind,
-                        capacity=2, delay=1, offtake_bp=5000,
+        clause = Invest(investor=investor, host=ctx.seat, amount=capex * capacity // 2,
+                        mineral=m, kind=kind, capacity=capacity, delay=1, offtake_bp=5000,
                         offtake_price=info.ref(form) * 8 // 10)
-        other, why = investor, f"ask {investor} to fund 2 lots of {m} {kind} capacity here"
+        other = investor
+        why = f"ask {investor} to fund {capacity} lots of {m} {kind} capacity here"
     rounds = ctx.rounds_left
     worth = value(ctx, style, [_as_dict(clause)], rounds)
     if worth <= style.propose_points:
@@ -419,8 +451,6 @@ def _supply_objective_deal(ctx: Ctx, style: Style, m: str, kinds: list[str]) -> 
 
 
 def _as_dict(clause: Clause) -> dict[str, Any]:
-    import msgspec
-
     out = msgspec.to_builtins(clause)
     assert isinstance(out, dict)
     return out

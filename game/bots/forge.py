@@ -35,7 +35,7 @@ PROMPT_WORDS = {
 
 def position(ctx: Ctx, mineral: str) -> int:
     """Refined lots per round I sell (+) or buy (-) of a mineral."""
-    b = ctx.structural(ctx.seat, mineral)
+    b = ctx.own_balance(mineral)
     return b.refined + max(0, b.ore) // 2
 
 

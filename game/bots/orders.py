@@ -22,14 +22,23 @@ MARKET_POWER_BP = 3500  # share of the table's refining that makes a control bit
 
 def owed(ctx: Ctx, mineral: str, form: str, ahead: int) -> int:
     """Lots I must deliver under active deals `ahead` rounds from now (0 = this round)."""
-    total = 0
+    table = ctx.memo.get("owed")
+    if table is None:
+        table = ctx.memo["owed"] = _owed_table(ctx)
+    assert isinstance(table, dict)
+    return int(table.get((mineral, form, ahead), 0))
+
+
+def _owed_table(ctx: Ctx) -> dict[tuple[str, str, int], int]:
+    table: dict[tuple[str, str, int], int] = {}
     for d in ctx.active:
-        if d["rounds"] - d["rounds_done"] <= ahead:
+        if ctx.seat not in d["parties"]:
             continue
-        for seller, _, m, f, qty in deliveries(d, ctx.round + ahead):
-            if seller == ctx.seat and m == mineral and f == form and _keeps(ctx, d, m, f):
-                total += qty
-    return total
+        for ahead in range(min(2, d["rounds"] - d["rounds_done"])):
+            for seller, _, m, f, qty in deliveries(d, ctx.round + ahead):
+                if seller == ctx.seat and _keeps(ctx, d, m, f):
+                    table[m, f, ahead] = table.get((m, f, ahead), 0) + qty
+    return table
 
 
 def expected(ctx: Ctx, mineral: str, form: str) -> int:
@@ -38,6 +47,8 @@ def expected(ctx: Ctx, mineral: str, form: str) -> int:
     shaky contract would leave its industry short."""
     net = 0
     for d in ctx.active:
+        if ctx.seat not in d["parties"]:
+            continue
         for seller, buyer, m, f, qty in deliveries(d, ctx.round):
             if m != mineral or f != form:
                 continue

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
+
 from game.actions import (
     AcceptDeal,
     Action,
@@ -41,11 +43,11 @@ def passive(view: dict[str, Any], legal: Legal, seed: int) -> list[Action]:
 
 
 def cooperative(view: dict[str, Any], legal: Legal, seed: int) -> list[Action]:
-    return _play(Ctx(view, seed), legal, COOPERATIVE)
+    return _play(Ctx(view, seed, COOPERATIVE.name), legal, COOPERATIVE)
 
 
 def hawk(view: dict[str, Any], legal: Legal, seed: int) -> list[Action]:
-    return _play(Ctx(view, seed), legal, HAWK)
+    return _play(Ctx(view, seed, HAWK.name), legal, HAWK)
 
 
 STRATEGIES: dict[str, Strategy] = {"cooperative": cooperative, "hawk": hawk, "passive": passive}
@@ -81,7 +83,8 @@ def _negotiation_turn(ctx: Ctx, legal: Legal, style: Style) -> list[Action]:
     out += _withdraw_stale(ctx, legal)
     out += forge.business(ctx, legal, style)
     # a seat that has declared itself ready only answers; it proposes on its own turns
-    new = [] if ctx.public["ready"] else _new_proposals(ctx, legal, style)
+    answered = {a.deal for a in answers if isinstance(a, (AcceptDeal, RejectDeal, CounterDeal))}
+    new = [] if ctx.public["ready"] else _new_proposals(ctx, legal, style, answered)
     out += new
     waiting |= bool(new)
     if not waiting and not ctx.public["ready"]:
@@ -202,8 +205,6 @@ def _license_fee(ctx: Ctx, style: Style, clauses: list[dict[str, Any]],
 
 
 def _typed(c: dict[str, Any]) -> Clause:
-    import msgspec
-
     clause: Clause = msgspec.convert(c, Clause)
     return clause
 
@@ -216,7 +217,8 @@ def _withdraw_stale(ctx: Ctx, legal: Legal) -> list[Action]:
             if d["id"] in mine and 0 < note_round(d["note"]) < ctx.round]
 
 
-def _new_proposals(ctx: Ctx, legal: Legal, style: Style) -> list[Action]:
+def _new_proposals(ctx: Ctx, legal: Legal, style: Style,
+                   answered: set[str]) -> list[Action]:
     if "propose_deal" not in legal.kinds:
         return []
     open_now = sum(1 for d in ctx.view.get("proposals", [])
@@ -236,7 +238,7 @@ def _new_proposals(ctx: Ctx, legal: Legal, style: Style) -> list[Action]:
         if len(out) >= room:
             break
         pay = _one_off(deals.as_dicts(p.clauses), ctx.seat)
-        if p.to in partners or pay > cash or not _fresh_to(ctx, p):
+        if p.to in partners or pay > cash or not _fresh_to(ctx, p, answered):
             continue
         if out and deals.value(ctx, style, deals.as_dicts(p.clauses), p.rounds) <= \
                 style.propose_points:
@@ -248,10 +250,11 @@ def _new_proposals(ctx: Ctx, legal: Legal, style: Style) -> list[Action]:
     return out
 
 
-def _fresh_to(ctx: Ctx, p: deals.Proposal) -> bool:
-    """Never two open offers to the same seat, and not one it has refused this round."""
+def _fresh_to(ctx: Ctx, p: deals.Proposal, answered: set[str]) -> bool:
+    """Never two open offers to the same seat, and not one it has refused this round (an
+    offer of theirs I have just answered no longer counts as open)."""
     for d in ctx.view.get("proposals", []):
-        if p.to not in d["parties"]:
+        if p.to not in d["parties"] or d["id"] in answered:
             continue
         if d["status"] == "proposed":
             return False
