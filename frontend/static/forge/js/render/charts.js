@@ -1,0 +1,102 @@
+// Price charts (uPlot, vendored): one small chart per mineral with the ore and refined
+// clearing prices per round and the reference prices dashed.
+import uPlot from "../../vendor/uplot/uPlot.esm.js";
+import { h, fill, changed } from "../dom.js";
+import { mineralName } from "../format.js";
+
+const COLORS = { ore: "#b35c00", refined: "#1f5fbf" };
+const DARK = { ore: "#ffb35c", refined: "#7fb2ff" };
+
+function chartOptions(title, width, height, rounds, dark) {
+  const c = dark ? DARK : COLORS;
+  const axis = dark ? "#e8eef5" : "#222";
+  const grid = dark ? "rgba(255,255,255,0.15)" : "rgba(0,0,0,0.08)";
+  const font = dark ? "16px system-ui, sans-serif" : "12px system-ui, sans-serif";
+  return {
+    title,
+    width,
+    height,
+    scales: { x: { time: false, range: () => [1, Math.max(2, rounds)] }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.15)] } },
+    axes: [
+      { stroke: axis, grid: { stroke: grid }, font, space: 24, incrs: [1, 2, 5, 10], values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? `R${v}` : "")) },
+      { stroke: axis, grid: { stroke: grid }, font, size: dark ? 60 : 45, values: (u, vals) => vals.map((v) => `$${v}`) },
+    ],
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false } },
+    series: [
+      { label: "Round" },
+      { label: "Ore", stroke: c.ore, width: dark ? 3 : 2, points: { show: true, size: dark ? 9 : 6 } },
+      { label: "Refined", stroke: c.refined, width: dark ? 3 : 2, points: { show: true, size: dark ? 9 : 6 } },
+      { label: "Ref. ore", stroke: c.ore, dash: [4, 4], width: 1, points: { show: false } },
+      { label: "Ref. refined", stroke: c.refined, dash: [4, 4], width: 1, points: { show: false } },
+    ],
+  };
+}
+
+/** Price charts for every mineral; `prices` is view.prices ("m:form" -> list per round). */
+export function createPriceCharts(app, { dark = false, height = 170, title = "Prices ($M per lot)", testid = "prices", hideWhenOver = false } = {}) {
+  const grid = h("div", { class: "chart-grid" });
+  const emptyNote = h("p", { class: "muted", text: "Prices appear once the first round has been resolved." });
+  const c = dark ? DARK : COLORS;
+  const key = h("p", { class: "chart-key small", "aria-hidden": "true" },
+    h("span", { class: "key-line", style: { borderColor: c.ore } }), " ore ",
+    h("span", { class: "key-line", style: { borderColor: c.refined } }), " refined ",
+    h("span", { class: "key-line key-dash" }), " reference price");
+  const el = h("section", { class: "panel charts", id: testid, "aria-labelledby": `${testid}-h`, "data-testid": testid },
+    h("h2", { id: `${testid}-h`, text: title }), emptyNote, key, grid);
+  const charts = new Map(); // mineral -> {plot, box}
+
+  const ro = new ResizeObserver(() => {
+    for (const { plot, box } of charts.values()) {
+      const w = Math.max(200, box.clientWidth);
+      if (Math.abs(plot.width - w) > 2) plot.setSize({ width: w, height });
+    }
+  });
+
+  function data(view, pricesSrc, m) {
+    // x runs over the whole game, so the reference lines span it and prices fill in.
+    const ore = pricesSrc[`${m.id}:ore`] || [];
+    const ref = pricesSrc[`${m.id}:refined`] || [];
+    const n = Math.max(ore.length, ref.length, view.rounds || 1);
+    const xs = Array.from({ length: n }, (_, i) => i + 1);
+    return [xs, xs.map((_, i) => ore[i] ?? null), xs.map((_, i) => ref[i] ?? null),
+      xs.map(() => m.ref_ore), xs.map(() => m.ref_refined)];
+  }
+
+  function update(store, prices) {
+    const v = store.view;
+    if (!v) return;
+    el.hidden = hideWhenOver && v.phase === "ended"; // the debrief shows the price paths
+    const src = prices || v.prices || {};
+    const n = Math.max(0, ...Object.values(src).map((x) => x.length));
+    emptyNote.hidden = n > 0;
+    grid.hidden = n === 0;
+    key.hidden = n === 0;
+    if (!changed(el, [src, v.rounds, v.minerals.map((m) => m.id)])) return;
+    if (n === 0) return;
+    for (const m of v.minerals) {
+      const d = data(v, src, m);
+      let entry = charts.get(m.id);
+      if (!entry) {
+        const box = h("figure", { class: "chart", "data-mineral": m.id, "aria-label": `${mineralName(v, m.id)} prices per round` });
+        grid.appendChild(box);
+        const w = Math.max(200, box.clientWidth || grid.clientWidth / 2 || 300);
+        const plot = new uPlot(chartOptions(mineralName(v, m.id), w, height, v.rounds, dark), d, box);
+        entry = { plot, box };
+        charts.set(m.id, entry);
+        ro.observe(box);
+      } else {
+        entry.plot.setData(d);
+      }
+    }
+  }
+
+  function destroy() {
+    ro.disconnect();
+    for (const { plot } of charts.values()) plot.destroy();
+    charts.clear();
+    fill(grid);
+  }
+
+  return { el, update, destroy };
+}

@@ -1,0 +1,94 @@
+// Deals: my proposals (incoming with Accept / Reject / Counter, outgoing with Withdraw),
+// my active deals (Cancel), history, every signed deal, and the builder.
+import { h, fill, changed } from "../dom.js";
+import { clauseText, dealTitle, seatName, STATUS_LABELS } from "../format.js";
+import { createDealBuilder } from "../forms/deal_builder.js";
+
+export function dealElement(view, d, { buttons = [], extra = null, testid = "deal", compact = false } = {}) {
+  return h("li", { class: `deal deal-${d.status}`, "data-deal": d.id, "data-testid": testid },
+    h("div", { class: "deal-head" },
+      h("strong", { text: dealTitle(view, d) }),
+      h("span", { class: `pill status-${d.status}`, text: STATUS_LABELS[d.status] || d.status }),
+      d.version > 1 ? h("span", { class: "pill", text: `v${d.version}` }) : null),
+    h("ul", { class: "clause-list" }, d.clauses.map((c) => h("li", { text: clauseText(view, c) }))),
+    d.note && !compact ? h("p", { class: "note", text: `“${d.note}”` }) : null,
+    extra,
+    buttons.length ? h("div", { class: "btn-row" }, buttons) : null);
+}
+
+export function signedInfo(view, d) {
+  const bits = [];
+  if (d.signed_round) bits.push(`signed in round ${d.signed_round}`);
+  if (d.rounds_done) bits.push(`${d.rounds_done}/${d.rounds} rounds done`);
+  if (d.breaches) bits.push(`${d.breaches} breach${d.breaches === 1 ? "" : "es"}`);
+  if (d.cancel_by) bits.push(`${seatName(view, d.cancel_by)} asked to cancel`);
+  return bits.length ? h("p", { class: "muted small", text: bits.join(" · ") }) : null;
+}
+
+export function createDealsPanel(app) {
+  const builder = createDealBuilder(app);
+  const incoming = h("ul", { class: "deals", "data-testid": "incoming" });
+  const outgoing = h("ul", { class: "deals", "data-testid": "outgoing" });
+  const active = h("ul", { class: "deals", "data-testid": "active-deals" });
+  const history = h("ul", { class: "deals" });
+  const publicList = h("ul", { class: "deals" });
+  const historyBox = h("details", {}, h("summary", { text: "Closed proposals and finished deals" }), history);
+  const publicBox = h("details", {}, h("summary", { text: "All signed deals at the table" }), publicList);
+  const el = h("section", { class: "panel", id: "deals", "aria-labelledby": "deals-h" },
+    h("h2", { id: "deals-h", text: "Deals" }),
+    h("h3", { class: "sub", text: "Offers to me" }), incoming,
+    h("h3", { class: "sub", text: "My offers" }), outgoing,
+    h("h3", { class: "sub", text: "Active deals" }), active,
+    historyBox, publicBox,
+    builder.el);
+
+  const empty = (text) => h("li", { class: "muted empty", text });
+
+  function update(store) {
+    builder.update(store);
+    const v = store.view;
+    if (!v || !v.me) return;
+    const me = app.seat();
+    const legal = store.legal ? store.legal.actions : [];
+    const canCounter = store.can("counter_deal");
+    if (!changed(el, [v.proposals, v.deals, legal, canCounter, v.seats && Object.keys(v.seats)])) return;
+    const has = (type, deal) => store.legalActions(type, { deal }).length > 0;
+    const props = v.proposals || [];
+    const inc = props.filter((d) => d.status === "proposed" && d.recipient === me);
+    const out = props.filter((d) => d.status === "proposed" && d.proposer === me);
+    const mineSigned = v.deals.filter((d) => d.parties.includes(me));
+    const act = mineSigned.filter((d) => d.status === "active");
+    const done = [...props.filter((d) => d.status !== "proposed"),
+      ...mineSigned.filter((d) => d.status !== "active")];
+
+    fill(incoming, inc.length ? inc.map((d) => dealElement(v, d, { testid: "incoming-deal", buttons: [
+      has("accept_deal", d.id) ? h("button", { type: "button", class: "btn btn-primary", text: "Accept",
+        on: { click: () => app.act({ type: "accept_deal", deal: d.id }, "Deal accepted.") } }) : null,
+      has("reject_deal", d.id) ? h("button", { type: "button", class: "btn", text: "Reject",
+        on: { click: () => app.act({ type: "reject_deal", deal: d.id }, "Rejected.") } }) : null,
+      canCounter ? h("button", { type: "button", class: "btn", text: "Counter",
+        on: { click: () => builder.counter(d) } }) : null,
+    ].filter(Boolean) })) : empty("No offers waiting for you."));
+
+    fill(outgoing, out.length ? out.map((d) => dealElement(v, d, { testid: "outgoing-deal",
+      extra: h("p", { class: "muted small", text: `Waiting for ${seatName(v, d.recipient)}.` }),
+      buttons: [has("withdraw_deal", d.id) ? h("button", { type: "button", class: "btn", text: "Withdraw",
+        on: { click: () => app.act({ type: "withdraw_deal", deal: d.id }, "Withdrawn.") } }) : null].filter(Boolean) }))
+      : empty("You have no open offers."));
+
+    fill(active, act.length ? act.map((d) => dealElement(v, d, { testid: "active-deal", extra: signedInfo(v, d),
+      buttons: [has("cancel_deal", d.id) ? h("button", { type: "button", class: "btn btn-quiet",
+        text: d.cancel_by ? "Agree to cancel" : "Ask to cancel",
+        on: { click: () => app.act({ type: "cancel_deal", deal: d.id }, "Cancellation requested.") } }) : null].filter(Boolean) }))
+      : empty("No active deals yet."));
+
+    fill(history, done.length ? done.slice().reverse().map((d) => dealElement(v, d, { extra: signedInfo(v, d) }))
+      : empty("Nothing yet."));
+    historyBox.querySelector("summary").textContent = `Closed proposals and finished deals (${done.length})`;
+    const others = v.deals.slice().reverse();
+    fill(publicList, others.length ? others.map((d) => dealElement(v, d, { extra: signedInfo(v, d) }))
+      : empty("No deal has been signed yet."));
+    publicBox.querySelector("summary").textContent = `All signed deals at the table (${others.length})`;
+  }
+  return { el, update };
+}

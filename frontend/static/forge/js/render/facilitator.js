@@ -1,0 +1,248 @@
+// The facilitator's console: controls (start, pause/resume, advance, rewind, timer, end),
+// cards (preview, fire from the deck or written on the spot), seats (human ↔ bot),
+// people (mute, remove), announcements, settings, fork, links and exports; and every
+// seat's private panel and every open proposal.
+import { h, fill, changed, select, setOptions, field, num } from "../dom.js";
+import { seatName, PHASES } from "../format.js";
+import { seatDetails } from "./delegation.js";
+import { dealElement } from "./deals.js";
+
+const STRATEGIES = ["cooperative", "hawk", "passive"];
+
+export function createShare(app) {
+  const links = app.cfg.links;
+  const copy = (text) => h("button", { type: "button", class: "btn btn-small", text: "Copy",
+    on: { click: async () => { try { await navigator.clipboard.writeText(text); app.toast("Copied."); } catch { app.toast(text); } } } });
+  const row = (label, url, testid) => h("li", {}, h("span", { class: "field-label", text: label }), " ",
+    h("a", { href: url, target: "_blank", rel: "noopener", text: url, "data-testid": testid }), " ", copy(url));
+  const ex = app.cfg.exports || {};
+  const el = h("section", { class: "panel share", id: "share", "aria-labelledby": "share-h" },
+    h("h2", { id: "share-h", text: "Share" }),
+    h("p", { class: "join-code" }, h("span", { text: "Join code " }), h("strong", { class: "code big-code", "data-testid": "join-code", text: app.cfg.code })),
+    h("ul", { class: "plain links" },
+      row("Players join:", links.join, "join-link"),
+      row("Projector:", links.watch, "watch-link")),
+    h("p", { class: "small" }, h("strong", { text: "Exports: " }),
+      Object.entries(ex).map(([name, url], i) => [i ? " · " : "", h("a", { href: url, text: name, download: "" })])));
+  return { el, update() {} };
+}
+
+export function createControls(app) {
+  const out = h("div", { class: "control-result", "aria-live": "polite", "data-testid": "control-result" });
+  const b = (label, op, { testid, payload, confirmText, cls = "btn" } = {}) => h("button", { type: "button", class: cls, text: label,
+    "data-op": op, "data-testid": testid || `ctl-${op}`,
+    on: { click: () => {
+      if (confirmText && !confirm(confirmText)) return;
+      app.control(op, payload ? payload() : {}, `${label}: done.`);
+    } } });
+  const v = () => app.store.view;
+  const start = b("Start game", "start", { cls: "btn btn-primary" });
+  const pause = b("Pause", "pause");
+  const resume = b("Resume", "resume", { cls: "btn btn-primary" });
+  const advance = b("End phase now", "advance", { payload: () => ({ round: v().round, phase: v().phase }) });
+  const rewind = b("Rewind phase", "rewind", { confirmText: "Undo every action since this phase began?" });
+  const end = b("End game", "end", { confirmText: "End the game now and go to the debrief?", cls: "btn btn-danger" });
+  const ext = (s, label) => h("button", { type: "button", class: "btn btn-small", text: label, "data-testid": `extend-${s}`,
+    on: { click: () => app.control("extend", { seconds: s }, `Timer ${s > 0 ? "extended" : "shortened"}.`) } });
+  const timer = h("div", { class: "btn-row" }, h("span", { class: "field-label", text: "Timer" }),
+    ext(-60, "−1 min"), ext(60, "+1 min"), ext(300, "+5 min"));
+  const status = h("p", { class: "muted small" });
+  const el = h("section", { class: "panel controls", id: "controls", "aria-labelledby": "controls-h", "data-testid": "controls" },
+    h("h2", { id: "controls-h", text: "Run the game" }), status,
+    h("div", { class: "btn-row" }, start, pause, resume, advance, rewind, end), timer, out);
+
+  function update(store) {
+    const has = (type) => store.legalActions(type).length > 0;
+    start.hidden = !has("start");
+    pause.hidden = !has("pause");
+    resume.hidden = !has("resume");
+    advance.hidden = !has("advance");
+    rewind.hidden = !has("rewind");
+    end.hidden = !has("end_game");
+    const c = store.clock;
+    timer.hidden = !(c && (c.status === "running" || c.status === "paused"));
+    const view = store.view;
+    if (view) {
+      const seats = Object.values(view.seats);
+      const humans = seats.filter((s) => s.controller === "human");
+      const ready = humans.filter((s) => s.ready).length;
+      const submitted = seats.filter((s) => s.submitted).length;
+      status.textContent = view.phase === "lobby" ? "The game has not started. Share the code, then start."
+        : view.phase === "ended" ? "The game is over: the debrief is below."
+          : `${PHASES[view.phase]}: ${ready}/${humans.length} human seats ready${view.phase === "orders" ? `, ${submitted}/${seats.length} orders in` : ""}.`;
+    }
+  }
+  return { el, update };
+}
+
+export function createCards(app) {
+  const preview = h("div", { class: "preview", "data-testid": "preview" });
+  const deck = select({ "aria-label": "Card from the deck", "data-testid": "deck-select" }, []);
+  const title = h("input", { type: "text", maxlength: "120", placeholder: "Title" });
+  const text = h("textarea", { rows: "3", maxlength: "1000", placeholder: "What happens (read out to the room)" });
+  const fireDeck = h("button", { type: "button", class: "btn", text: "Fire this card now",
+    on: { click: () => { if (deck.value) app.control("fire_card", { card_id: deck.value }, "Card fired."); } } });
+  const custom = h("form", { class: "stack", novalidate: true, on: { submit: (e) => {
+    e.preventDefault();
+    if (!title.value.trim()) { app.toast("Give the card a title."); return; }
+    app.control("fire_card", { title: title.value.trim(), text: text.value.trim() }, "Card fired.").then((ok) => {
+      if (ok) { title.value = ""; text.value = ""; }
+    });
+  } } }, field("Title", title), field("Text", text), h("button", { type: "submit", class: "btn", text: "Fire written card" }));
+  const fireBox = h("div", {}, h("div", { class: "row" }, field("From the deck", deck), fireDeck),
+    h("details", {}, h("summary", { text: "Write a card on the spot" }), custom));
+  const closed = h("p", { class: "muted small", text: "Cards can be fired during negotiation." });
+  const el = h("section", { class: "panel", id: "cards", "aria-labelledby": "cards-h" },
+    h("h2", { id: "cards-h", text: "Cards" }),
+    h("div", { class: "btn-row" }, h("button", { type: "button", class: "btn", text: "Preview next card", "data-testid": "preview-card",
+      on: { click: async () => {
+        const r = await app.control("preview_card", {});
+        if (!r) return;
+        const card = r.result && r.result.card;
+        fill(preview, card ? h("article", { class: "card" }, h("h3", { class: "card-title", text: card.title }),
+          h("p", { class: "card-text", text: card.text }), h("p", { class: "muted small", text: `id ${card.id}` }))
+          : h("p", { class: "muted", text: "The deck is empty." }));
+      } } })),
+    preview, closed, fireBox);
+
+  function update(store) {
+    const v = store.view;
+    if (!v) return;
+    const can = store.can("fire_card");
+    fireBox.hidden = !can;
+    closed.hidden = can;
+    setOptions(deck, (v.deck || []).map((id) => ({ value: id, label: id.replace(/_/g, " ") })));
+  }
+  return { el, update };
+}
+
+export function createSeats(app) {
+  const body = h("div", {});
+  const refresh = h("button", { type: "button", class: "btn btn-small", text: "Refresh people", on: { click: () => app.loadRoster() } });
+  const el = h("section", { class: "panel", id: "seats", "aria-labelledby": "seats-h", "data-testid": "seats" },
+    h("h2", { id: "seats-h", text: "Seats and people" }), refresh, body);
+
+  function update(store) {
+    const v = store.view;
+    if (!v) return;
+    const players = (store.roster || []);
+    const canSwap = store.can("set_controller");
+    if (!changed(el, [Object.entries(v.seats).map(([id, s]) => [id, s.controller, s.ready, s.submitted]),
+      v.private && Object.fromEntries(Object.entries(v.private).map(([k, p]) => [k, p.controller])), players, canSwap])) return;
+    const rows = Object.keys(v.seats).map((id) => {
+      const pub = v.seats[id];
+      const ctl = (v.private && v.private[id] && v.private[id].controller) || pub.controller;
+      const choice = select({ "aria-label": `Controller of ${id}` }, [{ value: "human", label: "human" },
+        ...STRATEGIES.map((s) => ({ value: `bot:${s}`, label: `bot: ${s}` }))], ctl);
+      const apply = h("button", { type: "button", class: "btn btn-small", text: "Set",
+        on: { click: () => app.control("swap", { seat: id, controller: choice.value }, `${id} is now ${choice.value}.`) } });
+      const people = players.filter((p) => p.seat === id);
+      return h("tr", { "data-seat": id },
+        h("th", { scope: "row" }, h("span", { text: `${seatName(v, id)} (${id})` })),
+        h("td", {}, canSwap ? h("span", { class: "row tight" }, choice, apply) : ctl),
+        h("td", { text: pub.ready ? "ready" : "" }),
+        h("td", { text: pub.submitted ? "✓" : "" }),
+        h("td", {}, people.length ? h("ul", { class: "plain" }, people.map((p) => h("li", { class: p.revoked ? "muted" : "" },
+          h("span", { text: `${p.name}${p.revoked ? " (removed)" : ""}${p.muted ? " (muted)" : ""}` }), " ",
+          p.revoked ? null : h("button", { type: "button", class: "btn btn-quiet btn-small", text: p.muted ? "Unmute" : "Mute",
+            on: { click: async () => { if (await app.control(p.muted ? "unmute" : "mute", { player: p.id }, p.muted ? "Unmuted." : "Muted.")) app.loadRoster(); } } }),
+          p.revoked ? null : h("button", { type: "button", class: "btn btn-quiet btn-small", text: "Remove",
+            on: { click: async () => {
+              if (!confirm(`Remove ${p.name} from the game? Their link stops working.`)) return;
+              if (await app.control("remove", { player: p.id }, "Removed.")) app.loadRoster();
+            } } }))))
+          : h("span", { class: "muted", text: pub.controller === "bot" ? "bot" : "nobody yet" })));
+    });
+    fill(body, h("div", { class: "table-wrap" }, h("table", { class: "data" },
+      h("thead", {}, h("tr", {}, ["Seat", "Played by", "Ready", "Orders", "People"].map((x) => h("th", { scope: "col", text: x })))),
+      h("tbody", {}, rows))));
+  }
+  return { el, update };
+}
+
+export function createPrivatePanels(app) {
+  const body = h("div", { class: "private-grid" });
+  const open = new Set();
+  const el = h("section", { class: "panel", id: "private", "aria-labelledby": "private-h", "data-testid": "private-panels" },
+    h("h2", { id: "private-h", text: "Delegations (private)" }), body);
+  function update(store) {
+    const v = store.view;
+    if (!v || !v.private || !changed(el, [v.private, v.seats])) return;
+    fill(body, Object.keys(v.private).map((id) => {
+      const p = v.private[id];
+      const d = h("details", { class: "seat-panel", "data-seat": id, open: open.has(id) },
+        h("summary", {}, h("strong", { text: `${seatName(v, id)} (${id})` }),
+          h("span", { class: "muted", text: ` · ${p.controller}${p.orders ? " · orders in" : ""}${(p.prompts || []).some((x) => x.status === "open") ? " · prompt open" : ""}` })),
+        seatDetails(v, id, p),
+        (p.prompts || []).length ? h("ul", { class: "plain small" }, p.prompts.map((q) => h("li", { text: `${q.card}: ${q.status}${q.answer ? ` (${q.answer})` : ""}` }))) : null,
+        p.orders ? h("pre", { class: "small orders-json", text: JSON.stringify(p.orders, null, 1) }) : null);
+      d.addEventListener("toggle", () => { if (d.open) open.add(id); else open.delete(id); });
+      return d;
+    }));
+  }
+  return { el, update };
+}
+
+export function createAllProposals(app) {
+  const list = h("ul", { class: "deals", "data-testid": "all-proposals" });
+  const el = h("section", { class: "panel", id: "proposals", "aria-labelledby": "proposals-h" },
+    h("h2", { id: "proposals-h", text: "Open proposals (private to their parties)" }), list);
+  function update(store) {
+    const v = store.view;
+    if (!v) return;
+    const open = (v.proposals || []).filter((d) => d.status === "proposed");
+    if (!changed(el, [open, v.seats && Object.keys(v.seats)])) return;
+    fill(list, open.length ? open.map((d) => dealElement(v, d, { extra: h("p", { class: "muted small",
+      text: `from ${seatName(v, d.proposer)} to ${seatName(v, d.recipient)}` }) }))
+      : h("li", { class: "muted empty", text: "No open proposals." }));
+  }
+  return { el, update };
+}
+
+export function createTable(app) {
+  // settings, fork, announcements
+  const school = h("input", { type: "checkbox", "data-testid": "school-mode" });
+  const delay = num({ min: 0, max: 600, value: 0 });
+  const announce = h("input", { type: "text", maxlength: "1000", placeholder: "Announcement to everyone", "data-testid": "announce-text" });
+  const forkRound = select({ "aria-label": "Round to fork from" }, []);
+  const forkOut = h("p", { class: "small", "aria-live": "polite" });
+  const el = h("section", { class: "panel", id: "table", "aria-labelledby": "table-h" },
+    h("h2", { id: "table-h", text: "Announce, settings, fork" }),
+    h("form", { class: "row", novalidate: true, on: { submit: async (e) => {
+      e.preventDefault();
+      const text = announce.value.trim();
+      if (text && await app.control("announce", { text }, "Announced.")) announce.value = "";
+    } } }, field("Announcement", announce), h("button", { type: "submit", class: "btn", text: "Announce" })),
+    h("div", { class: "row" },
+      h("label", { class: "check" }, school, " School mode (no free chat)"),
+      field("Spectator delay (s)", delay),
+      h("button", { type: "button", class: "btn btn-small", text: "Save settings", on: { click: async () => {
+        const r = await app.control("settings",
+          { settings: { school_mode: school.checked, spectator_delay: Math.trunc(Number(delay.value) || 0) } }, "Settings saved.");
+        if (r) touched = false;
+      } } })),
+    h("div", { class: "row" }, field("Fork a new game from the start of round", forkRound),
+      h("button", { type: "button", class: "btn btn-small", text: "Fork", on: { click: async () => {
+        const r = await app.control("fork", { round: Number(forkRound.value) }, "Forked.");
+        if (r && r.result) {
+          const url = `/g/${encodeURIComponent(r.result.game)}/facilitate/`;
+          fill(forkOut, "New game ", h("strong", { class: "code", text: r.result.game }), ": ", h("a", { href: url, text: "open its console" }));
+        }
+      } } })), forkOut);
+  let touched = false;
+  school.addEventListener("change", () => { touched = true; });
+  delay.addEventListener("input", () => { touched = true; });
+  function update(store) {
+    const v = store.view;
+    if (!touched) {
+      school.checked = !!store.settings.school_mode;
+      delay.value = String(store.settings.spectator_delay || 0);
+    }
+    if (v) {
+      const begun = Math.max(0, v.round);
+      setOptions(forkRound, Array.from({ length: begun }, (_, i) => ({ value: String(i + 1), label: `round ${i + 1}` })));
+      forkRound.parentElement.parentElement.hidden = begun === 0;
+    }
+  }
+  return { el, update };
+}

@@ -1,0 +1,88 @@
+// The header every console shares: who/what, round and phase, a live countdown from the
+// clock message, and whether the page is online (with the reconnect countdown when not).
+import { h, fill } from "../dom.js";
+import { PHASES, clockText, roundText, seatName } from "../format.js";
+
+export function createHeader(app) {
+  const title = h("div", { class: "hdr-title" });
+  const round = h("div", { class: "hdr-round", "data-testid": "round" });
+  const phase = h("span", { class: "phase-badge", "data-testid": "phase" });
+  const clock = h("span", { class: "countdown", "data-testid": "countdown", role: "timer",
+    "aria-live": "off" });
+  const net = h("span", { class: "net net-connecting", "data-testid": "net", role: "status",
+    "aria-live": "polite", text: "connecting…" });
+  const extra = h("div", { class: "hdr-extra" });
+  const banner = h("div", { class: "offline-banner", "data-testid": "offline-banner", role: "alert",
+    hidden: true });
+  const el = h("header", { class: "hdr" },
+    h("div", { class: "hdr-row" }, title, h("div", { class: "hdr-status" }, phase, clock, net)),
+    h("div", { class: "hdr-row hdr-row2" }, round, extra),
+    banner);
+
+  function renderTitle(store) {
+    const v = store.view;
+    const code = app.cfg.code;
+    if (app.role === "player") {
+      const seat = app.seat();
+      fill(title, h("span", { class: "flag", text: seat || "" }), " ",
+        h("strong", { "data-testid": "country", text: v && seat ? seatName(v, seat) : "Joining…" }),
+        store.welcome && store.welcome.you && store.welcome.you.name
+          ? h("span", { class: "muted", "data-testid": "you", text: ` · ${store.welcome.you.name}` }) : null);
+    } else if (app.role === "facilitator") {
+      fill(title, h("strong", { text: "Facilitator" }), " · ", h("span", { class: "code", text: code }),
+        v ? h("span", { class: "muted", text: ` · ${v.scenario.title}` }) : null);
+    } else {
+      fill(title, h("strong", { text: v ? v.scenario.title : "FORGE" }),
+        h("span", { class: "muted", text: ` · join with code ` }), h("span", { class: "code", text: code }));
+    }
+  }
+
+  function tick() {
+    const store = app.store;
+    const c = store.clock;
+    const ms = store.remainingMs();
+    let text = "";
+    if (c && (c.status === "running" || c.status === "paused") && ms !== null) text = clockText(ms);
+    clock.textContent = text;
+    clock.hidden = !text;
+    clock.classList.toggle("urgent", c && c.status === "running" && ms !== null && ms < 30000);
+    clock.classList.toggle("paused", !!(c && c.status === "paused"));
+    const st = store.connection;
+    if (st.state === "offline" && st.retryAt) {
+      const s = Math.max(0, Math.ceil((st.retryAt - Date.now()) / 1000));
+      banner.textContent = s > 0 ? `Offline — reconnecting in ${s} s…` : "Offline — reconnecting…";
+    }
+  }
+  setInterval(tick, 250);
+
+  function update(store) {
+    renderTitle(store);
+    const v = store.view;
+    const c = store.clock;
+    round.textContent = v ? roundText(v) : "";
+    const ph = (v && v.phase) || (c && c.phase) || "lobby";
+    const paused = (v && v.paused) || (c && c.status === "paused");
+    phase.textContent = paused ? `${PHASES[ph] || ph} · paused` : (PHASES[ph] || ph);
+    phase.className = `phase-badge phase-${ph}${paused ? " is-paused" : ""}`;
+    const st = store.connection;
+    const labels = { online: "online", connecting: "connecting…", offline: "offline — reconnecting",
+      stopped: "disconnected" };
+    net.textContent = labels[st.state] || st.state;
+    net.className = `net net-${st.state}`;
+    if (st.state === "offline") {
+      banner.hidden = false;
+      banner.textContent = "Offline — reconnecting…";
+    } else if (st.state === "stopped") {
+      banner.hidden = false;
+      fill(banner, `Disconnected: ${st.reason || "the connection was closed"}. `,
+        app.role === "player" && app.cfg.links.join ? h("a", { href: app.cfg.links.join, text: "Join again" }) : null,
+        app.role !== "player" ? h("a", { href: location.href, text: "Reload" }) : null);
+    } else {
+      banner.hidden = true;
+    }
+    document.body.classList.toggle("is-offline", st.state !== "online");
+    tick();
+  }
+
+  return { el, banner, extra, update };
+}

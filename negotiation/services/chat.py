@@ -1,0 +1,130 @@
+"""Chat rooms with the engine's rule for hidden information: a pair room is read only by
+its two seats (and the facilitator); plenary and announcements are public. School mode
+turns free chat off (structured proposals only); reports and every moderation act are
+logged."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from game import FACILITATOR, SPECTATOR
+from negotiation.errors import BAD_REQUEST, BAD_ROOM, CHAT_DISABLED, MUTED, NOT_FOUND, ServiceError
+from negotiation.models import ChatMessage, Game, ModerationLog, Player
+from negotiation.services import broadcast
+
+PLENARY, ANNOUNCE = "plenary", "announce"
+TEXT_MAX = 1000
+HISTORY = 200
+
+
+def pair_room(a: str, b: str) -> str:
+    x, y = sorted((a, b))
+    return f"pair:{x}|{y}"
+
+
+def room_seats(room: str) -> tuple[str, str] | None:
+    if not room.startswith("pair:") or room.count("|") != 1:
+        return None
+    a, b = room[5:].split("|")
+    return (a, b) if a and b and a < b else None
+
+
+def can_read(room: str, viewer: str) -> bool:
+    if viewer == FACILITATOR or room in (PLENARY, ANNOUNCE):
+        return True
+    seats = room_seats(room)
+    return seats is not None and viewer in seats
+
+
+def _visible_q(viewer: str) -> Q:
+    if viewer == FACILITATOR:
+        return Q()
+    q = Q(room__in=(PLENARY, ANNOUNCE), hidden=False)
+    if viewer != SPECTATOR:
+        q |= (Q(room__startswith=f"pair:{viewer}|") | Q(room__endswith=f"|{viewer}")) & \
+            Q(hidden=False)
+    return q
+
+
+def as_dict(m: ChatMessage) -> dict[str, Any]:
+    return {"id": m.id, "room": m.room, "sender": m.sender, "name": m.name, "text": m.text,
+            "created": m.created.isoformat(), "hidden": m.hidden}
+
+
+def history(game_id: int, viewer: str, after: int = 0, delay: float = 0) -> list[dict[str, Any]]:
+    """Messages the viewer may read with id > after, oldest first (a spectator's are held
+    back by the game's spectator delay)."""
+    qs = ChatMessage.objects.filter(_visible_q(viewer), game_id=game_id, id__gt=after)
+    if delay:
+        qs = qs.filter(created__lte=timezone.now() - timedelta(seconds=delay))
+    rows = list(qs.order_by("-id")[:HISTORY])
+    return [as_dict(m) for m in reversed(rows)]
+
+
+def message_for(game_id: int, message_id: int, viewer: str) -> dict[str, Any] | None:
+    m = ChatMessage.objects.filter(_visible_q(viewer), game_id=game_id, pk=message_id).first()
+    return as_dict(m) if m else None
+
+
+def post(game: Game, *, sender: str, room: str, text: str, player: Player | None = None,
+         name: str = "", client_msg_id: str | None = None) -> ChatMessage:
+    """A seat posts to plenary or one of its pair rooms; the facilitator anywhere."""
+    if not isinstance(text, str) or not text.strip() or len(text) > TEXT_MAX:
+        raise ServiceError(BAD_REQUEST, f"a message is 1 to {TEXT_MAX} characters")
+    if not isinstance(room, str):
+        raise ServiceError(BAD_ROOM, "room must be a string")
+    if sender == FACILITATOR:
+        if room not in (PLENARY, ANNOUNCE) and room_seats(room) is None:
+            raise ServiceError(BAD_ROOM, f"no room {room!r}")
+    else:
+        if room == ANNOUNCE:
+            raise ServiceError(BAD_ROOM, "only the facilitator announces")
+        seats = room_seats(room)
+        if room != PLENARY and (seats is None or sender not in seats):
+            raise ServiceError(BAD_ROOM, f"you cannot write to {room!r}")
+        if seats is not None and not all(s in _seat_ids(game) for s in seats):
+            raise ServiceError(BAD_ROOM, f"no room {room!r}")
+        if game.options.get("school_mode"):
+            raise ServiceError(CHAT_DISABLED, "free chat is off in school mode")
+        if player is not None and player.muted:
+            raise ServiceError(MUTED, "the facilitator has muted you")
+    if client_msg_id is not None:
+        prev = ChatMessage.objects.filter(game=game, sender=sender, player=player,
+                                          client_msg_id=client_msg_id).first()
+        if prev is not None:
+            return prev
+    with transaction.atomic():
+        msg = ChatMessage.objects.create(game=game, room=room, sender=sender, player=player,
+                                         name=name[:40] or sender, text=text.strip(),
+                                         client_msg_id=client_msg_id)
+        broadcast.chat(game.pk, msg.pk)
+    return msg
+
+
+def _seat_ids(game: Game) -> set[str]:
+    return set(game.seats.values_list("seat_id", flat=True))
+
+
+def report(game: Game, message_id: int, viewer: str, by: str, reason: str = "") -> None:
+    """Flag a message the viewer can read for the facilitator; logged."""
+    m = ChatMessage.objects.filter(_visible_q(viewer), game=game, pk=message_id).first()
+    if m is None:
+        raise ServiceError(NOT_FOUND, "no such message")
+    with transaction.atomic():
+        ChatMessage.objects.filter(pk=m.pk).update(reported=True)
+        ModerationLog.objects.create(game=game, by=by, act="report", target=f"message:{m.pk}",
+                                     detail={"reason": str(reason)[:200]})
+
+
+def hide(game: Game, message_id: int, by: str) -> None:
+    with transaction.atomic():
+        n = ChatMessage.objects.filter(game=game, pk=message_id).update(hidden=True)
+        if not n:
+            raise ServiceError(NOT_FOUND, "no such message")
+        ModerationLog.objects.create(game=game, by=by, act="hide", target=f"message:{message_id}")
+        broadcast.chat(game.pk, message_id)

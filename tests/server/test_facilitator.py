@@ -1,0 +1,157 @@
+"""Facilitator controls over the socket: timer, swap human/bot, remove, mute, announce,
+fire and preview cards, rewind, fork, settings; only the game's facilitator may."""
+
+from __future__ import annotations
+
+import pytest
+
+from negotiation.models import ActionLog, Game, ModerationLog, Player
+from tests.server.helpers import db, facilitator, join, make_game, make_user, player, spectator
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+async def _setup(**options):
+    user = await db(make_user)()
+    game = await db(make_game)(user, **options)
+    pl, token = await db(join)(game, "USA", "Ann")
+    f = await facilitator(game.code, user)
+    assert (await f.control("start"))["type"] == "ack"
+    return user, game, pl, token, f
+
+
+async def test_controls_are_for_the_facilitator_of_this_game_only():
+    _user, game, _pl, token, f = await _setup()
+    other = await db(make_user)("other")
+    a = await player(game.code, token)
+    assert (await a.control("pause"))["code"] == "forbidden"
+    s = await spectator(game.code)
+    assert (await s.control("end"))["code"] == "forbidden"
+    from tests.server.helpers import ORIGIN, connect, session_cookie
+    ws = await connect(game.code, headers=[ORIGIN, (b"cookie",
+                                                    await db(session_cookie)(other))])
+    msg = await ws.reply(await ws.send("hello", {"role": "facilitator"}))
+    assert msg["code"] == "forbidden"
+    ws2 = await connect(game.code)
+    msg = await ws2.reply(await ws2.send("hello", {"role": "facilitator"}))
+    assert msg["code"] == "unauthorized"
+    assert await db(ActionLog.objects.filter(game=game).count)() == 1
+    for w in (a, s, ws, ws2, f):
+        await w.close()
+
+
+async def test_pause_extend_resume_and_the_clock_push():
+    _user, _game, _pl, _t, f = await _setup(negotiation_seconds=100)
+    await f.control("pause")
+    clk = await f.until(lambda m: m["type"] == "clock" and m["paused"])
+    assert 95_000 <= clk["remaining_ms"] <= 100_000
+    ack = await f.control("extend", seconds=60)
+    assert ack["type"] == "ack" and ack["result"]["remaining_ms"] >= 155_000
+    await f.control("resume")
+    clk = await f.until(lambda m: m["type"] == "clock" and m["status"] == "running")
+    assert clk["deadline"] is not None and clk["remaining_ms"] >= 155_000
+    assert (await f.control("extend", seconds="lots"))["code"] == "bad_request"
+    await f.close()
+
+
+async def test_swap_a_seat_between_a_person_and_a_bot_and_back():
+    _user, game, _pl, _t, f = await _setup()
+    ack = await f.control("swap", seat="AUS", controller="bot:passive")
+    assert ack["type"] == "ack"
+    assert await db(lambda: game.seats.get(seat_id="AUS").controller)() == "bot:passive"
+    st = await f.state_at(ack["seq"])
+    assert st["view"]["seats"]["AUS"]["controller"] == "bot"
+    ack = await f.control("swap", seat="AUS", controller="human")
+    assert await db(lambda: game.seats.get(seat_id="AUS").controller)() == "human"
+    bad = await f.control("swap", seat="AUS", controller="bot:genius")
+    assert bad["type"] == "error" and bad["code"] == "bad_action"
+    await f.close()
+
+
+async def test_remove_a_person_closes_their_socket_and_revokes_the_token():
+    _user, game, pl, token, f = await _setup()
+    a = await player(game.code, token)
+    ack = await f.control("remove", player=pl.pk)
+    assert ack["type"] == "ack"
+    notice = await a.until(lambda m: m["type"] == "notice")
+    assert notice["kind"] == "removed"
+    out = await a.comm.receive_output(timeout=2)
+    assert out == {"type": "websocket.close", "code": 4403}
+    assert await db(lambda: Player.objects.get(pk=pl.pk).revoked)()
+    from tests.server.helpers import connect
+    again = await connect(game.code)
+    msg = await again.reply(await again.send("hello", {"role": "player", "token": token}))
+    assert msg["code"] == "forbidden"
+    acts = await db(lambda: list(ModerationLog.objects.filter(game=game)
+                                 .values_list("act", flat=True)))()
+    assert "remove" in acts
+    await again.close()
+    await f.close()
+
+
+async def test_preview_fire_and_rewind_cards():
+    _user, game, _pl, token, f = await _setup()
+    prev = await f.control("preview_card")
+    assert prev["type"] == "ack" and prev["result"]["card"]["id"] in ("c2", "c3")
+    a = await player(game.code, token)
+    assert "preview" not in str(a.frames)  # never broadcast
+    fired = await f.control("fire_card", card_id=prev["result"]["card"]["id"])
+    st = await a.state_at(fired["seq"])
+    assert st["view"]["card"]["id"] == prev["result"]["card"]["id"]
+    written = await f.control("fire_card", title="Strike at the port", text="Shipping halts.")
+    st = await a.state_at(written["seq"])
+    assert st["view"]["card"]["title"] == "Facilitator's card" or \
+        "Strike" in str(st["events"])
+    rew = await f.control("rewind")
+    st = await a.state_at(rew["seq"])
+    assert st["view"]["card"]["id"] == "c1"
+    await a.close()
+    await f.close()
+
+
+async def test_fork_from_a_past_round_makes_a_paused_new_game():
+    _user, game, _pl, _t, f = await _setup()
+    await f.control("advance")
+    await f.control("advance")  # resolves round 1, round 2 begins
+    ack = await f.control("fork", round=1)
+    assert ack["type"] == "ack", ack
+    code = ack["result"]["game"]
+    new = await db(Game.objects.get)(code=code)
+    assert new.parent_id == game.pk and new.status == Game.PAUSED
+    assert (new.round, new.phase) == (1, "negotiation")
+    from negotiation.services import games
+    assert await db(games.verify_log)(new.pk)
+    assert (await f.control("fork", round=7))["code"] == "bad_request"
+    await f.close()
+
+
+async def test_settings_spectator_delay_and_school_mode():
+    _user, game, _pl, token, f = await _setup()
+    ack = await f.control("settings", settings={"school_mode": True})
+    assert ack["result"]["school_mode"] is True
+    a = await player(game.code, token)
+    msg = await a.reply(await a.send("chat", {"room": "plenary", "text": "hi"}))
+    assert msg["code"] == "chat_disabled"
+    bad = await f.control("settings", settings={"rounds": 1})
+    assert bad["code"] == "bad_request"
+    await a.close()
+    await f.close()
+
+
+async def test_spectators_see_public_moves_only_after_the_delay():
+    user = await db(make_user)()
+    game = await db(make_game)(user, spectator_delay=1)
+    _, token = await db(join)(game, "USA", "Ann")
+    f = await facilitator(game.code, user)
+    s = await spectator(game.code)
+    a = await player(game.code, token)
+    ack = await f.control("start")
+    import asyncio
+    await asyncio.sleep(0.4)
+    await s.drain(0.1)
+    assert all(m["seq"] < ack["seq"] for m in s.frames if m["type"] == "state")
+    await a.state_at(ack["seq"])  # players are not delayed
+    st = await s.state_at(ack["seq"], timeout=5)
+    assert st["view"]["phase"] == "negotiation"
+    for ws in (f, s, a):
+        await ws.close()
