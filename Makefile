@@ -25,20 +25,34 @@ browser-deps:
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_game
-	$(VENV)/bin/daphne -b $${HOST:-127.0.0.1} -p $${PORT:-8000} negotiation.asgi:application
+	$(VENV)/bin/daphne -b $${HOST:-127.0.0.1} -p $${PORT:-8000} \
+	  --websocket-max-message-size 65536 --websocket-max-frame-size 65536 \
+	  negotiation.asgi:application
 
+# A whole game of bots in the terminal, no server needed.
 demo: install
-	$(PY) -m game.demo
+	$(PY) -m game.simulate --scenario classroom-lite --games 1 --seed 1
+
+# Two passes, both always run: the whole suite on the embedded defaults (SQLite, in-memory
+# channel layer), then the server, security and fault tests on PostgreSQL and Redis, where
+# several daphne processes share the services.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
 test: install browser-deps
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -m "not services"
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) FORGE_LAYER_PREFIX=forge-test-$$$$ \
+	  $(PY) -m pytest -q tests/server tests/security tests/faults
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy game
 
+# Each benchmark prints its figures and ends with one JSON line.
 bench: install
-	$(PY) bench/engine.py
+	taskset -c 1 $(PY) bench/engine.py
+	taskset -c 1 $(PY) bench/simulate.py
+	$(PY) bench/server.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache db.sqlite3

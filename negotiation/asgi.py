@@ -1,12 +1,40 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels (origin-checked)."""
+"""ASGI entry point: HTTP through Django, WebSockets through Channels (origin-checked,
+session-authenticated for facilitators), and the background clock in every process."""
 
 import os
+import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "negotiation.settings")
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402
-from django.core.asgi import get_asgi_application  # noqa: E402
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+from django.conf import settings
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+from django.core.asgi import get_asgi_application
 
-django_asgi_app = get_asgi_application()
+# The consoles are a few small ES modules: Django serves them itself (found by the
+# staticfiles finders), so `make run` needs no collectstatic and no second server.
+django_asgi_app = ASGIStaticFilesHandler(get_asgi_application())
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+# Commits run on the database thread, which gives up the GIL at each SQL call and must win
+# it back from the busy event loop: at the default 5 ms switch interval each such wait may
+# cost up to 5 ms, several times per action, on the lane every commit goes through.
+sys.setswitchinterval(float(os.environ.get("FORGE_SWITCH_INTERVAL", 0.0005)))
+
+from negotiation.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter({
+    "http": django_asgi_app,
+    "websocket": AllowedHostsOriginValidator(
+        AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+    ),
+})
+
+if settings.FORGE_CLOCK and "daphne.server" in sys.modules:
+    # daphne has no lifespan events; start the clock when its reactor starts running.
+    from twisted.internet import reactor
+
+    from negotiation import background
+
+    reactor.callWhenRunning(lambda: background.start(reactor._asyncioEventloop))  # type: ignore[attr-defined]

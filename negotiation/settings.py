@@ -57,20 +57,52 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time, taken at BEGIN (so two writers queue instead of failing with
+    # "database is locked" half-way), WAL so readers never wait for the writer, and
+    # synchronous=NORMAL: a process crash loses nothing committed; only a power cut may.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
+# Channel layer. The layer is at-most-once by specification, so a broadcast only says
+# "game G is at version N" and every connection reads its own view from the database; a
+# lost broadcast is healed by the per-process version watcher (negotiation/watch.py).
+# RedisPubSubChannelLayer is the one that carried the full broadcast load without drops
+# in ../shared/research/stack-ceiling.md (RedisChannelLayer's capacity=100 silently drops
+# group messages under load, and its 5 s socket timeout meets its 5 s BZPOPMIN). See
+# docs/protocol.md, "Channel layer".
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                "hosts": [{
+                    "address": REDIS_URL,
+                    "socket_connect_timeout": 2,
+                    "socket_timeout": 15,
+                    "health_check_interval": 10,
+                    "retry_on_timeout": True,
+                }],
+                "prefix": os.environ.get("FORGE_LAYER_PREFIX", "forge"),
+            },
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # One hub channel per process receives every game's broadcasts (negotiation/hub.py),
+    # so its queue needs room beyond the default 100 when the loop is briefly busy.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
+                                  "CONFIG": {"capacity": 10000}}}
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]
+
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -78,4 +110,30 @@ USE_I18N = True
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"negotiation": {"handlers": ["console"],
+                                "level": os.environ.get("FORGE_LOG", "INFO")}},
+}
+
 FORGE_SCENARIO_DIR = BASE_DIR / "fixtures" / "scenarios"
+# Extra directories searched for scenarios (os.pathsep-separated); tests add their own table.
+FORGE_SCENARIO_DIRS = [FORGE_SCENARIO_DIR] + [
+    Path(p) for p in os.environ.get("FORGE_EXTRA_SCENARIOS", "").split(os.pathsep) if p
+]
+# Protocol limits (docs/protocol.md). daphne is started with a lower frame bound too.
+FORGE_MAX_MESSAGE_BYTES = int(os.environ.get("FORGE_MAX_MESSAGE_BYTES", 16384))
+FORGE_RATE_PER_SECOND = float(os.environ.get("FORGE_RATE_PER_SECOND", 10))
+FORGE_RATE_BURST = int(os.environ.get("FORGE_RATE_BURST", 40))
+FORGE_HELLO_TIMEOUT = float(os.environ.get("FORGE_HELLO_TIMEOUT", 10))
+FORGE_SNAPSHOT_EVERY = int(os.environ.get("FORGE_SNAPSHOT_EVERY", 50))
+FORGE_REPLAY_WINDOW = int(os.environ.get("FORGE_REPLAY_WINDOW", 500))
+# The clock loop runs inside every daphne process (negotiation/asgi.py) unless FORGE_CLOCK=0;
+# `manage.py run_clock` runs it on its own. Exactly-once is guarded in the database.
+FORGE_CLOCK = os.environ.get("FORGE_CLOCK", "1") == "1"
+FORGE_CLOCK_INTERVAL = float(os.environ.get("FORGE_CLOCK_INTERVAL", 0.5))
+FORGE_WATCH_INTERVAL = float(os.environ.get("FORGE_WATCH_INTERVAL", 2.0))
+FORGE_PARALLEL_APPLY = os.environ.get("FORGE_PARALLEL_APPLY", "1") == "1"  # PostgreSQL only
+FORGE_TOKEN_MAX_AGE = int(os.environ.get("FORGE_TOKEN_MAX_AGE", 14 * 24 * 3600))
