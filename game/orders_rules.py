@@ -79,6 +79,9 @@ def validate_orders(game: Game, seat: str, orders: Orders) -> None:
             ErrorCode.BAD_QUANTITY,
             f"market orders need qty 1..{MAX_QTY} and a limit 0..{MAX_PRICE}",
         )
+    stockpiled = [s.mineral for s in orders.stockpile]
+    require(len(stockpiled) == len(set(stockpiled)), ErrorCode.BAD_ORDERS,
+            "one stockpile line per mineral")
     for s in orders.stockpile:
         _mineral(game, s.mineral)
         require(

@@ -138,14 +138,19 @@ def _pay(r: _Round, payer: str, payee: str, amount: int) -> int:
 
 def _one_offs(r: _Round, deal: Deal) -> set[str]:
     short: set[str] = set()
+    unpaid: list[Invest] = []
     for c in deal.clauses:
         if isinstance(c, Payment) and _pay(r, c.payer, c.payee, c.amount):
             short.add(c.payer)
         elif isinstance(c, Invest) and _pay(r, c.investor, c.host, c.amount):
             short.add(c.investor)
-            # capacity nobody paid for is not built
-            r.st.pending = [p for p in r.st.pending if p.deal != deal.id or p.mineral != c.mineral
-                            or p.kind != c.kind]
+            unpaid.append(c)
+    if unpaid:
+        # an investment not paid in full is void: its capacity is not built and no offtake
+        # is owed from it (what was paid stays with the host)
+        deal.clauses = [c for c in deal.clauses if not any(c is u for u in unpaid)]
+        r.st.pending = [p for p in r.st.pending if p.deal != deal.id
+                        or not any(p.mineral == u.mineral and p.kind == u.kind for u in unpaid)]
     return short
 
 

@@ -355,6 +355,28 @@ def test_invest_pays_adds_capacity_then_delivers_offtake(tiny_scenario: Scenario
     assert_conserved(g)
 
 
+def test_unpaid_investment_is_void_no_capacity_and_no_offtake(tiny_scenario: Scenario) -> None:
+    clause = Invest(investor="USE", host="MIN", amount=30, mineral="li", kind="mine",
+                    capacity=4, delay=1, offtake_bp=5000, offtake_price=8)
+    g = deal_game(tiny_scenario, clause, a="USE", b="MIN", rounds=3)
+    g.state.seats["USE"].treasury = 10  # e.g. an event drained it after signing
+    g.state.ledger.add_money("event", 10 - 500)
+    g.apply("MIN", SubmitOrders(orders=Orders(sell=(), buy=())))
+    g.apply("USE", SubmitOrders(orders=Orders(sell=(), buy=())))
+    next_orders(g)
+    st = g.state
+    deal = next(iter(st.deals.values()))
+    assert st.pending == [] and st.seats["MIN"].capacity["li"].mine == 10
+    assert not any(isinstance(c, Invest) for c in deal.clauses)
+    assert deal.breaches == 1
+    rep = st.seats["MIN"].reputation
+    g.apply("MIN", SubmitOrders(orders=Orders(sell=(), buy=())))
+    next_orders(g)
+    assert st.reports[1].private["MIN"]["deliveries"] == []  # no offtake owed
+    assert st.seats["MIN"].reputation == rep
+    assert_conserved(g)
+
+
 def test_deal_that_ran_its_rounds_is_completed(tiny_scenario: Scenario) -> None:
     g = deal_game(tiny_scenario, TariffWaiver(waiver="USE", beneficiary="REF"))
     quiet(g)

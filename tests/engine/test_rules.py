@@ -41,7 +41,7 @@ from game.actions import (
 )
 from game.clauses import Exclusivity, License, Payment, Standards, Supply, TariffWaiver
 from game.effects import Reputation
-from game.orders import Control, Investment, MarketOrder, Orders, Tariff
+from game.orders import Control, Investment, MarketOrder, Orders, StockpileOrder, Tariff
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
 LITE = load_scenario(SCENARIOS / "classroom-lite.json")
@@ -290,6 +290,14 @@ def test_orders_are_sealed_until_resolution() -> None:
         assert "AUS" not in str(view.get("me", {}).get("orders"))
         assert view["seats"]["AUS"]["submitted"] is True
         assert view["seats"]["AUS"]["env_standard"] != 2 or LITE.country("AUS").env_standard == 2
+
+
+def test_one_stockpile_line_per_mineral() -> None:
+    """Two lines for one mineral (buy on one, release on the other) would let the earmarked
+    budget pay for lots that never stay in the stockpile."""
+    game = to_orders(started())
+    lines = (StockpileOrder("rare_earths", buy=3), StockpileOrder("rare_earths", release=3))
+    refused(game, "USA", SubmitOrders(Orders(stockpile=lines)), ErrorCode.BAD_ORDERS)
 
 
 def test_end_game_then_everything_is_refused() -> None:
