@@ -25,8 +25,10 @@ browser-deps:
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_game
-	$(VENV)/bin/daphne -b $${HOST:-127.0.0.1} -p $${PORT:-8000} \
-	  --websocket-max-message-size 65536 --websocket-max-frame-size 65536 \
+	$(VENV)/bin/uvicorn --host $${HOST:-127.0.0.1} --port $${PORT:-8000} \
+	  --loop uvloop --http httptools --ws websockets-sansio \
+	  --ws-max-size 65536 --ws-per-message-deflate false \
+	  --lifespan on --timeout-graceful-shutdown 5 --no-access-log \
 	  negotiation.asgi:application
 
 # A whole game of bots in the terminal, no server needed.
@@ -35,7 +37,7 @@ demo: install
 
 # Two passes, both always run: the whole suite on the embedded defaults (SQLite, in-memory
 # channel layer), then the server, security and fault tests on PostgreSQL and Redis, where
-# several daphne processes share the services.
+# several server processes share the services.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 

@@ -1,6 +1,7 @@
-"""Server benchmark (issue 4, "Speed"): one daphne process pinned to CPU 0, the load on
-CPU 1. 20 games, each with 8 seat connections and 5 spectators; every seat sends a real
-game action every 500 ms x U(0.8, 1.2), open loop (it does not wait for its ack).
+"""Server benchmark (issue 4, "Speed"): one server process (uvicorn as `make run` starts
+it; `--server daphne` to compare) pinned to CPU 0, the load on CPU 1. 20 games, each with
+8 seat connections and 5 spectators; every seat sends a real game action every
+500 ms x U(0.8, 1.2), open loop (it does not wait for its ack).
 5 s warm-up, 30 s measured, 5 s drain; then the same shape against a bare Channels echo
 consumer in the same server process.
 
@@ -11,6 +12,10 @@ or after that action's seq. Prints a table, then one JSON line.
     .venv/bin/python bench/server.py            # the embedded defaults (SQLite, in-memory)
     .venv/bin/python bench/server.py --services # PostgreSQL + Redis on 127.0.0.1
     .venv/bin/python bench/server.py --quick    # a short smoke run
+
+Besides latency it reports the server's CPU inside the measured window
+(`server_cpu_pct_window`, and `server_cpu_ms_per_action`: the figure to watch when
+optimising, as it hardly depends on the rest of the machine's load).
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ class _Proposal(msgspec.Struct):
 
 
 class _View(msgspec.Struct):
-    proposals: list[_Proposal] = []
+    proposals: list[_Proposal] | None = None
 
 
 class _Msg(msgspec.Struct):
@@ -59,6 +64,7 @@ class _Msg(msgspec.Struct):
     seq: int | None = None
     code: str | None = None
     view: _View | None = None
+    patch: _View | None = None  # the clients take patches, as the consoles do
 
 
 _decode = msgspec.json.Decoder(_Msg).decode
@@ -83,7 +89,9 @@ def server_env(args: argparse.Namespace, tmp: Path) -> dict[str, str]:
     env = {**os.environ, "DEBUG": "0", "FORGE_ECHO": "1",
            "FORGE_LOG": os.environ.get("FORGE_LOG", "WARNING"),
            "ALLOWED_HOSTS": "127.0.0.1,localhost", "FORGE_RATE_PER_SECOND": "50",
-           "FORGE_RATE_BURST": "100", "PYTHONPATH": str(ROOT)}
+           "FORGE_RATE_BURST": "100",
+           "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH"))
+                                         if p)}
     if args.services:
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.pg_db}"
         env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
@@ -129,10 +137,21 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> list[dict[str, Any
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    cmd = [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "-v", "0",
-           "--websocket-max-message-size", "65536", "--websocket-max-frame-size", "65536",
-           "negotiation.asgi:application"]
+def server_command(kind: str, port: int) -> list[str]:
+    if kind == "uvicorn":  # as `make run` starts it
+        return [str(Path(PY).with_name("uvicorn")), "--host", "127.0.0.1", "--port", str(port),
+                "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio",
+                "--ws-max-size", "65536", "--ws-per-message-deflate", "false",
+                "--lifespan", "on", "--timeout-graceful-shutdown", "5", "--no-access-log",
+                "--log-level", "warning", "negotiation.asgi:application"]
+    return [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "-v", "0",
+            "--websocket-max-message-size", "65536", "--websocket-max-frame-size", "65536",
+            "negotiation.asgi:application"]
+
+
+def start_server(env: dict[str, str], port: int, log: Path, kind: str = "uvicorn"
+                 ) -> subprocess.Popen[bytes]:
+    cmd = server_command(kind, port)
     if _taskset():
         cmd = ["taskset", "-c", "0", *cmd]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=open(log, "wb"),  # noqa: SIM115
@@ -144,9 +163,9 @@ def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[
                 return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(f"daphne exited; see {log}") from None
+                raise RuntimeError(f"{kind} exited; see {log}") from None
             time.sleep(0.1)
-    raise RuntimeError("daphne did not start")
+    raise RuntimeError(f"{kind} did not start")
 
 
 def _taskset() -> bool:
@@ -171,6 +190,7 @@ class Load:
         self.acks: dict[str, tuple[float, int]] = {}  # msg id -> (time, seq)
         self.errors: list[str] = []
         self.window = (0.0, 0.0)
+        self.window_cpu_s = float("nan")
         self.stop = False
 
     async def open(self, c: Conn, code: str, hello: dict[str, Any]) -> None:
@@ -187,8 +207,9 @@ class Load:
                 m = _decode(raw)
                 if m.type == "state" and m.seq is not None:
                     c.arrivals.append((m.seq, now))
-                    if c.seat and m.view is not None:
-                        mine = [p.id for p in m.view.proposals
+                    part = m.view if m.view is not None else m.patch
+                    if c.seat and part is not None and part.proposals is not None:
+                        mine = [p.id for p in part.proposals
                                 if p.proposer == c.seat and p.status == "proposed"
                                 and p.id not in c.withdrawing]
                         c.open_deal = mine[0] if mine else None
@@ -226,7 +247,8 @@ class Load:
                 return
 
 
-async def run_game_load(args: argparse.Namespace, port: int, games: list[dict[str, Any]]
+async def run_game_load(args: argparse.Namespace, port: int, games: list[dict[str, Any]],
+                        server: psutil.Process | None = None
                         ) -> tuple[Load, list[list[Conn]]]:
     load = Load(args, port)
     tables: list[list[Conn]] = []
@@ -245,6 +267,8 @@ async def run_game_load(args: argparse.Namespace, port: int, games: list[dict[st
         for c in conns:
             hello = {"role": "player", "token": g["tokens"][c.seat]} if c.seat else \
                 {"role": "spectator"}
+            if not args.full_views:
+                hello["patches"] = True
             tasks.append(opened(c, g["code"], hello))
     await asyncio.gather(*tasks)
     readers = [asyncio.ensure_future(load.reader(c)) for t in tables for c in t]
@@ -259,7 +283,16 @@ async def run_game_load(args: argparse.Namespace, port: int, games: list[dict[st
                 others = [s for s in seats if s != c.seat]
                 senders.append(asyncio.ensure_future(
                     load.sender(c, others, load.window[1])))  # type: ignore[arg-type]
-    await asyncio.gather(*senders)
+
+    async def window_cpu() -> None:  # the server's CPU time inside the measured window
+        if server is None:
+            return
+        await asyncio.sleep(max(0.0, load.window[0] - time.perf_counter()))
+        c0 = cpu_of(server)
+        await asyncio.sleep(max(0.0, load.window[1] - time.perf_counter()))
+        load.window_cpu_s = cpu_of(server) - c0
+
+    await asyncio.gather(window_cpu(), *senders)
     await asyncio.sleep(args.drain)
     load.stop = True
     for t in tables:
@@ -363,6 +396,11 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="2 s warm-up, 8 s measured, 3 s drain")
     ap.add_argument("--services", action="store_true", help="PostgreSQL + Redis on 127.0.0.1")
     ap.add_argument("--pg-db", default="forge_bench")
+    ap.add_argument("--full-views", action="store_true",
+                    help="clients ask for whole views in every push (no patches)")
+    ap.add_argument("--server", choices=("uvicorn", "daphne"), default="uvicorn",
+                    help="the ASGI server to run: uvicorn as `make run` starts it (default),"
+                         " or daphne for comparison")
     args = ap.parse_args()
     if args.quick:
         args.warmup, args.measure, args.drain = 2, 8, 3
@@ -374,12 +412,12 @@ def main() -> None:
         env = server_env(args, tmp)
         games = prepare(args, env)
         port = free_port()
-        server = start_server(env, port, tmp / "daphne.log")
+        server = start_server(env, port, tmp / "server.log", args.server)
         ps = psutil.Process(server.pid)
         try:
             me = psutil.Process()
             cpu0, mine0, wall0 = cpu_of(ps), cpu_of(me), time.perf_counter()
-            load, tables = asyncio.run(run_game_load(args, port, games))
+            load, tables = asyncio.run(run_game_load(args, port, games, ps))
             wall = time.perf_counter() - wall0
             cpu_pct = 100 * (cpu_of(ps) - cpu0) / wall
             load_cpu_pct = 100 * (cpu_of(me) - mine0) / wall
@@ -392,13 +430,15 @@ def main() -> None:
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
-        log_tail = (tmp / "daphne.log").read_text(errors="replace").strip().splitlines()[-5:]
+        log_tail = (tmp / "server.log").read_text(errors="replace").strip().splitlines()[-5:]
         if os.environ.get("FORGE_BENCH_LOG"):  # keep the server's log for a look afterwards
             Path(os.environ["FORGE_BENCH_LOG"]).write_text(
-                (tmp / "daphne.log").read_text(errors="replace"))
+                (tmp / "server.log").read_text(errors="replace"))
     sent = sum(1 for _g, t in load.sent.values() if load.window[0] <= t < load.window[1])
     result = {
         "backend": "postgresql+redis" if args.services else "sqlite+inmemory",
+        "server": args.server,
+        "patches": not args.full_views,
         "games": args.games, "seat_connections": args.games * args.seats,
         "spectator_connections": args.games * args.spectators,
         "measured_s": args.measure, "actions_measured": sent,
@@ -409,6 +449,8 @@ def main() -> None:
         "broadcast_ms_p99": round(percentile(figs["bcast"], 99), 2),
         "errors": len(load.errors) + figs["missing"],
         "server_cpu_pct": round(cpu_pct, 1),
+        "server_cpu_pct_window": round(100 * load.window_cpu_s / args.measure, 1),
+        "server_cpu_ms_per_action": round(1000 * load.window_cpu_s / max(sent, 1), 3),
         "server_rss_mb": round(rss_mb, 1),
         "loadgen_cpu_pct": round(load_cpu_pct, 1),
         "host_load_avg_1m": round(os.getloadavg()[0], 2),
@@ -427,6 +469,8 @@ def main() -> None:
           f"   (goal: p99 <= 100)")
     print(f"  echo ms p50 / p99     {result['echo_ms_p50']} / {result['echo_ms_p99']}")
     print(f"  errors                {result['errors']} {kinds[:3]}")
+    print(f"  server cpu in window  {result['server_cpu_pct_window']}%"
+          f" ({result['server_cpu_ms_per_action']} ms per action)")
     print(f"  server cpu / rss      {result['server_cpu_pct']}% / {result['server_rss_mb']} MB"
           f"   (load generator {result['loadgen_cpu_pct']}%,"
           f" host load {result['host_load_avg_1m']})")

@@ -81,11 +81,13 @@ def _negotiation(game: Game, seat: str) -> Legal:
             acts.append(WithdrawDeal(d.id))
         elif d.status == "active" and seat in (d.a, d.b) and d.cancel_by != seat:
             acts.append(CancelDeal(d.id))
-    card_options = {c.id: c.prompt for c in game.scenario.cards if c.prompt is not None}
-    for p in st.prompts:
-        prompt = card_options.get(p.card)
-        if p.seat == seat and p.status == "open" and prompt is not None:
-            acts += [RespondPrompt(p.id, o.id) for o in prompt.options]
+    open_prompts = [p for p in st.prompts if p.seat == seat and p.status == "open"]
+    if open_prompts:
+        card_options = {c.id: c.prompt for c in game.scenario.cards if c.prompt is not None}
+        for p in open_prompts:
+            prompt = card_options.get(p.card)
+            if prompt is not None:
+                acts += [RespondPrompt(p.id, o.id) for o in prompt.options]
     if seat in f.members:
         kinds += ["propose_floor", "propose_standard"]
         if st.round > f.chair_until_round:
@@ -119,9 +121,10 @@ def _disputes(game: Game) -> list[Action]:
             and ("floor", mineral, form, "") not in pending
         ):
             out.append(FileDispute("floor", mineral, form))  # type: ignore[arg-type]
-    for deal_id in st.deals:
+    for deal_id, deal in st.deals.items():
         if (
-            club.disputable_exclusivity(game, deal_id)
+            deal.status == "active"  # only an active deal can be disputed: skip the rest fast
+            and club.disputable_exclusivity(game, deal_id)
             and ("exclusivity", "", "", deal_id) not in pending
         ):
             out.append(FileDispute("exclusivity", deal=deal_id))

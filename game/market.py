@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Mapping, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 ROW = "ROW"
@@ -67,8 +68,14 @@ def row_demand(curve: Curve, price: int) -> int:
 def candidate_prices(sells: Sequence[Order], buys: Sequence[Order], ref: int) -> list[int]:
     """Every limit plus the ladder, so the RoW curve is sampled even with no seat orders."""
     prices = {o.limit for o in sells} | {o.limit for o in buys}
-    prices.update(ref * k // 20 for k in LADDER)
-    return sorted(p for p in prices if p > 0)
+    prices.update(_ladder(ref))
+    ordered = sorted(prices)
+    return ordered[bisect_right(ordered, 0):]  # positive prices only
+
+
+@lru_cache(maxsize=256)
+def _ladder(ref: int) -> tuple[int, ...]:
+    return tuple(ref * k // 20 for k in LADDER)
 
 
 def clearing_price(sells: Sequence[Order], buys: Sequence[Order], curve: Curve) -> int:
@@ -78,13 +85,23 @@ def clearing_price(sells: Sequence[Order], buys: Sequence[Order], curve: Curve) 
     buy_limits = sorted(o.limit for o in buys)
     buy_cum = _cumulative([o.qty for o in sorted(buys, key=lambda o: o.limit)])
     buy_total = buy_cum[-1]
+    row_s, row_d, elasticity, ref = curve
+    per = ref * 10000
     best: tuple[int, int, int, int] | None = None
-    for p in candidate_prices(sells, buys, curve.ref):
-        supply = sell_cum[bisect_right(sell_limits, p)] + row_supply(curve, p)
-        demand = buy_total - buy_cum[bisect_left(buy_limits, p)] + row_demand(curve, p)
-        key = (-min(supply, demand), abs(supply - demand), abs(p - curve.ref), p)
+    best_volume = 0
+    for p in candidate_prices(sells, buys, ref):
+        # row_supply(curve, p) and row_demand(curve, p), written out: the resolution's
+        # hottest loop, run for some seventy prices per market
+        rs = row_s + row_s * elasticity * (p - ref) // per
+        rd = row_d - row_d * elasticity * (p - ref) // per
+        supply = sell_cum[bisect_right(sell_limits, p)] + (rs if rs > 0 else 0)
+        demand = buy_total - buy_cum[bisect_left(buy_limits, p)] + (rd if rd > 0 else 0)
+        volume = supply if supply < demand else demand
+        if best is not None and volume < best_volume:
+            continue  # a smaller volume never wins, whatever the tie-breaks say
+        key = (-volume, abs(supply - demand), abs(p - ref), p)
         if best is None or key < best:
-            best = key
+            best, best_volume = key, volume
     assert best is not None
     return best[3]
 

@@ -53,6 +53,9 @@ class _Round:
                 self.caps[s.id, m.id] = policy.effective_capacity(game, s.id, m.id)
                 self.demand[s.id, m.id] = policy.effective_demand(game, s.id, m.id)
         self.mined: dict[tuple[str, str], int] = {}
+        # lots owed under deals at the next resolution, per (seat, mineral, form): read by
+        # the default orders, so gathered at step 4, once this round's deliveries are done
+        self.owed_next: dict[tuple[str, str, str], int] = {}
         self.prices: dict[str, int] = {}
         self.volumes: dict[str, int] = {}
         self.fund_fills: list[tuple[str, str, market.Fill]] = []
@@ -259,6 +262,7 @@ def _spot_markets(r: _Round) -> None:
     st = r.st
     members = frozenset(st.forge.members)
     fund_left = st.forge.fund
+    r.owed_next = _owed_next_round(r)
     for m in r.minerals:
         for form in FORMS:
             key = f"{m.id}:{form}"
@@ -310,24 +314,24 @@ def _default_sell(r: _Round, s: Seat, m: Mineral, form: Form) -> list[market.Ord
     """Surplus ore is what next round's refining will not use (counting next round's mining);
     surplus refined is what this round's industry will not consume."""
     h, cap = s.holdings[m.id], r.caps[s.id, m.id]
-    owed = _owed_next_round(r, s.id, m.id, form)
+    owed = r.owed_next.get((s.id, m.id, form), 0)
     spare_ore = min(h.ore, h.ore + cap.mine - cap.refine) - owed
     qty = spare_ore if form == "ore" else h.refined - r.demand[s.id, m.id] - owed
     limit = m.ref_price(form) * SELL_LIMIT_PCT // 100
     return [market.Order(s.id, qty, limit)] if qty > 0 else []
 
 
-def _owed_next_round(r: _Round, seat: str, mineral: str, form: str) -> int:
-    """Lots the seat must deliver under its deals at the next resolution, which come before
-    that round's refining: default orders keep them back instead of selling them."""
-    owed = 0
+def _owed_next_round(r: _Round) -> dict[tuple[str, str, str], int]:
+    """Lots each seller must deliver under its deals at the next resolution, which come
+    before that round's refining: default orders keep them back instead of selling them."""
+    owed: dict[tuple[str, str, str], int] = {}
     for deal in r.st.deals.values():
         if deal.status != "active" or deal.rounds_done >= deal.rounds:
             continue
         for c in deal.clauses:
-            if isinstance(c, Supply) and c.seller == seat and c.mineral == mineral \
-                    and c.form == form:
-                owed += c.qty
+            if isinstance(c, Supply):
+                key = (c.seller, c.mineral, c.form)
+                owed[key] = owed.get(key, 0) + c.qty
     return owed
 
 

@@ -8,7 +8,7 @@ the error names the field and the reason, so a scenario author can fix the file.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import msgspec
 
@@ -157,26 +157,49 @@ class Scenario(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     max_open_proposals: int = 20  # per seat, so one seat cannot flood the table
 
     def mineral(self, mineral_id: str) -> Mineral:
-        return self._minerals[mineral_id]
+        return _lookups(self).minerals[mineral_id]
 
     def country(self, seat: str) -> Country:
-        return self._countries[seat]
+        return _lookups(self).countries[seat]
 
     @property
     def seat_ids(self) -> tuple[str, ...]:
-        return tuple(c.id for c in self.countries)
+        return _lookups(self).seat_ids
 
     @property
     def mineral_ids(self) -> tuple[str, ...]:
-        return tuple(m.id for m in self.minerals)
+        return _lookups(self).mineral_ids
 
-    @property
-    def _minerals(self) -> dict[str, Mineral]:
-        return {m.id: m for m in self.minerals}
 
-    @property
-    def _countries(self) -> dict[str, Country]:
-        return {c.id: c for c in self.countries}
+class _Lookups(NamedTuple):
+    """Indexes of one scenario's tuples, built once: a Scenario is frozen, so they stay true."""
+
+    scenario: Scenario  # held so that its id() cannot be reused while the entry exists
+    minerals: dict[str, Mineral]
+    countries: dict[str, Country]
+    seat_ids: tuple[str, ...]
+    mineral_ids: tuple[str, ...]
+
+
+_LOOKUPS: dict[int, _Lookups] = {}
+_MAX_LOOKUPS = 32  # scenarios indexed at once; the oldest entry goes first
+
+
+def _lookups(scenario: Scenario) -> _Lookups:
+    found = _LOOKUPS.get(id(scenario))
+    if found is not None and found.scenario is scenario:
+        return found
+    found = _Lookups(
+        scenario,
+        {m.id: m for m in scenario.minerals},
+        {c.id: c for c in scenario.countries},
+        tuple(c.id for c in scenario.countries),
+        tuple(m.id for m in scenario.minerals),
+    )
+    if len(_LOOKUPS) >= _MAX_LOOKUPS:
+        _LOOKUPS.pop(next(iter(_LOOKUPS)), None)
+    _LOOKUPS[id(scenario)] = found
+    return found
 
 
 def parse_scenario(raw: bytes | str) -> Scenario:

@@ -56,7 +56,7 @@ def view(game: Game, viewer: str) -> dict[str, Any]:
             for m in sc.minerals
         ],
         "seats": {sid: _public_seat(game, s) for sid, s in st.seats.items()},
-        "deals": [_deal(d) for d in st.deals.values() if d.status in _SIGNED],
+        "deals": _deals([d for d in st.deals.values() if d.status in _SIGNED]),
         "forge": _forge(game, viewer),
         "prices": st.prices,
         "reports": [{"round": r.round, **r.public} for r in st.reports],
@@ -68,30 +68,33 @@ def view(game: Game, viewer: str) -> dict[str, Any]:
         out["world"] = world_outcome(game)
     if viewer in st.seats:
         out["me"] = _private_seat(game, viewer)
-        out["proposals"] = [
-            _deal(d) for d in st.deals.values() if d.status not in _SIGNED and viewer in (d.a, d.b)
-        ]
+        out["proposals"] = _deals(
+            [d for d in st.deals.values() if d.status not in _SIGNED and viewer in (d.a, d.b)]
+        )
     if viewer == FACILITATOR:
         out["private"] = {sid: _private_seat(game, sid) for sid in st.seats}
-        out["proposals"] = [_deal(d) for d in st.deals.values() if d.status not in _SIGNED]
+        out["proposals"] = _deals([d for d in st.deals.values() if d.status not in _SIGNED])
         out["deck"] = list(st.deck)
     return out
 
 
 def _public_seat(game: Game, s: Seat) -> dict[str, Any]:
     c = game.scenario.country(s.id)
+    # one conversion for the three typed fields (each call has a fixed cost)
+    controls, tariffs, capacity = _b((policy.controls_of(game, s.id), s.policy.tariffs,
+                                      s.capacity))
     return {
         "name": c.name,
         "profile": c.profile,
         "controller": "bot" if s.controller.startswith("bot:") else "human",
         "reputation": s.reputation,
         "env_standard": s.policy.env_standard,
-        "controls": _b(policy.controls_of(game, s.id)),
-        "tariffs": _b(s.policy.tariffs),
+        "controls": controls,
+        "tariffs": tariffs,
         "forge_member": s.id in game.state.forge.members,
         "ready": s.ready,
         "submitted": s.orders is not None,
-        "capacity": _b(s.capacity),
+        "capacity": capacity,
         "demand": dict(s.demand),
     }
 
@@ -148,7 +151,14 @@ def _private_seat(game: Game, seat: str) -> dict[str, Any]:
     }
 
 
-def _deal(d: Deal) -> dict[str, Any]:
+def _deals(deals: list[Deal]) -> list[dict[str, Any]]:
+    # the clauses of every deal in one conversion (each call has a fixed cost)
+    clauses = _b([d.clauses for d in deals])
+    return [_deal(d, c) for d, c in zip(deals, clauses, strict=True)]
+
+
+def _deal(d: Deal, clauses: list[dict[str, Any]]) -> dict[str, Any]:
+    """A deal as a dict; `clauses` are its clauses already converted."""
     return {
         "id": d.id,
         "parties": [d.a, d.b],
@@ -158,7 +168,7 @@ def _deal(d: Deal) -> dict[str, Any]:
         "status": d.status,
         "rounds": d.rounds,
         "note": d.note,
-        "clauses": _b(d.clauses),
+        "clauses": clauses,
         "signed_round": d.signed_round,
         "rounds_done": d.rounds_done,
         "breaches": d.breaches,
@@ -171,7 +181,7 @@ def _forge(game: Game, viewer: str) -> dict[str, Any]:
     see_votes = viewer == FACILITATOR or viewer in f.members
     motions = []
     for m in f.motions:
-        yes = sum(1 for v in m.votes.values() if v)
+        yes = sum(m.votes.values())  # the yes votes: True counts 1
         item = {
             "id": m.id,
             "kind": m.kind,

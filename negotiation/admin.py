@@ -3,7 +3,16 @@ never edited by hand)."""
 
 from django.contrib import admin
 
-from negotiation.models import ActionLog, ChatMessage, Game, ModerationLog, Player, Seat, Snapshot
+from negotiation.models import (
+    ActionLog,
+    AdviceLog,
+    ChatMessage,
+    Game,
+    ModerationLog,
+    Player,
+    Seat,
+    Snapshot,
+)
 
 
 class SeatInline(admin.TabularInline):
@@ -56,3 +65,9 @@ class ChatMessageAdmin(admin.ModelAdmin):
 class ModerationLogAdmin(admin.ModelAdmin):
     list_display = ("game", "by", "act", "target", "created")
     readonly_fields = [f.name for f in ModerationLog._meta.fields]
+
+
+@admin.register(AdviceLog)
+class AdviceLogAdmin(admin.ModelAdmin):
+    list_display = ("game", "seat", "player", "seq", "created")
+    readonly_fields = [f.name for f in AdviceLog._meta.fields]

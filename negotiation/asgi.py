@@ -1,8 +1,11 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels (origin-checked,
-session-authenticated for facilitators), and the background clock in every process."""
+session-authenticated for facilitators), and the background clock in every process
+(uvicorn, as `make run` starts it: on ASGI lifespan startup; daphne: when its reactor runs)."""
 
+import asyncio
 import os
 import sys
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "negotiation.settings")
 
@@ -24,14 +27,35 @@ sys.setswitchinterval(float(os.environ.get("FORGE_SWITCH_INTERVAL", 0.0005)))
 
 from negotiation.routing import websocket_urlpatterns  # noqa: E402
 
+
+async def lifespan(scope: dict, receive: Any, send: Any) -> None:
+    """ASGI lifespan (uvicorn): start the clock when the server starts. daphne sends no
+    lifespan events; it starts the clock through its reactor (below)."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            if settings.FORGE_CLOCK:
+                from negotiation import background
+
+                background.start(asyncio.get_running_loop())
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
 application = ProtocolTypeRouter({
     "http": django_asgi_app,
     "websocket": AllowedHostsOriginValidator(
         AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
     ),
+    "lifespan": lifespan,
 })
 
-if settings.FORGE_CLOCK and "daphne.server" in sys.modules:
+# Run by daphne (its command, or `manage.py runserver` through the daphne app)? The daphne
+# app imports daphne.server in every process, uvicorn's included, so look for the runners.
+_DAPHNE = "daphne.cli" in sys.modules or "daphne.management.commands.runserver" in sys.modules
+if settings.FORGE_CLOCK and _DAPHNE:
     # daphne has no lifespan events; start the clock when its reactor starts running.
     from twisted.internet import reactor
 

@@ -14,7 +14,7 @@ import time
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from negotiation import watch
+from negotiation import lane, watch
 from negotiation.services import bots, clock, rendering
 
 log = logging.getLogger("negotiation.background")
@@ -41,7 +41,8 @@ async def run_forever() -> None:
             if now - last_watch >= settings.FORGE_WATCH_INTERVAL:
                 last_watch = now
                 if rendering.stats:
-                    log.debug("renders: %s", dict(rendering.stats))
+                    log.debug("renders: %s; applies: %s", dict(rendering.stats),
+                              dict(lane.stats))
                 states = await database_sync_to_async(watch.read_state)(watch.watched())
                 watch.heal(states)
         except asyncio.CancelledError:

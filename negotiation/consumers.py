@@ -23,10 +23,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from game import FACILITATOR, SPECTATOR, RuleError
-from negotiation import errors, hub, protocol, watch
+from negotiation import errors, hub, lane, protocol, watch
 from negotiation.models import ActionLog, Game
 from negotiation.services import (
     actions,
+    advice,
     bots,
     chat,
     clock,
@@ -90,10 +91,15 @@ class GameConsumer(AsyncWebsocketConsumer):
         self.last_chat = 0
         self.clock_key: Any = None
         self.delay = 0
+        self.patches = False  # the client takes `state` patches (docs/protocol.md)
         self.closed = False
         self.push_lock = asyncio.Lock()
         self.tasks: set[asyncio.Task[Any]] = set()
         self.rate = protocol.RateLimit(settings.FORGE_RATE_PER_SECOND, settings.FORGE_RATE_BURST)
+        # The server's own send, below Channels' session wrapper (which only acts on the
+        # accept and on HTTP responses): frames after the accept go straight to it.
+        wrapper = getattr(self.base_send, "__self__", None)
+        self.raw_send = getattr(wrapper, "real_send", None) or self.base_send
         code = self.scope["url_route"]["kwargs"].get("code", "")
         self.game_row: Game | None = await _db(self._find_game)(code)
         await self.accept()
@@ -144,7 +150,11 @@ class GameConsumer(AsyncWebsocketConsumer):
     # ---- sending ------------------------------------------------------------------------
     async def _send(self, message: dict[str, Any]) -> None:
         if not self.closed:
-            await self.send(text_data=_encode(message).decode())
+            await self.raw_send({"type": "websocket.send", "text": _encode(message).decode()})
+
+    async def _send_text(self, text: str) -> None:
+        if not self.closed:
+            await self.raw_send({"type": "websocket.send", "text": text})
 
     async def _error(self, msg_id: str | None, code: str, message: str) -> None:
         await self._send({"type": "error", "id": msg_id, "code": code, "message": message})
@@ -158,7 +168,10 @@ class GameConsumer(AsyncWebsocketConsumer):
         if self.closed:
             return
         if not self.rate.allow(time.monotonic()):
-            await self._error(None, errors.RATE_LIMITED, "slow down")
+            # The refusal names the frame's id when it has a readable one, so the client
+            # knows which request to send again.
+            await self._error(protocol.peek_id(text_data, settings.FORGE_MAX_MESSAGE_BYTES),
+                              errors.RATE_LIMITED, "slow down")
             if self.rate.refused >= RATE_ABUSE_CLOSE:
                 await self._close(CLOSE_POLICY)
             return
@@ -213,6 +226,7 @@ class GameConsumer(AsyncWebsocketConsumer):
             self.viewer, self.actor, self.sender = SPECTATOR, None, ""
             you = {}
         self.role, self.game_id = role, row.pk
+        self.patches = p.get("patches") is True
         self.delay = int(row.options.get("spectator_delay", 0)) if role == "spectator" else 0
         await hub.current().join(row.pk, self)
         await self._send({
@@ -246,9 +260,12 @@ class GameConsumer(AsyncWebsocketConsumer):
 
     async def _apply(self, msg_id: str, action: dict[str, Any]) -> None:
         assert self.game_id is not None and self.actor is not None
-        applied = await database_sync_to_async(
-            actions.apply_action, thread_sensitive=not _parallel_applies())(
-            self.game_id, self.actor, action, sender=self.sender, client_msg_id=msg_id)
+        if _parallel_applies():
+            applied = await database_sync_to_async(actions.apply_action, thread_sensitive=False)(
+                self.game_id, self.actor, action, sender=self.sender, client_msg_id=msg_id)
+        else:  # one database lane: group commit (negotiation/lane.py)
+            applied = await lane.current().apply(self.game_id, self.actor, action, self.sender,
+                                                 msg_id)
         await self._ack(msg_id, seq=applied.seq, duplicate=applied.duplicate)
         if not applied.duplicate and self._has_bots():
             self._spawn(_db(bots.run_bots)(self.game_id))
@@ -264,6 +281,13 @@ class GameConsumer(AsyncWebsocketConsumer):
         if self.actor is None:
             raise errors.ServiceError(errors.FORBIDDEN, "spectators cannot act")
         result = await _db(rendering.legal)(self.game_id, self.actor)
+        await self._ack(env.id, result=result)
+
+    async def on_advice(self, env: protocol.Envelope) -> None:
+        """The advisor for this seat (when the facilitator allows it); every use recorded."""
+        if self.role != "player" or self.player_id is None:
+            raise errors.ServiceError(errors.FORBIDDEN, "only a seat may ask the advisor")
+        result = await _db(advice.ask)(self.game_id, self.player_id, env.id)
         await self._ack(env.id, result=result)
 
     async def on_chat(self, env: protocol.Envelope) -> None:
@@ -344,18 +368,35 @@ class GameConsumer(AsyncWebsocketConsumer):
         raise errors.ServiceError(errors.BAD_REQUEST, f"unknown control {op[:40]!r}")
 
     # ---- pushes (from the hub and the watcher) -------------------------------------------
+    def announce(self, version: int, clock: bool) -> bool:
+        """A new committed version (from the hub): True if this connection needs its state
+        pushed by the game's fan-out (`push_version`); a delayed spectator, which is shown
+        an older version, schedules its own."""
+        if self.closed or self.role is None:
+            return False
+        if clock:
+            self._spawn(self._push_clock())
+        if self.delay:
+            self._after_delay(self._push_state(version))
+            return False
+        return self.last_seq is None or version > self.last_seq
+
+    def wants_state(self, version: int) -> bool:
+        return not self.closed and self.role is not None and not self.delay and \
+            (self.last_seq is None or version > self.last_seq)
+
     def deliver(self, message: dict[str, Any]) -> None:
         """A broadcast for this game, handed over by the process's hub."""
         if self.closed or self.role is None:
             return
         kind = message.get("type")
-        if kind == "game.version":  # the hot path: one task, no intermediate coroutine
-            if message.get("clock"):
-                self._spawn(self._push_clock())
-            self._after_delay(self._push_state(message["version"]))
+        if kind == "game.version":
+            if self.announce(message["version"], bool(message.get("clock"))):
+                self._spawn(self._push_state(message["version"]))
             return
         handler = {"game.clock": self.game_clock, "game.chat": self.game_chat,
                    "game.settings": self.game_settings,
+                   "game.roster": self.game_roster,
                    "game.kick": self.game_kick}.get(kind or "")
         if handler is not None:
             self._spawn(handler(message))
@@ -364,10 +405,31 @@ class GameConsumer(AsyncWebsocketConsumer):
         self._spawn(self._push_clock())
 
     async def game_chat(self, event: dict[str, Any]) -> None:
-        self._after_delay(self._push_chat())
+        if event.get("hidden"):
+            self._spawn(self._push_hidden(event.get("message")))
+        else:
+            self._after_delay(self._push_chat())
+
+    async def _push_hidden(self, message_id: Any) -> None:
+        """A hidden message, again, to a connection that may already hold it."""
+        async with self.push_lock:
+            if not isinstance(message_id, int) or self.viewer is None or \
+                    message_id > self.last_chat:
+                return  # not delivered here yet; history never delivers it now
+            m = await _db(chat.hidden_for)(self.game_id, message_id, self.viewer)
+            if m is not None:
+                await self._send({"type": "chat", "messages": [m]})
 
     async def game_settings(self, event: dict[str, Any]) -> None:
         self._spawn(self._push_settings())
+
+    async def game_roster(self, event: dict[str, Any]) -> None:
+        if self.role == "facilitator":
+            players = await _db(self._roster)()
+            await self._send({"type": "roster", "players": players})
+
+    def _roster(self) -> list[dict[str, Any]]:
+        return facilitator.roster(Game.objects.get(pk=self.game_id))
 
     async def game_kick(self, event: dict[str, Any]) -> None:
         if self.player_id is not None and event.get("player") == self.player_id:
@@ -382,6 +444,8 @@ class GameConsumer(AsyncWebsocketConsumer):
         if self.last_seq is None or version > self.last_seq:
             self._after_delay(self._push_state(version))
         if clock_key != self.clock_key:
+            if self.clock_key is not None and clock_key[-1] != self.clock_key[-1]:
+                self._spawn(self._push_settings())  # a lost game.settings broadcast
             self._spawn(self._push_clock())
         if chat_max > self.last_chat:
             self._after_delay(self._push_chat())
@@ -419,8 +483,7 @@ class GameConsumer(AsyncWebsocketConsumer):
         if not force and known is not None and out["seq"] <= known:
             return
         self.last_seq = out["seq"]
-        if not self.closed:
-            await self.send(text_data=out["text"])
+        await self._send_text(out["text"])
 
     def _render_delayed(self) -> dict[str, Any]:
         cutoff = timezone.now() - timezone.timedelta(seconds=self.delay)
@@ -456,6 +519,50 @@ class GameConsumer(AsyncWebsocketConsumer):
         if messages:
             self.last_chat = max(m["id"] for m in messages)
             await self._send({"type": "chat", "messages": messages})
+
+
+async def push_version(game_id: int, version: int, conns: list[GameConsumer],
+                       fallback: bool) -> bool:
+    """The state fan-out of one game (called by the hub, one call at a time per game):
+    bring every connection that needs it to the newest committed version. Each distinct
+    (viewer, last seq) is rendered and encoded once and the same text is written to all
+    its connections (the spectators, the members of one delegation). Returns True if the
+    game was mid-apply: the hub tries again in a moment (the commit also announces)."""
+    frames: dict[tuple[str, int | None, bool], dict[str, Any]] = {}
+    caught_up = False
+    for conn in conns:
+        if not conn.wants_state(version):
+            continue
+        if fallback or conn.push_lock.locked():  # a hello/sync or a slow path is running
+            conn._spawn(conn._push_state(version))
+            continue
+        key = (conn.viewer or "", conn.last_seq, conn.patches)
+        out = frames.get(key)
+        if out is None:
+            out, why = rendering.frame(game_id, key[0], key[1], version, key[2])
+            if out is None and why == rendering.COLD and not caught_up:
+                # This process's copy of the game is behind (another process applied the
+                # action) or not loaded: bring it up from the log once, for everyone.
+                caught_up = True
+                await _db(rendering.catch_up)(game_id)
+                if not conn.wants_state(version) or conn.last_seq != key[1]:
+                    continue
+                out, why = rendering.frame(game_id, key[0], key[1], version, key[2])
+            if out is None:
+                if why != rendering.COLD:
+                    return True
+                conn._spawn(conn._push_state(version))  # from the database
+                continue
+            frames[key] = out
+        since = conn.last_seq
+        if since is not None and out["seq"] <= since:
+            continue
+        conn.last_seq = out["seq"]
+        await conn._send_text(out["text"])
+    return False
+
+
+hub.set_pusher(push_version)  # type: ignore[arg-type]
 
 
 def _parallel_applies() -> bool:

@@ -23,12 +23,13 @@ BAD_ROOM = "bad_room"
 # Requests the server cannot honour now
 BAD_REQUEST = "bad_request"
 CONFLICT = "conflict"
+ADVISOR_OFF = "advisor_off"  # the facilitator has not switched the advisor on for this game
 UNAVAILABLE = "unavailable"
 SERVER_ERROR = "server_error"
 
 CODES = (BAD_JSON, BAD_MESSAGE, TOO_LARGE, UNKNOWN_TYPE, RATE_LIMITED, UNAUTHORIZED, FORBIDDEN,
-         NOT_FOUND, MUTED, CHAT_DISABLED, BAD_ROOM, BAD_REQUEST, CONFLICT, UNAVAILABLE,
-         SERVER_ERROR)
+         NOT_FOUND, MUTED, CHAT_DISABLED, BAD_ROOM, BAD_REQUEST, CONFLICT, ADVISOR_OFF,
+         UNAVAILABLE, SERVER_ERROR)
 
 
 class ServiceError(Exception):

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
+from negotiation.services import broadcast
 from negotiation.services.broadcast import group_name
 
 log = logging.getLogger("negotiation.hub")
@@ -24,6 +28,18 @@ log = logging.getLogger("negotiation.hub")
 
 class Member(Protocol):
     def deliver(self, message: dict[str, Any]) -> None: ...
+
+    def announce(self, version: int, clock: bool) -> bool: ...
+
+
+# pusher(game, version, connections, fallback) pushes a committed version of a game to the
+# connections that need it, and returns True when the game was mid-apply and it should be
+# tried again shortly; with fallback, each connection takes its own (database) path
+# instead. Set by negotiation/consumers.py.
+Pusher = Callable[[int, int, list[Any], bool], Awaitable[bool]]
+PUSH_GAP_S = float(os.environ.get("FORGE_PUSH_GAP_MS", 0)) / 1000
+RETRY_S = 0.002  # wait before trying a game that was mid-apply again
+MAX_RETRIES = 50  # then hand the push to each connection's own (database) path
 
 
 class Hub:
@@ -33,6 +49,11 @@ class Hub:
         self.members: dict[int, set[Member]] = {}
         self.reader: asyncio.Task[None] | None = None
         self.lock = asyncio.Lock()
+        # The state fan-out: per game, the newest version announced and not yet pushed,
+        # and the games whose push task is scheduled or running (one task per game).
+        self.wanted: dict[int, int] = {}
+        self.flushing: dict[int, asyncio.Task[None]] = {}
+        self.pushed: dict[int, float] = {}  # when each game's state was last pushed
 
     async def join(self, game_id: int, member: Member) -> None:
         async with self.lock:
@@ -70,15 +91,73 @@ class Hub:
                 log.warning("channel layer receive failed; retrying", exc_info=True)
                 await asyncio.sleep(1)
                 continue
+            if message.get("origin") == broadcast.ORIGIN:
+                continue  # ours: this process's connections were told directly
             self.deliver(message)
 
     def deliver(self, message: dict[str, Any]) -> None:
         game_id = message.get("game")
-        for member in list(self.members.get(game_id, ())):  # type: ignore[arg-type]
+        members = self.members.get(game_id)  # type: ignore[arg-type]
+        if not members:
+            return
+        if message.get("type") == "game.version":
+            # The hot path. Each connection only says whether it needs the new state (a
+            # delayed spectator schedules its own); one task per game then renders each
+            # viewer once and writes to every connection that needs it. Versions that
+            # arrive while that task is pending or running are folded into its next pass,
+            # so a burst of actions costs one frame per connection, not one per action.
+            version, clock = message["version"], bool(message.get("clock"))
+            wanted = False
+            for member in list(members):
+                try:
+                    wanted = member.announce(version, clock) or wanted
+                except Exception:
+                    log.exception("announcing to a connection of game %s failed", game_id)
+            if wanted:
+                self.want(game_id, version)  # type: ignore[arg-type]
+            return
+        for member in list(members):
             try:
                 member.deliver(message)
             except Exception:
                 log.exception("delivery to a connection of game %s failed", game_id)
+
+    def want(self, game_id: int, version: int) -> None:
+        if version > self.wanted.get(game_id, -1):
+            self.wanted[game_id] = version
+        if game_id not in self.flushing and pusher is not None:
+            self.flushing[game_id] = asyncio.ensure_future(self._flush(game_id))
+
+    async def _flush(self, game_id: int) -> None:
+        retries = 0
+        try:
+            while True:
+                gap = PUSH_GAP_S - (time.monotonic() - self.pushed.get(game_id, 0.0))
+                if gap > 0:
+                    # Pushed a moment ago: wait out the gap, and fold in what comes meanwhile.
+                    await asyncio.sleep(gap)
+                version = self.wanted.pop(game_id, None)
+                if version is None or pusher is None:
+                    return
+                try:
+                    self.pushed[game_id] = time.monotonic()
+                    again = await pusher(game_id, version, self.connections(game_id), False)
+                except Exception:
+                    log.exception("pushing game %s v%s failed", game_id, version)
+                    again = False
+                if again:
+                    retries += 1
+                    if version > self.wanted.get(game_id, -1):
+                        self.wanted[game_id] = version
+                    if retries > MAX_RETRIES:
+                        await pusher(game_id, version, self.connections(game_id), True)
+                        self.wanted.pop(game_id, None)
+                        return
+                    await asyncio.sleep(RETRY_S)
+                else:
+                    retries = 0
+        finally:
+            self.flushing.pop(game_id, None)
 
     def games(self) -> list[int]:
         return list(self.members)
@@ -88,6 +167,17 @@ class Hub:
 
 
 _hubs: dict[asyncio.AbstractEventLoop, Hub] = {}
+pusher: Pusher | None = None
+
+
+def set_pusher(fn: Pusher) -> None:
+    global pusher
+    pusher = fn
+
+
+def for_loop(loop: asyncio.AbstractEventLoop) -> Hub | None:
+    """The hub of that event loop, if it has one (for in-process delivery from a thread)."""
+    return _hubs.get(loop)
 
 
 def current() -> Hub:

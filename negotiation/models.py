@@ -150,3 +150,24 @@ class ModerationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.game_id}: {self.by} {self.act} {self.target}"
+
+
+class AdviceLog(models.Model):
+    """One use of the advisor: who asked, for which seat, at which version, and exactly
+    what they were told (for the debrief and the assessment sheet)."""
+
+    game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="advice")
+    seat = models.CharField(max_length=32)
+    player = models.ForeignKey(Player, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="advice")
+    seq = models.IntegerField()  # the game's version the advice was given at
+    advice = models.JSONField()
+    client_msg_id = models.CharField(max_length=64, null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["game", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.game_id}#{self.seq} advice for {self.seat}"

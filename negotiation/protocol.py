@@ -14,7 +14,7 @@ from negotiation.errors import BAD_JSON, BAD_MESSAGE, TOO_LARGE, UNKNOWN_TYPE
 
 PROTOCOL_VERSION = 1
 CLIENT_TYPES = frozenset({"hello", "action", "chat", "report", "control", "sync", "legal",
-                          "ping"})
+                          "advice", "ping"})
 ROLES = ("player", "facilitator", "spectator")
 _ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
 _ENVELOPE_KEYS = frozenset({"id", "type", "payload", "v"})
@@ -65,6 +65,25 @@ def parse(text: str | None, limit: int) -> Envelope:
     if not isinstance(payload, dict):
         raise ProtocolError(BAD_MESSAGE, "payload must be a JSON object", msg_id)
     return Envelope(id=msg_id, type=kind, payload=payload)
+
+
+class _IdOnly(msgspec.Struct):
+    id: Any = None
+
+
+_decode_id = msgspec.json.Decoder(_IdOnly).decode
+
+
+def peek_id(text: str | None, limit: int) -> str | None:
+    """The frame's id if it has a valid one (for answering a frame refused before it is
+    parsed, e.g. rate_limited); None otherwise. Cheap: every other field is skipped."""
+    if text is None or len(text) > limit:
+        return None
+    try:
+        raw = _decode_id(text).id
+    except (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError):
+        return None
+    return raw if isinstance(raw, str) and _ID.match(raw) else None
 
 
 class RateLimit:

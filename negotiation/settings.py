@@ -123,14 +123,14 @@ FORGE_SCENARIO_DIR = BASE_DIR / "fixtures" / "scenarios"
 FORGE_SCENARIO_DIRS = [FORGE_SCENARIO_DIR] + [
     Path(p) for p in os.environ.get("FORGE_EXTRA_SCENARIOS", "").split(os.pathsep) if p
 ]
-# Protocol limits (docs/protocol.md). daphne is started with a lower frame bound too.
+# Protocol limits (docs/protocol.md). The server process itself refuses messages over 64 KiB.
 FORGE_MAX_MESSAGE_BYTES = int(os.environ.get("FORGE_MAX_MESSAGE_BYTES", 16384))
 FORGE_RATE_PER_SECOND = float(os.environ.get("FORGE_RATE_PER_SECOND", 10))
 FORGE_RATE_BURST = int(os.environ.get("FORGE_RATE_BURST", 40))
 FORGE_HELLO_TIMEOUT = float(os.environ.get("FORGE_HELLO_TIMEOUT", 10))
 FORGE_SNAPSHOT_EVERY = int(os.environ.get("FORGE_SNAPSHOT_EVERY", 50))
 FORGE_REPLAY_WINDOW = int(os.environ.get("FORGE_REPLAY_WINDOW", 500))
-# The clock loop runs inside every daphne process (negotiation/asgi.py) unless FORGE_CLOCK=0;
+# The clock loop runs inside every server process (negotiation/asgi.py) unless FORGE_CLOCK=0;
 # `manage.py run_clock` runs it on its own. Exactly-once is guarded in the database.
 FORGE_CLOCK = os.environ.get("FORGE_CLOCK", "1") == "1"
 FORGE_CLOCK_INTERVAL = float(os.environ.get("FORGE_CLOCK_INTERVAL", 0.5))

@@ -72,6 +72,7 @@ def create(request: HttpRequest) -> HttpResponse:
                     "scenarios": scenarios.available(), "error": f"{key} must be a number"},
                     status=400)
     options["school_mode"] = p.get("school_mode") == "on"
+    options["advisor"] = p.get("advisor") == "on"
     try:
         game = games.create_game(request.user, p.get("scenario", ""), options)
     except ServiceError as exc:
@@ -172,6 +173,7 @@ EXPORTS = {
     "rounds.csv": ("text/csv", exports.rounds_csv),
     "deals.csv": ("text/csv", exports.deals_csv),
     "assessment.csv": ("text/csv", exports.assessment_csv),
+    "advice.json": ("application/json", lambda g: json.dumps(exports.advice_log(g), indent=1)),
 }
 
 

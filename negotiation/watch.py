@@ -40,7 +40,7 @@ def read_state(game_ids: list[int]) -> dict[int, tuple[int, Any, int]]:
 
 
 def _settings_key(options: dict[str, Any]) -> tuple[Any, ...]:
-    return (options.get("spectator_delay"), options.get("school_mode"))
+    return (options.get("spectator_delay"), options.get("school_mode"), options.get("advisor"))
 
 
 def heal(states: dict[int, tuple[int, Any, int]]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from game.rng import next_u64
@@ -21,6 +22,8 @@ PARTS = ("prosperity", "security", "sustainability", "reputation")
 
 @dataclass(frozen=True, slots=True)
 class MineralInfo:
+    """A mineral's public numbers (see `_mineral_info`: one shared object per mineral)."""
+
     id: str
     ref_ore: int
     ref_refined: int
@@ -53,7 +56,7 @@ def note_round(note: str) -> int:
 
 def stable_hash(*parts: object) -> int:
     """Python's hash() of a str changes per process; crc32 does not, so games replay."""
-    return zlib.crc32("|".join(str(p) for p in parts).encode())
+    return zlib.crc32("|".join(map(str, parts)).encode())
 
 
 class Ctx:
@@ -83,24 +86,26 @@ class Ctx:
         self.active = [d for d in view["deals"] if d["status"] == "active"
                        and d["rounds_done"] < d["rounds"]]
         self._flows = _deal_flows(self.active, self.round)
+        # structural balances count next round's deliveries, or this round's in the last
+        self._ahead = 1 if self.rounds_left > 1 else 0
         self._controls = _controls(view)
         self._licenses = {(c["licensor"], c["licensee"], c["mineral"])
                           for d in self.active for c in d["clauses"] if c["type"] == "license"}
-        self._prices: dict[str, int] = {}
+        self._prices: dict[tuple[str, str], int] = {}
         self._structural: dict[str, dict[str, Balance]] = {}
+        self._own: dict[str, Balance] = {}  # my row of _structural, also without the table
         self.memo: dict[object, object] = {}  # per-decision caches for the deal finders
         self.scale = Scale(self)
 
     # ---- the market -----------------------------------------------------------------
     def price(self, mineral: str, form: str) -> int:
         """What a lot is expected to fetch: the last clearing price, else the reference."""
-        key = f"{mineral}:{form}"
-        found = self._prices.get(key)
+        found = self._prices.get((mineral, form))
         if found is None:
-            path = self.view["prices"].get(key)
+            path = self.view["prices"].get(f"{mineral}:{form}")
             ref = self.minerals[mineral].ref(form)
             found = max(1, (path[-1] + ref) // 2) if path else ref
-            self._prices[key] = found
+            self._prices[mineral, form] = found
         return found
 
     def blocked(self, seller: str, buyer: str, mineral: str, form: str) -> bool:
@@ -120,18 +125,24 @@ class Ctx:
         does not promise the same lots twice."""
         deal = {"clauses": clauses, "signed_round": self.round, "rounds": rounds,
                 "rounds_done": 0}
+        moved: set[tuple[str, str]] = set()
         for ahead in range(min(rounds, 2)):
             for seller, buyer, mineral, form, qty in deliveries(deal, self.round + ahead):
-                for seat, sign in ((seller, -1), (buyer, 1)):
-                    key = (seat, mineral, form, ahead)
-                    self._flows[key] = self._flows.get(key, 0) + sign * qty
-                    table = self._structural.get(mineral)
-                    if table is not None and seat in table:
-                        table[seat] = self._balance(seat, mineral)
+                self._flows.setdefault((seller, mineral, form), [0, 0])[ahead] -= qty
+                self._flows.setdefault((buyer, mineral, form), [0, 0])[ahead] += qty
+                moved |= {(seller, mineral), (buyer, mineral)}
+        for seat, mineral in moved:
+            if seat == self.seat:
+                self._own.pop(mineral, None)
+            table = self._structural.get(mineral)
+            if table is not None and seat in table:
+                table[seat] = self.own_balance(mineral) if seat == self.seat else \
+                    self._balance(seat, mineral)
 
     def flow(self, seat: str, mineral: str, form: str, ahead: int = 0) -> int:
-        """Net lots `seat` receives (+) or owes (-) under active deals, `ahead` rounds on."""
-        return self._flows.get((seat, mineral, form, ahead), 0)
+        """Net lots `seat` receives (+) or owes (-) under active deals, `ahead` (0 or 1)
+        rounds on."""
+        return self._flows.get((seat, mineral, form), _NO_FLOW)[ahead]
 
     # ---- balances -------------------------------------------------------------------
     def my_balance(self, mineral: str) -> Balance:
@@ -146,43 +157,48 @@ class Ctx:
     def structural(self, seat: str, mineral: str) -> Balance:
         """Per round over the coming rounds, from public numbers only (used for every seat,
         including mine, so deals are judged on what lasts rather than one round's stock)."""
+        return self.structurals(mineral)[seat]
+
+    def structurals(self, mineral: str) -> dict[str, Balance]:
+        """`structural` for every seat, in seat order (read it, do not change it)."""
         table = self._structural.get(mineral)
         if table is None:
             table = self._structural[mineral] = self._balances(mineral)
-        return table[seat]
+        return table
 
     def own_balance(self, mineral: str) -> Balance:
         """My structural balance, without building every seat's table for the mineral."""
-        table = self._structural.get(mineral)
-        return table[self.seat] if table is not None else self._balance(self.seat, mineral)
+        found = self._own.get(mineral)
+        if found is None:
+            found = self._own[mineral] = self._balance(self.seat, mineral)
+        return found
 
     def _balances(self, mineral: str) -> dict[str, Balance]:
         """Every seat's structural balance in one mineral, computed together because the
-        deal finders rank all seats at once."""
-        get = self._flows.get
-        ahead = 1 if self.rounds_left > 1 else 0
+        deal finders rank all seats at once (the same sums as `_balance`, inlined)."""
+        flows, ahead = self._flows, self._ahead
         out: dict[str, Balance] = {}
         for seat, s in self.seats.items():
+            if seat == self.seat:
+                out[seat] = self.own_balance(mineral)
+                continue
             cap = s["capacity"].get(mineral)
             mine, refine = (cap["mine"], cap["refine"]) if cap else (0, 0)
-            ore_in = get((seat, mineral, "ore", ahead)) or get((seat, mineral, "ore", 0), 0)
-            ref_in = get((seat, mineral, "refined", ahead)) or \
-                get((seat, mineral, "refined", 0), 0)
-            out[seat] = Balance(mine + ore_in - refine,
-                                refine + ref_in - s["demand"].get(mineral, 0))
-        out[self.seat] = self._balance(self.seat, mineral)
+            ore = flows.get((seat, mineral, "ore"), _NO_FLOW)
+            ref = flows.get((seat, mineral, "refined"), _NO_FLOW)
+            out[seat] = Balance(mine + (ore[ahead] or ore[0]) - refine,
+                                refine + (ref[ahead] or ref[0]) - s["demand"].get(mineral, 0))
         return out
 
     def _balance(self, seat: str, mineral: str) -> Balance:
-        flows = self._flows
-        ahead = 1 if self.rounds_left > 1 else 0
         s = self.seats[seat]
         cap = s["capacity"].get(mineral)
         mine, refine = (cap["mine"], cap["refine"]) if cap else (0, 0)
-        ore_in = flows.get((seat, mineral, "ore", ahead)) or \
-            flows.get((seat, mineral, "ore", 0), 0)
-        ref_in = flows.get((seat, mineral, "refined", ahead)) or \
-            flows.get((seat, mineral, "refined", 0), 0)
+        # next round's deliveries, or this round's when none are due next round
+        ore = self._flows.get((seat, mineral, "ore"), _NO_FLOW)
+        ref = self._flows.get((seat, mineral, "refined"), _NO_FLOW)
+        ore_in = ore[self._ahead] or ore[0]
+        ref_in = ref[self._ahead] or ref[0]
         if seat == self.seat:
             h = self.me["holdings"].get(mineral) or {}
             ref_in += h.get("refined", 0) // self.rounds_left
@@ -253,9 +269,17 @@ class Scale:
 
 
 def _mineral(m: dict[str, Any]) -> MineralInfo:
-    return MineralInfo(m["id"], m["ref_ore"], m["ref_refined"],
-                       m.get("output_value", 2 * m["ref_refined"]),
-                       m.get("capex_mine", 0), m.get("capex_refine", 0))
+    return _mineral_info(m["id"], m["ref_ore"], m["ref_refined"],
+                         m.get("output_value", 2 * m["ref_refined"]),
+                         m.get("capex_mine", 0), m.get("capex_refine", 0))
+
+
+@lru_cache(maxsize=256)
+def _mineral_info(mineral: str, ref_ore: int, ref_refined: int, output_value: int,
+                  capex_mine: int, capex_refine: int) -> MineralInfo:
+    """MineralInfo is immutable, so equal numbers can share one object (a frozen dataclass
+    is slow to build, and every decision reads every mineral)."""
+    return MineralInfo(mineral, ref_ore, ref_refined, output_value, capex_mine, capex_refine)
 
 
 def _weights(raw: dict[str, int]) -> dict[str, int]:
@@ -264,26 +288,32 @@ def _weights(raw: dict[str, int]) -> dict[str, int]:
     return {p: raw.get(p, 0) * 100 // total for p in PARTS}
 
 
-def _deal_flows(active: list[dict[str, Any]], round_no: int) -> dict[tuple[str, str, str, int],
-                                                                     int]:
-    """Net deliveries per (seat, mineral, form, rounds ahead) from active deals: supply
-    clauses every round, offtake rights once the invested capacity has arrived."""
-    flows: dict[tuple[str, str, str, int], int] = {}
-    get = flows.get
+# Net lots per (seat, mineral, form) that active deals deliver to the seat (+) or that it
+# owes (-): [at this round's resolution, at the next one].
+Flows = dict[tuple[str, str, str], list[int]]
+_NO_FLOW = (0, 0)
+
+
+def _deal_flows(active: list[dict[str, Any]], round_no: int) -> Flows:
+    """Net deliveries from active deals this round and next: supply clauses every round,
+    offtake rights once the invested capacity has arrived."""
+    flows: Flows = {}
     for d in active:
         aheads = range(min(d["rounds"] - d["rounds_done"], 2))
         for c in d["clauses"]:
             kind = c["type"]
             if kind == "supply":
-                seller, buyer, m, f, q = c["seller"], c["buyer"], c["mineral"], c["form"], c["qty"]
+                m, f, q = c["mineral"], c["form"], c["qty"]
+                out = flows.setdefault((c["seller"], m, f), [0, 0])
+                into = flows.setdefault((c["buyer"], m, f), [0, 0])
                 for ahead in aheads:
-                    flows[seller, m, f, ahead] = get((seller, m, f, ahead), 0) - q
-                    flows[buyer, m, f, ahead] = get((buyer, m, f, ahead), 0) + q
+                    out[ahead] -= q
+                    into[ahead] += q
             elif kind == "invest" and c["offtake_bp"] > 0:
                 for ahead in aheads:
                     for seller, buyer, m, f, q in _offtake(d, c, round_no + ahead):
-                        flows[seller, m, f, ahead] = get((seller, m, f, ahead), 0) - q
-                        flows[buyer, m, f, ahead] = get((buyer, m, f, ahead), 0) + q
+                        flows.setdefault((seller, m, f), [0, 0])[ahead] -= q
+                        flows.setdefault((buyer, m, f), [0, 0])[ahead] += q
     return flows
 
 

@@ -50,7 +50,7 @@ def _supply_value(ctx: Ctx, style: Style, c: dict[str, Any], rounds: int,
     """Score points from one supply clause over the deal's rounds."""
     m, form, qty, price = c["mineral"], c["form"], int(c["qty"]), int(c["price"])
     spot = ctx.price(m, form)
-    bal = ctx.structural(ctx.seat, m).of(form)
+    bal = ctx.own_balance(m).of(form)
     sc = ctx.scale
     trace = qty * rounds * sc.per_lot_traced if traced else 0.0
     if c["buyer"] == ctx.seat:
@@ -96,7 +96,7 @@ def _invest_value(ctx: Ctx, c: dict[str, Any], rounds: int) -> float:
         goal = ctx.objective("home_refining_share", m.id)
         bonus = 0.6 * int(goal.get("bonus", 20)) if goal and form == "refined" else 0.0
         return (amount + own - owed) * sc.per_musd + bonus
-    need = max(0, -ctx.structural(ctx.seat, m.id).of(form))
+    need = max(0, -ctx.own_balance(m.id).of(form))
     useful = min(offtake, need) * productive
     money = offtake * productive * spot - offtake * productive * offtake_price - amount
     return money * sc.per_musd + useful * sc.per_lot_met * SHORTAGE_RISK
@@ -125,7 +125,7 @@ def _license_value(ctx: Ctx, style: Style, c: dict[str, Any]) -> float:
     m = c["mineral"]
     controlled = any(k["mineral"] == m and (ctx.seat in k["targets"] or "ALL" in k["targets"])
                      for k in ctx.controls_of(c["licensor"]))
-    need = max(0, -ctx.structural(ctx.seat, m).refined) * ctx.rounds_left
+    need = max(0, -ctx.own_balance(m).refined) * ctx.rounds_left
     return need * ctx.scale.per_lot_met * (0.8 if controlled else 0.1) + 0.2
 
 
@@ -247,16 +247,23 @@ def supply_proposals(ctx: Ctx, style: Style, per_market: int = 2) -> list[Propos
     busy = _busy_keys(ctx)
     out: list[Proposal] = []
     for m in ctx.minerals:
-        mine = ctx.structural(ctx.seat, m)
+        mine = ctx.own_balance(m)
+        if mine.ore == 0 and mine.refined == 0:
+            continue  # nothing to sell or to find: no need to rank the other seats
+        table = ctx.structurals(m)
         for form in FORMS:
             bal = mine.of(form)
             if bal == 0:
                 continue
-            theirs = {o: ctx.structural(o, m).of(form) for o in ctx.seats if o != ctx.seat}
-            ranked = sorted((-abs(v), o) for o, v in theirs.items() if v * bal < 0)
+            ranked = []  # seats on the other side of this market, the longest/shortest first
+            for other, b in table.items():
+                theirs = b.of(form)
+                if theirs * bal < 0 and other != ctx.seat:
+                    ranked.append((-abs(theirs), other, theirs))
+            ranked.sort()
             found = 0
-            for _, other in ranked:
-                p = _supply_with(ctx, style, other, m, form, bal, busy)
+            for _, other, theirs in ranked:
+                p = _supply_with(ctx, style, other, m, form, bal, theirs, busy)
                 if p is not None:
                     out.append(p)
                     found += 1
@@ -266,8 +273,8 @@ def supply_proposals(ctx: Ctx, style: Style, per_market: int = 2) -> list[Propos
 
 
 def _supply_with(ctx: Ctx, style: Style, other: str, m: str, form: str, bal: int,
-                 busy: set[tuple[str, str, str, str]]) -> Proposal | None:
-    theirs = ctx.structural(other, m).of(form)
+                 theirs: int, busy: set[tuple[str, str, str, str]]) -> Proposal | None:
+    """A supply deal with `other`, given my and their balances in the market."""
     if bal < 0 < theirs:
         seller, buyer, qty = other, ctx.seat, min(-bal, theirs)
     elif bal > 0 > theirs:
@@ -276,7 +283,7 @@ def _supply_with(ctx: Ctx, style: Style, other: str, m: str, form: str, bal: int
             qty = min(qty, _stock_now(ctx, m))
     else:
         return None
-    if qty <= 0 or _key(seller, buyer, m, form) in busy or ctx.blocked(seller, buyer, m, form):
+    if qty <= 0 or (seller, buyer, m, form) in busy or ctx.blocked(seller, buyer, m, form):
         return None
     markup = style.ask_bp if seller == ctx.seat else -style.bid_bp
     price = _price(ctx, m, form, markup, other)
@@ -302,7 +309,7 @@ def _supply_with(ctx: Ctx, style: Style, other: str, m: str, form: str, bal: int
 
 def _rival(ctx: Ctx, m: str, form: str, seller: str) -> str:
     """The other buyer most short of what I am buying: the one a hawk would lock out."""
-    short = [(ctx.structural(o, m).of(form), o) for o in ctx.seats
+    short = [(b.of(form), o) for o, b in ctx.structurals(m).items()
              if o not in (ctx.seat, seller)]
     worst = min(short, default=(0, ""))
     return worst[1] if worst[0] < 0 else ""
@@ -326,13 +333,13 @@ def invest_proposals(ctx: Ctx, style: Style) -> list[Proposal]:
     out: list[Proposal] = []
     treasury = ctx.me["treasury"]
     for m, info in ctx.minerals.items():
-        need = -ctx.structural(ctx.seat, m).refined
+        need = -ctx.own_balance(m).refined
         if need <= 0 or info.capex_refine <= 0 or ctx.rounds_left < 3:
             continue
-        for host in ctx.seats:
+        for host, balance in ctx.structurals(m).items():
             if host == ctx.seat or ("invest", ctx.seat, host, m) in busy:
                 continue
-            ore_spare = ctx.structural(host, m).ore
+            ore_spare = balance.ore
             if ore_spare <= 2:
                 continue
             cap = min(need, ore_spare, 6)
@@ -410,7 +417,7 @@ def _invest_deal(ctx: Ctx, style: Style, m: str, capacity: int = 2) -> Proposal 
                         offtake_price=info.ref_ore)
         other, why = host, f"fund 2 lots of {m} mining at {host} for half the ore"
     else:
-        own = ctx.structural(ctx.seat, m)
+        own = ctx.own_balance(m)
         kind: Literal["mine", "refine"] = "refine" if own.ore > 0 else "mine"
         form = _form(kind)  # the offtake goes to whoever is shortest of that form
         investor = min(others, key=lambda o: (ctx.structural(o, m).of(form), o))
@@ -436,7 +443,7 @@ def _supply_objective_deal(ctx: Ctx, style: Style, m: str, kinds: list[str]) -> 
     if not others:
         return None
     other = max(others, key=lambda o: (abs(ctx.structural(o, m).refined), o))
-    mine = ctx.structural(ctx.seat, m).refined
+    mine = ctx.own_balance(m).refined
     seller, buyer = (ctx.seat, other) if mine > 0 and _stock_now(ctx, m) > 0 else \
         (other, ctx.seat)
     clauses: list[Clause] = [Supply(seller=seller, buyer=buyer, mineral=m, form="refined",

@@ -45,20 +45,26 @@ def expected(ctx: Ctx, mineral: str, form: str) -> int:
     """Net lots deals move to me this round, counting deliveries to me only from partners
     who have not breached and whose controls let the lots through: a bot that counted on a
     shaky contract would leave its industry short."""
-    net = 0
+    table = ctx.memo.get("expected")
+    if table is None:
+        table = ctx.memo["expected"] = _expected_table(ctx)
+    assert isinstance(table, dict)
+    return int(table.get((mineral, form), 0))
+
+
+def _expected_table(ctx: Ctx) -> dict[tuple[str, str], int]:
+    table: dict[tuple[str, str], int] = {}
     for d in ctx.active:
         if ctx.seat not in d["parties"]:
             continue
         for seller, buyer, m, f, qty in deliveries(d, ctx.round):
-            if m != mineral or f != form:
-                continue
             if seller == ctx.seat:
-                net -= qty
+                table[m, f] = table.get((m, f), 0) - qty
             elif buyer == ctx.seat and d["breaches"] == 0 and \
                     ctx.seats[seller]["reputation"] >= 3 and \
                     not ctx.blocked(seller, ctx.seat, m, f):
-                net += qty
-    return net
+                table[m, f] = table.get((m, f), 0) + qty
+    return table
 
 
 def _keeps(ctx: Ctx, deal: dict[str, Any], mineral: str, form: str) -> bool:
@@ -102,7 +108,7 @@ def _mineral_orders(ctx: Ctx, style: Style, m: str, last: bool, sells: list[Mark
     keep = 0 if last else owed(ctx, m, "refined", 1)
     if style.honours and not last:
         # a contract delivers before this round's refining: hold stock to sell by deal
-        keep = max(keep, ctx.structural(ctx.seat, m).refined // 3)
+        keep = max(keep, ctx.own_balance(m).refined // 3)
     spare = refined - demand - keep
     name = style.name
     spare -= _vault(ctx, m, spare, stock, why)
@@ -204,7 +210,7 @@ def _investments(ctx: Ctx, why: list[str]) -> tuple[Investment, ...]:
         if o.get("kind") == "home_refining_share":
             wanted = -(-cap["mine"] * o.get("share_bp", 0) // 10000) - cap["refine"]
         elif o.get("kind") == "max_import_share":
-            own = ctx.structural(ctx.seat, m)
+            own = ctx.own_balance(m)
             wanted = min(max(0, own.ore), max(0, -own.refined))
         else:
             continue
@@ -240,7 +246,7 @@ def _tariffs(ctx: Ctx, why: list[str]) -> tuple[Tariff, ...]:
     """Tariffs on what I import from seats outside my club, kept by my treasury."""
     out: list[Tariff] = []
     for m in ctx.minerals:
-        if ctx.structural(ctx.seat, m).refined >= 0:
+        if ctx.own_balance(m).refined >= 0:
             continue
         targets = tuple(sorted(s for s in ctx.seats if s != ctx.seat and
                                not (ctx.is_member and s in ctx.members) and

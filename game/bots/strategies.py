@@ -176,7 +176,7 @@ def _fix_clause(ctx: Ctx, style: Style, c: dict[str, Any]) -> dict[str, Any] | N
 def _fix_supply(ctx: Ctx, style: Style, c: dict[str, Any]) -> dict[str, Any] | None:
     m, form = c["mineral"], c["form"]
     spot = ctx.price(m, form)
-    bal = ctx.structural(ctx.seat, m).of(form)
+    bal = ctx.own_balance(m).of(form)
     if c["buyer"] == ctx.seat:
         target = spot - spot * style.bid_bp // 10000
         qty = min(c["qty"], max(0, -bal)) or c["qty"]
@@ -237,15 +237,15 @@ def _new_proposals(ctx: Ctx, legal: Legal, style: Style,
     for p in cands:
         if len(out) >= room:
             break
-        pay = _one_off(deals.as_dicts(p.clauses), ctx.seat)
+        clauses = deals.as_dicts(p.clauses)
+        pay = _one_off(clauses, ctx.seat)
         if p.to in partners or pay > cash or not _fresh_to(ctx, p, answered):
             continue
-        if out and deals.value(ctx, style, deals.as_dicts(p.clauses), p.rounds) <= \
-                style.propose_points:
+        if out and deals.value(ctx, style, clauses, p.rounds) <= style.propose_points:
             continue  # an earlier offer this turn already covers it
         cash -= pay
         partners.add(p.to)
-        ctx.commit(deals.as_dicts(p.clauses), p.rounds)
+        ctx.commit(clauses, p.rounds)
         out.append(ProposeDeal(p.to, p.clauses, p.rounds, ctx.note(f"{style.name}: {p.why}")))
     return out
 

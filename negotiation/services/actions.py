@@ -59,8 +59,78 @@ def apply_action(game_id: int, actor: str, payload: dict[str, Any] | Action, *,
         return Applied(seq=prev.seq, duplicate=True)
 
 
+# One request to apply: (game id, actor, payload, sender, client message id).
+Request = tuple[int, str, "dict[str, Any] | Action", str, "str | None"]
+
+
+def apply_batch(requests: list[Request]) -> list[Applied | BaseException]:
+    """Apply several requests in one transaction (group commit): one BEGIN, one read of
+    the games' rows, one look-up of the senders' ids, one INSERT of all the log rows, one
+    UPDATE per game and one COMMIT -- and one hop to the database thread -- for all of
+    them. Each result is an Applied or the RuleError/ServiceError that refused it (a
+    refusal writes nothing, so it never spoils the others). Broadcasts go out after the
+    commit, in order.
+
+    If anything unexpected fails, nothing of the batch is committed and every request is
+    applied again on its own, so only the culprit fails."""
+    if len(requests) == 1:
+        return [_alone(requests[0])]
+    results: list[Applied | BaseException] = []
+    touched: set[int] = set()
+    try:
+        with transaction.atomic():
+            rows = sql.lock_games(sorted({r[0] for r in requests}))
+            seen = sql.previous_seqs({(g, s, m) for g, _a, _p, s, m in requests if m})
+            log_rows: list[sql.LogRow] = []
+            for game_id, actor, payload, sender, msg_id in requests:
+                try:
+                    action = payload if not isinstance(payload, dict) else decode_action(payload)
+                    row = rows.get(game_id)
+                    if row is None:
+                        raise ServiceError(NOT_FOUND, f"no game {game_id}")
+                    prev = seen.get((game_id, sender, msg_id)) if msg_id else None
+                    if prev is not None:
+                        results.append(Applied(seq=prev, duplicate=True))
+                        continue
+                    touched.add(game_id)
+                    applied = apply_locked(row, actor, action, sender=sender,
+                                           client_msg_id=msg_id, log_rows=log_rows)
+                    if msg_id:
+                        seen[(game_id, sender, msg_id)] = applied.seq
+                    results.append(applied)
+                except (RuleError, ServiceError) as exc:
+                    results.append(exc)
+            if log_rows:
+                now = timezone.now()
+                sql.insert_logs(log_rows, now)
+                for game_id in sorted(touched):
+                    sql.save_game(rows[game_id], now)  # type: ignore[arg-type]
+    except Exception:
+        for game_id in touched:  # the cache may hold versions that were never committed
+            loading.drop(game_id)
+        return [_alone(r) for r in requests]
+    return results
+
+
+def apply_batch_held(requests: list[Request]
+                     ) -> tuple[list[Applied | BaseException], list[tuple[int, dict[str, Any]]]]:
+    """`apply_batch`, keeping its broadcasts for the caller to publish after answering."""
+    with broadcast.held() as kept:
+        results = apply_batch(requests)
+    return results, kept
+
+
+def _alone(request: Request) -> Applied | BaseException:
+    game_id, actor, payload, sender, msg_id = request
+    try:
+        return apply_action(game_id, actor, payload, sender=sender, client_msg_id=msg_id)
+    except Exception as exc:
+        return exc
+
+
 def apply_locked(row: Game, actor: str, action: Action, *, sender: str,
-                 client_msg_id: str | None = None) -> Applied:
+                 client_msg_id: str | None = None, log_rows: list[sql.LogRow] | None = None
+                 ) -> Applied:
     """Apply inside a transaction that already holds the row lock (clock, bots, services).
 
     The engine lock is held only while the engine works (microseconds), not across the
@@ -91,11 +161,15 @@ def apply_locked(row: Game, actor: str, action: Action, *, sender: str,
         loaded.version = seq
         loaded.recent.append((seq, actor, ev))
     try:
-        now = timezone.now()
-        sql.insert_log(row.pk, seq, actor, sender, action_to_dict(action), ev, client_msg_id,
-                       now)
         row.version = seq
-        sql.save_game(row, now)
+        if log_rows is not None:  # a batch: the caller writes the log and the row once
+            log_rows.append((row.pk, seq, actor, sender, action_to_dict(action), ev,
+                             client_msg_id))
+        else:
+            now = timezone.now()
+            sql.insert_log(row.pk, seq, actor, sender, action_to_dict(action), ev,
+                           client_msg_id, now)
+            sql.save_game(row, now)
         if controller is not None:
             Seat.objects.filter(game=row, seat_id=controller[0]).update(controller=controller[1])
         if blob is not None:

@@ -127,4 +127,17 @@ def hide(game: Game, message_id: int, by: str) -> None:
         if not n:
             raise ServiceError(NOT_FOUND, "no such message")
         ModerationLog.objects.create(game=game, by=by, act="hide", target=f"message:{message_id}")
-        broadcast.chat(game.pk, message_id)
+        broadcast.chat_hidden(game.pk, message_id)
+
+
+def hidden_for(game_id: int, message_id: int, viewer: str) -> dict[str, Any] | None:
+    """A hidden message as the viewer should now hold it: the facilitator keeps it whole
+    (marked hidden); a reader of its room gets it without its text, to remove it; anyone
+    else gets nothing."""
+    m = ChatMessage.objects.filter(game_id=game_id, pk=message_id, hidden=True).first()
+    if m is None or not can_read(m.room, viewer):
+        return None
+    out = as_dict(m)
+    if viewer != FACILITATOR:
+        out["text"] = ""
+    return out

@@ -9,8 +9,8 @@ import io
 from collections import Counter
 from typing import Any
 
-from negotiation.models import ActionLog, ChatMessage, Game, Player
-from negotiation.services import loading
+from negotiation.models import ActionLog, AdviceLog, ChatMessage, Game, Player
+from negotiation.services import advice, loading
 
 OFFER_TYPES = ("propose_deal", "counter_deal")
 
@@ -73,7 +73,7 @@ def scores(row: Game) -> dict[str, Any]:
 
 def assessment_csv(row: Game) -> str:
     """Per person: offers made, deals they signed, how their seat's deals ended (promises
-    kept or breached), and messages sent."""
+    kept or breached), messages sent and how often they asked the advisor."""
     st = _engine(row).state
     players = list(Player.objects.filter(game=row).select_related("seat").order_by("pk"))
     offers: Counter[str] = Counter()
@@ -86,6 +86,8 @@ def assessment_csv(row: Game) -> str:
             accepts[r.sender] += 1
     messages = Counter(ChatMessage.objects.filter(game=row, player__isnull=False)
                        .values_list("player_id", flat=True))
+    advised = Counter(AdviceLog.objects.filter(game=row, player__isnull=False)
+                      .values_list("player_id", flat=True))
     kept: Counter[str] = Counter()
     breached: Counter[str] = Counter()
     for d in st.deals.values():
@@ -99,9 +101,18 @@ def assessment_csv(row: Game) -> str:
         seat, key = p.seat.seat_id, f"p:{p.pk}"
         total = st.scores[seat].total if seat in st.scores else ""
         rows.append([p.name, seat, offers[key], accepts[key], kept[seat], breached[seat],
-                     messages[p.pk], total, "removed" if p.revoked else ""])
+                     messages[p.pk], advised[p.pk], total, "removed" if p.revoked else ""])
     return _csv(["name", "seat", "offers_made", "deals_signed", "seat_deals_kept",
-                 "seat_breaches", "messages_sent", "seat_score", "note"], rows)
+                 "seat_breaches", "messages_sent", "advice_used", "seat_score", "note"], rows)
+
+
+def advice_log(row: Game) -> dict[str, Any]:
+    """Every use of the advisor (who asked, for which seat, at which version, and what they
+    were told), with a count per person: for the debrief."""
+    uses = advice.uses(row)
+    per_person: Counter[str] = Counter(f"{u['name']} ({u['seat']})" for u in uses)
+    return {"game": row.code, "advisor": advice.enabled(row), "uses": uses,
+            "per_person": dict(per_person)}
 
 
 def _seller_side(deal: Any) -> str:

@@ -34,6 +34,7 @@ def remove_player(game: Game, player_id: Any, by: str) -> None:
         ModerationLog.objects.create(game=game, by=by, act="remove", target=f"player:{p.pk}",
                                      detail={"name": p.name, "seat": p.seat.seat_id})
         broadcast.kick(game.pk, p.pk)
+        broadcast.roster(game.pk)
 
 
 def set_muted(game: Game, player_id: Any, muted: bool, by: str) -> None:
@@ -42,6 +43,7 @@ def set_muted(game: Game, player_id: Any, muted: bool, by: str) -> None:
         Player.objects.filter(pk=p.pk).update(muted=muted)
         ModerationLog.objects.create(game=game, by=by, act="mute" if muted else "unmute",
                                      target=f"player:{p.pk}", detail={"name": p.name})
+        broadcast.roster(game.pk)
 
 
 def announce(game: Game, text: Any, by: str) -> int:
@@ -62,10 +64,10 @@ def preview_card(game: Game) -> dict[str, Any]:
 
 
 def update_settings(game: Game, changes: Any, by: str) -> dict[str, Any]:
-    """Spectator delay and school mode may change mid-game; nothing else may."""
+    """Spectator delay, school mode and the advisor may change mid-game; nothing else may."""
     if not isinstance(changes, dict) or not changes:
         raise ServiceError(BAD_REQUEST, "settings is an object")
-    allowed = {"spectator_delay", "school_mode"}
+    allowed = {"spectator_delay", "school_mode", "advisor"}
     if set(changes) - allowed:
         raise ServiceError(BAD_REQUEST, f"only {sorted(allowed)} may change during a game")
     with transaction.atomic():
@@ -80,6 +82,10 @@ def update_settings(game: Game, changes: Any, by: str) -> dict[str, Any]:
             if not isinstance(changes["school_mode"], bool):
                 raise ServiceError(BAD_REQUEST, "school_mode is true or false")
             opts["school_mode"] = changes["school_mode"]
+        if "advisor" in changes:
+            if not isinstance(changes["advisor"], bool):
+                raise ServiceError(BAD_REQUEST, "advisor is true or false")
+            opts["advisor"] = changes["advisor"]
         row.options = opts
         row.save(update_fields=["options", "updated"])
         ModerationLog.objects.create(game=row, by=by, act="settings", detail=changes)

@@ -14,7 +14,7 @@ from game.phases import check_controller
 from negotiation import scenarios, tokens
 from negotiation.errors import BAD_REQUEST, CONFLICT, FORBIDDEN, NOT_FOUND, ServiceError
 from negotiation.models import ActionLog, Game, ModerationLog, Player, Seat
-from negotiation.services import loading
+from negotiation.services import broadcast, loading
 from negotiation.services.actions import apply_locked
 
 MAX_SPECTATOR_DELAY = 600
@@ -118,6 +118,7 @@ def join(code: str, name: str, seat_id: str) -> tuple[Player, str]:
                                        token_hash=tokens.hash_token_id(token_id))
     except IntegrityError:
         raise ServiceError(CONFLICT, "please try again") from None
+    broadcast.roster(row.pk)
     return player, tokens.mint(row.pk, player.pk, token_id)
 
 

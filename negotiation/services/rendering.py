@@ -15,10 +15,15 @@ from negotiation.models import ActionLog, Game
 from negotiation.services import loading
 
 _PAST_VIEWS: OrderedDict[tuple[int, int], msgspec.Raw] = OrderedDict()
-# Rendered `state` messages by (game, version, viewer, since): the spectators of a game,
-# and the members of one delegation, are usually at the same place and share one render.
-_RENDERS: OrderedDict[tuple[int, int, str, int | None], dict[str, Any]] = OrderedDict()
+# Rendered `state` messages by (game, version, viewer, since, patches): the spectators of
+# a game, and the members of one delegation, are usually at the same place and share one.
+_RENDERS: OrderedDict[tuple[int, int, str, int | None, bool], dict[str, Any]] = OrderedDict()
 _RENDERS_MAX = 1024
+# Each top-level key of a viewer's recent views, encoded, by (game, viewer) then version:
+# a patch (docs/protocol.md) is the keys whose encoding differs from the client's version.
+_KEYS: OrderedDict[tuple[int, str], dict[int, dict[str, bytes]]] = OrderedDict()
+_KEYS_MAX = 4096  # (game, viewer) pairs
+_KEYS_VERSIONS = 4  # versions kept per pair
 # How pushes were served, for the operator (logged by negotiation/background.py).
 stats: Counter[str] = Counter()
 _encode = msgspec.json.Encoder().encode
@@ -29,6 +34,36 @@ def state_message(seq: int, view: msgspec.Raw, events: list[dict[str, Any]], res
     """The `state` push; the view is encoded already (see below), the rest is small."""
     return {"seq": seq, "text": _encode({"type": "state", "seq": seq, "resync": resync,
                                           "events": events, "view": view}).decode()}
+
+
+def patch_message(seq: int, base: int, patch: dict[str, msgspec.Raw], drop: list[str],
+                  events: list[dict[str, Any]]) -> dict[str, Any]:
+    """A `state` push that carries only the top-level keys of the view that changed since
+    the client's version `base` (and the keys that went away)."""
+    msg: dict[str, Any] = {"type": "state", "seq": seq, "resync": False, "events": events,
+                           "base": base, "patch": patch}
+    if drop:
+        msg["drop"] = drop
+    return {"seq": seq, "text": _encode(msg).decode()}
+
+
+def _whole(keys: dict[str, bytes]) -> msgspec.Raw:
+    """The whole view from its encoded keys (the same bytes as encoding it at once)."""
+    return msgspec.Raw(_encode({k: msgspec.Raw(v) for k, v in keys.items()}))
+
+
+def _remember_keys(game_id: int, viewer: str, version: int, keys: dict[str, bytes]) -> None:
+    pair = (game_id, viewer)
+    versions = _KEYS.get(pair)
+    if versions is None:
+        versions = _KEYS[pair] = {}
+        while len(_KEYS) > _KEYS_MAX:
+            _KEYS.popitem(last=False)
+    else:
+        _KEYS.move_to_end(pair)
+    versions[version] = keys
+    while len(versions) > _KEYS_VERSIONS:
+        del versions[min(versions)]
 _PAST_MAX = 64
 
 
@@ -75,56 +110,122 @@ def render(game_id: int, viewer: str, since: int | None, at_least: int | None = 
         return _render(loading.load(row), game_id, viewer, since)
 
 
+def catch_up(game_id: int) -> None:
+    """Bring this process's copy of the game up to the committed version (database
+    thread): the missing log rows are applied on top, or the game is loaded."""
+    row = Game.objects.only("pk", "version", "scenario_id", "seed", "options") \
+        .filter(pk=game_id).first()
+    if row is not None:
+        with loading.lock(game_id):
+            loading.load(row)
+
+
 def render_ready(game_id: int, viewer: str, since: int | None, at_least: int
                  ) -> dict[str, Any] | None:
     """The same as `render`, on the caller's thread without touching the database, when
     the cached game is exactly at a committed version >= at_least and nobody is applying
     to it right now; else None (then use `render` in the database thread)."""
+    return frame(game_id, viewer, since, at_least)[0]
+
+
+# Why `frame` could not render here: the game is being applied to right now, or has a
+# version applied but not yet committed (both pass in a moment: try again shortly); or
+# the cache cannot serve it at all (cold, behind, events only in the log: use `render`).
+BUSY, UNCOMMITTED, COLD = "busy", "uncommitted", "cold"
+
+
+def frame(game_id: int, viewer: str, since: int | None, at_least: int, patches: bool = False
+          ) -> tuple[dict[str, Any] | None, str]:
+    """(`state` message, "") from the committed in-memory game, or (None, why). With
+    `patches`, the message may be a patch on the client's version `since` (when this
+    process still has that version's view for the viewer; else it is the whole view)."""
     entry = loading.peek(game_id)
-    if entry is None or entry.committed < at_least or entry.version != entry.committed:
+    if entry is None or entry.committed < at_least:
         stats["cold"] += 1
-        return None
+        return None, COLD
+    if entry.version != entry.committed:
+        stats["uncommitted"] += 1
+        return None, UNCOMMITTED
     lk = loading.lock(game_id)
     if not lk.acquire(blocking=False):
         stats["busy"] += 1
-        return None
+        return None, BUSY
     try:
-        if loading.peek(game_id) is not entry or entry.version != entry.committed:
-            return None
+        if loading.peek(game_id) is not entry:
+            return None, COLD
+        if entry.version != entry.committed:
+            return None, UNCOMMITTED
         if since is not None and since < entry.version and \
                 not (entry.recent and entry.recent[0][0] <= since + 1):
-            return None  # the events must come from the log
-        return _render(entry, game_id, viewer, since)
+            return None, COLD  # the events must come from the log
+        return _render(entry, game_id, viewer, since, patches), ""
     finally:
         lk.release()
 
 
-def _render(entry: loading.Loaded, game_id: int, viewer: str, since: int | None
-            ) -> dict[str, Any]:
-    key = (game_id, entry.version, viewer, since)
+def _render(entry: loading.Loaded, game_id: int, viewer: str, since: int | None,
+            patches: bool = False) -> dict[str, Any]:
+    key = (game_id, entry.version, viewer, since, patches)
     hit = _RENDERS.get(key)
     if hit is not None:
         stats["shared"] += 1
         return hit
     stats["rendered"] += 1
-    out = _render_new(entry, game_id, viewer, since)
+    out = _render_new(entry, game_id, viewer, since, patches)
     _RENDERS[key] = out
     while len(_RENDERS) > _RENDERS_MAX:
         _RENDERS.popitem(last=False)
     return out
 
 
-def _render_new(entry: loading.Loaded, game_id: int, viewer: str, since: int | None
-                ) -> dict[str, Any]:
+def _render_new(entry: loading.Loaded, game_id: int, viewer: str, since: int | None,
+                patches: bool = False) -> dict[str, Any]:
     # Encoded here, under the lock: a view may share containers with the live state, which
     # the next apply mutates in place.
     version = entry.version
-    view = msgspec.Raw(_encode(entry.game.view(viewer)))
     resync = since is None or since > version or \
         version - since > settings.FORGE_REPLAY_WINDOW
     events = [] if resync or since == version else \
         _events_since(entry, game_id, viewer, since, version)  # type: ignore[arg-type]
-    return state_message(version, view, events, resync)
+    versions = _KEYS.get((game_id, viewer))
+    keys = versions.get(version) if versions else None
+    if not patches and keys is None:  # the whole view, encoded at once
+        return state_message(version, msgspec.Raw(_encode(view_for(entry.game, viewer))),
+                             events, resync)
+    if keys is None:  # each top-level key on its own, kept for the next patch
+        keys = {k: _encode(v) for k, v in view_for(entry.game, viewer).items()}
+        _remember_keys(game_id, viewer, version, keys)
+        versions = _KEYS.get((game_id, viewer))
+    base = versions.get(since) if (patches and not resync and versions and
+                                   since is not None) else None
+    if base is None:
+        return state_message(version, _whole(keys), events, resync)
+    stats["patches"] += 1
+    patch = {k: msgspec.Raw(v) for k, v in keys.items() if base.get(k) != v}
+    drop = [k for k in base if k not in keys]
+    return patch_message(version, since, patch, drop, events)  # type: ignore[arg-type]
+
+
+_TITLES: dict[int, tuple[Any, dict[str, str]]] = {}
+
+
+def card_titles(scenario: Any) -> dict[str, str]:
+    """Card id -> title for a scenario (cached per scenario object)."""
+    hit = _TITLES.get(id(scenario))
+    if hit is None or hit[0] is not scenario:
+        hit = _TITLES[id(scenario)] = (scenario, {c.id: c.title for c in scenario.cards})
+    return hit[1]
+
+
+def view_for(game: Any, viewer: str) -> dict[str, Any]:
+    """The engine's view for `viewer`, plus what the server adds for the facilitator's
+    console: `deck_cards`, the deck's cards with their titles, in draw order."""
+    view = game.view(viewer)
+    if viewer == FACILITATOR and "deck" in view:
+        titles = card_titles(game.scenario)
+        view = {**view, "deck_cards": [{"id": c, "title": titles.get(c, c)}
+                                       for c in view["deck"]]}
+    return view
 
 
 def render_past(game_id: int, version: int, since: int | None) -> dict[str, Any]:
@@ -166,3 +267,4 @@ def legal(game_id: int, actor: str) -> dict[str, Any]:
 def reset() -> None:
     _PAST_VIEWS.clear()
     _RENDERS.clear()
+    _KEYS.clear()

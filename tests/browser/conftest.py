@@ -1,4 +1,4 @@
-"""Browser tests: a real daphne server (subprocess, SQLite file, in-memory layer) and
+"""Browser tests: a real server (uvicorn in a subprocess, SQLite file, in-memory layer) and
 Debian's Chromium driven by Playwright. No browser is ever downloaded: the executable is
 the system's (installed by `make browser-deps`)."""
 

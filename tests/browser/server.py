@@ -1,6 +1,6 @@
-"""A real FORGE server for the browser tests: daphne in a subprocess on a free port with
-the embedded defaults (SQLite file, in-memory channel layer), which a test may stop and
-start again on the same port and database."""
+"""A real FORGE server for the browser tests: uvicorn in a subprocess on a free port, with
+the flags `make run` uses and the embedded defaults (SQLite file, in-memory channel
+layer), which a test may stop and start again on the same port and database."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import sys
 import time
 from pathlib import Path
 
+from tests.server import procs
+
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
-DAPHNE = str(Path(sys.executable).with_name("daphne"))
-ASGI_APP = "negotiation.asgi:application"
 # The facilitator account setup_game.py creates in the test database.
 USERNAME = "facilitator"
 PASSWORD = "forge-browser-test"
@@ -34,7 +34,7 @@ class ForgeServer:
         self.db = workdir / "forge.sqlite3"
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
-        self.log = workdir / "daphne.log"
+        self.log = workdir / "server.log"
         env = {k: v for k, v in os.environ.items()
                if k not in ("REDIS_URL", "DATABASE_URL", "FORGE_CLOCK")}
         env.update({
@@ -76,22 +76,19 @@ class ForgeServer:
     def start(self) -> None:
         assert self.proc is None or self.proc.poll() is not None
         logf = open(self.log, "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [DAPHNE, "-b", "127.0.0.1", "-p", str(self.port),
-             "--websocket-max-message-size", "65536", "--websocket-max-frame-size", "65536",
-             ASGI_APP],
-            cwd=ROOT, env=self.env, stdout=logf, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(procs.server_command(self.port), cwd=ROOT, env=self.env,
+                                     stdout=logf, stderr=subprocess.STDOUT)
         logf.close()
         end = time.monotonic() + 30
         while time.monotonic() < end:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"daphne exited:\n{self.log.read_text()[-3000:]}")
+                raise RuntimeError(f"the server exited:\n{self.log.read_text()[-3000:]}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("daphne did not start listening")
+        raise RuntimeError("the server did not start listening")
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         proc = self.proc

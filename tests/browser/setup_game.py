@@ -4,6 +4,7 @@ started; or apply one facilitator action to a game (e.g. while the server is dow
 Prints one JSON line.
 
     python -m tests.browser.setup_game --scenario classroom-lite [--bots CHN=hawk] [--start]
+        [--advisor]
     python -m tests.browser.setup_game --apply CODE '{"type": "advance"}'
 """
 
@@ -34,6 +35,7 @@ def main() -> None:
     ap.add_argument("--negotiation-seconds", type=int, default=900)
     ap.add_argument("--orders-seconds", type=int, default=900)
     ap.add_argument("--school-mode", action="store_true")
+    ap.add_argument("--advisor", action="store_true")
     ap.add_argument("--apply", nargs=2, metavar=("CODE", "ACTION_JSON"))
     a = ap.parse_args()
     if a.apply:
@@ -50,7 +52,8 @@ def main() -> None:
     bots = dict(part.split("=", 1) for part in a.bots.split(",") if "=" in part)
     game = games.create_game(user, a.scenario, {
         "bots": bots, "negotiation_seconds": a.negotiation_seconds,
-        "orders_seconds": a.orders_seconds, "school_mode": a.school_mode})
+        "orders_seconds": a.orders_seconds, "school_mode": a.school_mode,
+        "advisor": a.advisor})
     if a.start:
         actions.apply_action(game.pk, FACILITATOR, {"type": "start"}, sender="browser-test")
     print(json.dumps({"code": game.code, "game": game.pk}))

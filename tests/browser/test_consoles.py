@@ -331,6 +331,12 @@ def test_facilitator_cards_seats_people_and_announcements(server: ForgeServer, p
     projector.goto(server.url(f"/g/{code}/watch/"))
     fac = login_facilitator(pages.new(1400, 1000), server, code)
     fac.on("dialog", lambda d: d.accept())
+    # Someone joins after the console opened: the roster is pushed, no refresh needed.
+    join(pages.new(), server, code, "Quinn", "AUS")
+    expect(fac.get_by_test_id("seats").locator("tr[data-seat='AUS']")).to_contain_text("Quinn")
+    # The deck lists card titles, not just ids.
+    first = fac.get_by_test_id("deck-select").locator("option").first
+    expect(first).to_have_text(re.compile(r"^.+ \([a-z0-9_]+\)$"))
     # Preview the next card, then fire one written on the spot.
     fac.get_by_test_id("preview-card").click()
     expect(fac.get_by_test_id("preview").locator(".card-title")).not_to_be_empty()
@@ -368,3 +374,39 @@ def test_facilitator_cards_seats_people_and_announcements(server: ForgeServer, p
     jpn.get_by_role("button", name="Remove").click()
     expect(player.get_by_test_id("net")).to_have_text("disconnected")
     expect(player.get_by_test_id("offline-banner")).to_contain_text("removed")
+
+
+def test_advisor_button_follows_the_setting_and_shows_advice(server: ForgeServer, pages: Pages,
+                                                             new_game) -> None:
+    code = new_game("--start", "--advisor")
+    usa = join(pages.new(), server, code, "Uma", "USA")
+    ask = usa.get_by_test_id("ask-advisor")
+    expect(ask).to_be_visible()
+    ask.click()
+    advice = usa.get_by_test_id("advice")
+    expect(advice).to_contain_text("Advice for round 1, negotiation")
+    expect(advice.get_by_test_id("advice-proposal")).to_contain_text("Propose to")
+    expect(advice.get_by_test_id("advice-proposal")).to_contain_text("points to your score")
+    # The facilitator switches it off: the button goes.
+    fac = login_facilitator(pages.new(1400, 1000), server, code)
+    fac.get_by_test_id("advisor-setting").uncheck()
+    fac.locator("#table").get_by_role("button", name="Save settings").click()
+    expect(usa.get_by_test_id("advisor")).to_be_hidden()
+
+
+def test_a_hidden_message_disappears_from_players_and_greys_for_the_facilitator(
+        server: ForgeServer, pages: Pages, new_game) -> None:
+    code = new_game("--start")
+    usa = join(pages.new(), server, code, "Vi", "USA")
+    chn = join(pages.new(), server, code, "Wu", "CHN")
+    fac = login_facilitator(pages.new(1400, 1000), server, code)
+    usa.get_by_test_id("chat-text").fill("Something rude")
+    usa.get_by_test_id("chat-text").press("Enter")
+    for page in (usa, chn, fac):
+        expect(page.get_by_test_id("messages")).to_contain_text("Something rude")
+    fac.get_by_test_id("messages").locator("li.msg").filter(has_text="Something rude") \
+        .get_by_role("button", name="Hide").click()
+    for page in (usa, chn):
+        expect(page.get_by_test_id("messages")).not_to_contain_text("Something rude")
+    hidden = fac.get_by_test_id("messages").locator("li.msg-hidden")
+    expect(hidden).to_contain_text("Something rude")

@@ -1,4 +1,4 @@
-"""Faults with real processes: a daphne killed mid-game (the game goes on in the other,
+"""Faults with real processes: a server killed mid-game (the game goes on in the other,
 and no acknowledged action is lost), and Redis restarted under live connections (clients
 recover by resume and the per-process watcher)."""
 
@@ -36,7 +36,7 @@ def test_a_killed_server_loses_no_acknowledged_action(tmp_path):
     tokens = {s: join(game, s, s)[1] for s in ("USA", "AUS")}
     cookie = session_cookie(user).decode()
     ports = [procs.free_port(), procs.free_port()]
-    servers = [procs.start_daphne(p, server_env(), log=tmp_path / f"d{i}.log")
+    servers = [procs.start_server(p, server_env(), log=tmp_path / f"d{i}.log")
                for i, p in enumerate(ports)]
     acked: dict[str, int] = {}
 
@@ -106,7 +106,7 @@ def test_clients_recover_after_redis_restarts(tmp_path):
     tokens = {s: join(game, s, s)[1] for s in ("USA", "AUS")}
     cookie = session_cookie(user).decode()
     ports = [procs.free_port(), procs.free_port()]
-    servers = [procs.start_daphne(p, env, log=tmp_path / f"d{i}.log")
+    servers = [procs.start_server(p, env, log=tmp_path / f"d{i}.log")
                for i, p in enumerate(ports)]
 
     async def run() -> None:

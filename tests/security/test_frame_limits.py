@@ -1,6 +1,6 @@
-"""daphne's own bound on WebSocket messages, as `make run` starts it: a message over
-64 KiB never reaches the application (autobahn drops the connection; the client sees an
-abnormal close), and the server goes on serving others."""
+"""The server's own bound on WebSocket messages, as `make run` starts it (uvicorn
+--ws-max-size): a message over 64 KiB never reaches the application (the connection is
+closed with 1009, "message too big"), and the server goes on serving others."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ def echo_server(tmp_path):  # type: ignore[no-untyped-def]
     port = procs.free_port()
     env = {"FORGE_ECHO": "1", "FORGE_CLOCK": "0", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
            "ALLOWED_HOSTS": "127.0.0.1"}
-    proc = procs.start_daphne(port, {**env, "REDIS_URL": ""},
-                              log=tmp_path / "daphne.log")
+    proc = procs.start_server(port, {**env, "REDIS_URL": ""},
+                              log=tmp_path / "server.log")
     yield port
     procs.stop(proc)
 
 
-def test_daphne_refuses_oversize_messages(echo_server):
+def test_the_server_refuses_oversize_messages(echo_server):
     port = echo_server
 
     async def run() -> tuple[str, str]:
@@ -33,12 +33,12 @@ def test_daphne_refuses_oversize_messages(echo_server):
             await ws.send("x" * (procs.MAX_MESSAGE + 1024))
             try:
                 outcome = f"echoed {len(await asyncio.wait_for(ws.recv(), 5))}"
-            except ConnectionClosed:
-                outcome = "closed"
+            except ConnectionClosed as exc:
+                outcome = f"closed {exc.rcvd.code if exc.rcvd else None}"
         async with connect(url, origin=f"http://127.0.0.1:{port}", compression=None) as ws:
             await ws.send("y" * 1000)
             return outcome, await asyncio.wait_for(ws.recv(), 5)
 
     outcome, echoed = asyncio.run(run())
-    assert outcome == "closed"
+    assert outcome == "closed 1009"
     assert echoed == "y" * 1000

@@ -129,11 +129,17 @@ async def test_flooding_is_rate_limited_per_connection(settings):
     ws = await connect(game.code)
     for i in range(12):
         await ws.send("ping", msg_id=f"f{i}")
-    codes = []
+    codes, refused = [], []
     for _ in range(12):
         m = await ws.recv()
         codes.append(m["type"] if m["type"] == "pong" else m["code"])
+        if m["type"] == "error":
+            refused.append(m["id"])
     assert codes.count("pong") == 5 and codes.count("rate_limited") == 7
+    # Each refusal names the frame it refused, so the client knows what to send again.
+    assert refused == [f"f{i}" for i in range(5, 12)]
+    await ws.comm.send_to(text_data='{"type": "ping", "id": 7}')
+    assert (await ws.recv())["id"] is None  # no valid id to name
     other = await connect(game.code)  # other connections are unaffected
     assert (await other.reply(await other.send("ping")))["type"] == "pong"
     await ws.close()

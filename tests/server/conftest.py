@@ -14,7 +14,7 @@ os.environ.setdefault("FORGE_EXTRA_SCENARIOS", str(DATA))
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _close_thread_connections(django_db_setup):  # type: ignore[no-untyped-def]
+def _close_thread_connections(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """database_sync_to_async keeps a connection open in its worker thread; close it
     there before pytest-django drops the test database."""
     yield
@@ -22,6 +22,13 @@ def _close_thread_connections(django_db_setup):  # type: ignore[no-untyped-def]
     from django.db import connections
 
     SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
+    # On PostgreSQL, actions run on the event loops' worker threads too (parallel applies),
+    # whose connections outlive their loops: end them, so the test database can be dropped.
+    conn = connections["default"]
+    if conn.vendor == "postgresql":
+        with django_db_blocker.unblock(), conn.cursor() as c:
+            c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 @pytest.fixture(autouse=True)

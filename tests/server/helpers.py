@@ -84,7 +84,14 @@ class WS:
         msg = await self.comm.receive_json_from(timeout=timeout)
         self.frames.append(msg)
         if msg.get("type") == "state":
-            self.last_seq, self.view = msg["seq"], msg["view"]
+            if "view" in msg:
+                self.view = msg["view"]
+            else:  # a patch (hello `patches: true`) on the view at `base`
+                assert self.view is not None and msg["base"] == self.last_seq, msg
+                self.view = {**self.view, **msg["patch"]}
+                for key in msg.get("drop", []):
+                    del self.view[key]
+            self.last_seq = msg["seq"]
         return msg
 
     async def drain(self, quiet: float = 0.2) -> None:
@@ -143,11 +150,14 @@ async def connect(code: str, headers: list[tuple[bytes, bytes]] | None = None) -
     return WS(comm)
 
 
-async def player(code: str, token: str, last_seq: int | None = None) -> WS:
+async def player(code: str, token: str, last_seq: int | None = None, patches: bool = False
+                 ) -> WS:
     ws = await connect(code)
     payload: dict[str, Any] = {"role": "player", "token": token}
     if last_seq is not None:
         payload["last_seq"] = last_seq
+    if patches:
+        payload["patches"] = True
     mid = await ws.send("hello", payload)
     msg = await ws.reply(mid)
     assert msg["type"] == "welcome", msg
@@ -155,9 +165,9 @@ async def player(code: str, token: str, last_seq: int | None = None) -> WS:
     return ws
 
 
-async def spectator(code: str) -> WS:
+async def spectator(code: str, patches: bool = False) -> WS:
     ws = await connect(code)
-    msg = await ws.reply(await ws.send("hello", {"role": "spectator"}))
+    msg = await ws.reply(await ws.send("hello", {"role": "spectator", "patches": patches}))
     assert msg["type"] == "welcome", msg
     await ws.until(lambda m: m["type"] == "state")
     return ws

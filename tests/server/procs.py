@@ -1,5 +1,5 @@
-"""Real daphne processes for the multi-process, fault and limit tests: started on free
-ports with the flags `make run` uses, stopped by their own pid."""
+"""Real server processes for the multi-process, fault and limit tests: uvicorn started on
+free ports with the flags `make run` uses (SERVER_FLAGS), stopped by their own pid."""
 
 from __future__ import annotations
 
@@ -12,10 +12,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DAPHNE = str(Path(sys.executable).with_name("daphne"))
+UVICORN = str(Path(sys.executable).with_name("uvicorn"))
+ASGI_APP = "negotiation.asgi:application"
 MAX_MESSAGE = 65536
-DAPHNE_FLAGS = ["--websocket-max-message-size", str(MAX_MESSAGE),
-                "--websocket-max-frame-size", str(MAX_MESSAGE)]
+# The same as the Makefile's `run` target: uvloop, the sans-I/O websockets protocol, a
+# 64 KiB bound on incoming messages, no compression, the clock started by ASGI lifespan.
+SERVER_FLAGS = ["--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio",
+                "--ws-max-size", str(MAX_MESSAGE), "--ws-per-message-deflate", "false",
+                "--lifespan", "on", "--timeout-graceful-shutdown", "5", "--no-access-log"]
 
 
 def free_port() -> int:
@@ -24,10 +28,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_daphne(port: int, env: dict[str, str], cpu: int | None = None,
+def server_command(port: int, host: str = "127.0.0.1") -> list[str]:
+    return [UVICORN, "--host", host, "--port", str(port), *SERVER_FLAGS, ASGI_APP]
+
+
+def start_server(port: int, env: dict[str, str], cpu: int | None = None,
                  log: Path | None = None) -> subprocess.Popen[bytes]:
-    cmd = [DAPHNE, "-b", "127.0.0.1", "-p", str(port), *DAPHNE_FLAGS,
-           "negotiation.asgi:application"]
+    cmd = server_command(port)
     if cpu is not None and _has_taskset():
         cmd = ["taskset", "-c", str(cpu), *cmd]
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
@@ -46,7 +53,7 @@ def wait_port(port: int, proc: subprocess.Popen[bytes] | None = None, timeout: f
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"daphne exited with {proc.returncode}")
+            raise RuntimeError(f"the server exited with {proc.returncode}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return

@@ -29,15 +29,18 @@ def errors(value: Any, schema: dict[str, Any], path: str = "$") -> list[str]:
         for part in schema["$ref"].removeprefix("#/").split("/"):
             target = target[part]
         return errors(value, target, path)
+    out: list[str] = []
     if "oneOf" in schema:
         ok = [s for s in schema["oneOf"] if not errors(value, s, path)]
-        return [] if len(ok) == 1 else [f"{path}: matches {len(ok)} of oneOf"]
-    out: list[str] = []
+        if len(ok) != 1:
+            out.append(f"{path}: matches {len(ok)} of oneOf")
+        if len(schema) == 1:
+            return out
     kinds = schema.get("type")
     if kinds is not None:
         kinds = [kinds] if isinstance(kinds, str) else kinds
         if not any(_is(value, k) for k in kinds):
-            return [f"{path}: {value!r:.60} is not {kinds}"]
+            return [*out, f"{path}: {value!r:.60} is not {kinds}"]
     if "const" in schema and value != schema["const"]:
         out.append(f"{path}: {value!r} != {schema['const']!r}")
     if "enum" in schema and value not in schema["enum"]:

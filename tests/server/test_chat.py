@@ -85,3 +85,43 @@ async def test_a_resent_chat_message_is_stored_once():
     assert await db(ChatMessage.objects.filter(game=game).count)() == 1
     for ws in (f, usa, aus, chn, spec):
         await ws.close()
+
+
+async def test_hiding_a_message_reaches_clients_that_already_have_it():
+    _user, game, _pu, f, usa, aus, chn, spec = await _people()
+    ack = await usa.reply(await usa.send("chat", {"room": "plenary", "text": "SPAM-SPAM"}))
+    pair = await usa.reply(await usa.send("chat", {"room": "pair:AUS|USA", "text": "private"}))
+    for ws in (aus, chn, spec, f):
+        await ws.until(lambda m: m["type"] == "chat"
+                       and any(x["id"] == ack["message"] for x in m["messages"]))
+    assert (await f.control("hide_message", message=ack["message"]))["type"] == "ack"
+
+    def hidden(ws):  # type: ignore[no-untyped-def]
+        return ws.until(lambda m: m["type"] == "chat" and m["messages"][0]["hidden"])
+
+    for ws in (usa, aus, chn, spec):
+        m = (await hidden(ws))["messages"]
+        assert [(x["id"], x["hidden"], x["text"]) for x in m] == [(ack["message"], True, "")]
+    m = (await hidden(f))["messages"]
+    assert [(x["id"], x["text"]) for x in m] == [(ack["message"], "SPAM-SPAM")]
+    # A pair message hidden: only its two seats (and the facilitator) are told.
+    def has_pair(m):  # type: ignore[no-untyped-def]
+        return m["type"] == "chat" and any(x["id"] == pair["message"] for x in m["messages"])
+
+    if not any(has_pair(fr) for fr in aus.frames):
+        await aus.until(has_pair)
+    await f.control("hide_message", message=pair["message"])
+    for ws in (usa, aus):
+        m = (await hidden(ws))["messages"]
+        assert m[0]["id"] == pair["message"] and m[0]["text"] == ""
+    await chn.drain(0.3)
+    await spec.drain(0.3)
+    for ws in (chn, spec):
+        assert not any(x["id"] == pair["message"] for fr in ws.frames if fr["type"] == "chat"
+                       for x in fr["messages"])
+    # A newcomer's history never holds it.
+    late = await spectator(game.code)
+    await late.drain(0.3)
+    assert "SPAM-SPAM" not in str(late.frames)
+    for ws in (f, usa, aus, chn, spec, late):
+        await ws.close()

@@ -155,3 +155,34 @@ async def test_spectators_see_public_moves_only_after_the_delay():
     assert st["view"]["phase"] == "negotiation"
     for ws in (f, s, a):
         await ws.close()
+
+
+async def test_the_facilitators_view_lists_the_deck_with_titles():
+    _user, game, _pl, token, f = await _setup()
+    st = f.view
+    assert st is not None and st["deck"], st
+    assert [c["id"] for c in st["deck_cards"]] == st["deck"]
+    assert all(c["title"] and c["title"] != c["id"] for c in st["deck_cards"])
+    a = await player(game.code, token)
+    assert "deck_cards" not in a.view and "deck_cards" not in (await spectator(game.code)).view
+    await a.close()
+    await f.close()
+
+
+async def test_the_roster_is_pushed_to_the_facilitator_on_join_mute_and_remove():
+    _user, game, pl, _token, f = await _setup()
+    s = await spectator(game.code)
+    newcomer, _ = await db(join)(game, "AUS", "Bob")
+    msg = await f.until(lambda m: m["type"] == "roster"
+                        and any(p["id"] == newcomer.pk for p in m["players"]))
+    assert {p["name"]: p["seat"] for p in msg["players"]} == {"Ann": "USA", "Bob": "AUS"}
+    await f.control("mute", player=pl.pk)
+    msg = await f.until(lambda m: m["type"] == "roster"
+                        and any(p["id"] == pl.pk and p["muted"] for p in m["players"]))
+    await f.control("remove", player=newcomer.pk)
+    msg = await f.until(lambda m: m["type"] == "roster"
+                        and any(p["id"] == newcomer.pk and p["revoked"] for p in m["players"]))
+    await s.drain(0.2)
+    assert not any(fr["type"] == "roster" for fr in s.frames)  # facilitators only
+    await s.close()
+    await f.close()

@@ -51,6 +51,11 @@ async def test_every_frame_of_a_round_matches_the_schema():
     await send(a, "legal", {})
     await send(a, "sync", {"last_seq": 1})
     await send(s, "ping", {})
+    await send(a, "advice", {})  # error: advisor_off
+    await send(f, "control", {"op": "settings", "settings": {"advisor": True}})
+    await send(a, "advice", {})
+    await db(join)(game, "AUS", "Cal")  # a roster push to the facilitator
+    await send(f, "control", {"op": "hide_message", "message": 2})
     for op in ({"op": "pause"}, {"op": "extend", "seconds": 30}, {"op": "resume"},
                {"op": "preview_card"}, {"op": "roster"}, {"op": "announce", "text": "hi"},
                {"op": "mute", "player": pl.pk},
@@ -67,6 +72,11 @@ async def test_every_frame_of_a_round_matches_the_schema():
             kinds.add(frame["type"])
             assert check_server(frame) == [], (frame["type"], check_server(frame))
     assert kinds >= {"welcome", "ack", "error", "state", "clock", "chat", "settings", "notice",
-                     "pong"}
+                     "pong", "roster"}
+    advised = [fr for fr in a.frames if fr["type"] == "ack" and isinstance(fr.get("result"), dict)
+               and "offers" in fr["result"]]
+    assert advised and check_server(advised[0]) == []
+    from tests.server.schema_check import errors
+    assert errors(advised[0]["result"], {"$ref": "#/$defs/advice_result"}) == []
     for ws in (b, s, f):
         await ws.close()

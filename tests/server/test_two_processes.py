@@ -1,4 +1,4 @@
-"""Two daphne processes sharing PostgreSQL and Redis: the clients of one game, split
+"""Two server processes sharing PostgreSQL and Redis: the clients of one game, split
 across them, see the same events in the same order, and a phase deadline fires once."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def two_servers(tmp_path):  # type: ignore[no-untyped-def]
     ports = [procs.free_port(), procs.free_port()]
     try:
         for i, port in enumerate(ports):
-            started.append(procs.start_daphne(port, server_env(), log=tmp_path / f"d{i}.log"))
+            started.append(procs.start_server(port, server_env(), log=tmp_path / f"d{i}.log"))
         yield ports, started, tmp_path
     finally:
         for p in started:

@@ -1,5 +1,5 @@
 """A protocol client over real sockets (the `websockets` library), for tests against
-daphne processes: it reads in the background, keeps every frame, resends unacked
+server processes: it reads in the background, keeps every frame, resends unacked
 messages after a reconnect and resumes from the last seq it saw, as a real client must."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Run the clock and the bots on their own, beside (or instead of) the loop inside each
-daphne process. Safe to run several: every deadline still fires exactly once."""
+server process. Safe to run several: every deadline still fires exactly once."""
 
 import time
 

@@ -16,6 +16,7 @@ import { createReportsPanel } from "./render/reports.js";
 import { createPriceCharts } from "./render/charts.js";
 import { createFeed } from "./render/feed.js";
 import { createDebrief } from "./render/debrief.js";
+import { createAdvisorPanel } from "./render/advisor.js";
 import { createCardPanel, createForgeBoard, createSignedDeals, createHeadline, createAnnouncements } from "./render/board.js";
 import { createShare, createControls, createCards, createSeats, createPrivatePanels, createAllProposals, createTable } from "./render/facilitator.js";
 
@@ -123,14 +124,25 @@ export function boot() {
         if (msg.game && msg.game.settings) store.applySettings(msg.game.settings);
         if (app.role === "facilitator") app.loadRoster();
         break;
-      case "state":
-        if (store.applyState(msg)) scheduleLegal();
+      case "state": {
+        const applied = store.applyState(msg);
+        if (applied === "gap") {
+          // A patch on a version this page does not hold: ask for the whole view again.
+          app.conn.request("sync", { last_chat: store.lastChat }, { safe: true }).catch(() => {});
+        } else if (applied) {
+          scheduleLegal();
+        }
         break;
+      }
       case "clock":
         store.applyClock(msg);
         break;
       case "chat":
-        store.applyChat(msg.messages || []);
+        store.applyChat(msg.messages || [], { keepHidden: app.role === "facilitator" });
+        break;
+      case "roster": // pushed to the facilitator when someone joins, is removed, muted…
+        store.roster = msg.players || [];
+        store.emit();
         break;
       case "settings": {
         const { type, ...settings } = msg;
@@ -152,7 +164,8 @@ export function boot() {
   app.conn = new Connection({
     path: cfg.links.ws,
     hello: () => {
-      const p = { role: app.role, last_chat: store.lastChat };
+      // patches: after the first whole view, pushes carry only the parts that changed.
+      const p = { role: app.role, last_chat: store.lastChat, patches: true };
       if (store.seq !== null) p.last_seq = store.seq;
       if (token) p.token = token;
       return p;
@@ -204,6 +217,7 @@ export function boot() {
     add("a", createEventPanel(app));
     add("a", createOrdersForm(app));
     add("a", createDealsPanel(app));
+    add("b", createAdvisorPanel(app));
     add("b", createDelegationPanel(app));
     add("b", createForgePanel(app));
     add("c", createChatPanel(app));

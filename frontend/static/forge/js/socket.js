@@ -193,12 +193,17 @@ export class Connection {
       }
     }
     if (msg.type === "error" && !msg.id && msg.code === "rate_limited") {
-      // The server refused a message before reading its id: whichever of the recent
+      // An older server refused a message without naming it: whichever of the recent
       // requests it was gets no answer. Send the ones that are safe to repeat again.
       this._retryRecent();
     }
     if ((msg.type === "ack" || msg.type === "error" || msg.type === "pong") && msg.id) {
       const entry = this.pending.get(msg.id);
+      if (entry && msg.type === "error" && msg.code === "rate_limited" && (entry.resend || entry.safe)) {
+        // The server names the refused frame: send it again (same id) once the bucket refills.
+        this._retryLater(msg.id, entry);
+        return;
+      }
       if (entry) {
         this.pending.delete(msg.id);
         clearTimeout(entry.timer);
@@ -242,6 +247,15 @@ export class Connection {
         entry.reject(new RequestError(code, message));
       }
     }
+  }
+
+  _retryLater(id, entry) {
+    if (entry.retrying) return;
+    entry.retrying = true;
+    setTimeout(() => {
+      entry.retrying = false;
+      if (this.pending.has(id) && this.state === "online") this._sendEntry(id, entry);
+    }, 1200);
   }
 
   _retryRecent() {

@@ -45,9 +45,22 @@ export class Store {
     else requestAnimationFrame(run);
   }
 
+  /**
+   * A `state` push: the whole view, or (hello `patches: true`) a patch on the view at
+   * `base`: the top-level keys that changed, and `drop`, the keys that went away.
+   * Returns true if applied, false if stale, "gap" if a patch does not fit what the page
+   * holds (the caller then asks for the whole view again with a sync).
+   */
   applyState(msg) {
     if (!msg.resync && this.seq !== null && msg.seq < this.seq) return false;
-    this.view = msg.view;
+    if (msg.patch) {
+      if (!this.view || msg.base !== this.seq) return "gap";
+      const view = { ...this.view, ...msg.patch };
+      for (const k of msg.drop || []) delete view[k];
+      this.view = view;
+    } else {
+      this.view = msg.view;
+    }
     this.seq = msg.seq;
     if (Array.isArray(msg.events) && msg.events.length) {
       this.events.push(...msg.events);
@@ -71,9 +84,14 @@ export class Store {
     return Math.max(0, c.remaining_ms - (performance.now() - this.clockAt));
   }
 
-  applyChat(messages) {
+  /**
+   * New messages, or ones pushed again because the facilitator hid them: the facilitator
+   * keeps a hidden message (shown greyed), everyone else drops it.
+   */
+  applyChat(messages, { keepHidden = false } = {}) {
     for (const m of messages) {
-      this.chat.set(m.id, m);
+      if (m.hidden && !keepHidden) this.chat.delete(m.id);
+      else this.chat.set(m.id, m);
       this.lastChat = Math.max(this.lastChat, m.id);
     }
     this.emit();

@@ -83,7 +83,9 @@ export function createChatPanel(app, { readOnly = false } = {}) {
 
   function update(store) {
     const school = !!store.settings.school_mode;
-    const all = [...store.chat.values()];
+    // A hidden message is removed for players and the projector (the store drops it when
+    // it is pushed again hidden); the facilitator keeps it, greyed, marked "hidden".
+    const all = [...store.chat.values()].filter((m) => app.role === "facilitator" || !m.hidden);
     const available = rooms(store);
     if (!available.includes(room)) room = PLENARY;
     const inRoom = all.filter((m) => m.room === room);

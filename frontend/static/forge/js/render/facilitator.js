@@ -111,7 +111,9 @@ export function createCards(app) {
     const can = store.can("fire_card");
     fireBox.hidden = !can;
     closed.hidden = can;
-    setOptions(deck, (v.deck || []).map((id) => ({ value: id, label: id.replace(/_/g, " ") })));
+    // deck_cards (the server adds titles to the facilitator's view); ids alone as a fallback.
+    const cards = v.deck_cards || (v.deck || []).map((id) => ({ id, title: id.replace(/_/g, " ") }));
+    setOptions(deck, cards.map((c) => ({ value: c.id, label: `${c.title} (${c.id})` })));
   }
   return { el, update };
 }
@@ -202,6 +204,7 @@ export function createAllProposals(app) {
 export function createTable(app) {
   // settings, fork, announcements
   const school = h("input", { type: "checkbox", "data-testid": "school-mode" });
+  const advisor = h("input", { type: "checkbox", "data-testid": "advisor-setting" });
   const delay = num({ min: 0, max: 600, value: 0 });
   const announce = h("input", { type: "text", maxlength: "1000", placeholder: "Announcement to everyone", "data-testid": "announce-text" });
   const forkRound = select({ "aria-label": "Round to fork from" }, []);
@@ -215,10 +218,12 @@ export function createTable(app) {
     } } }, field("Announcement", announce), h("button", { type: "submit", class: "btn", text: "Announce" })),
     h("div", { class: "row" },
       h("label", { class: "check" }, school, " School mode (no free chat)"),
+      h("label", { class: "check" }, advisor, " Advisor (seats may ask for advice; uses are recorded)"),
       field("Spectator delay (s)", delay),
       h("button", { type: "button", class: "btn btn-small", text: "Save settings", on: { click: async () => {
         const r = await app.control("settings",
-          { settings: { school_mode: school.checked, spectator_delay: Math.trunc(Number(delay.value) || 0) } }, "Settings saved.");
+          { settings: { school_mode: school.checked, advisor: advisor.checked,
+            spectator_delay: Math.trunc(Number(delay.value) || 0) } }, "Settings saved.");
         if (r) touched = false;
       } } })),
     h("div", { class: "row" }, field("Fork a new game from the start of round", forkRound),
@@ -231,11 +236,13 @@ export function createTable(app) {
       } } })), forkOut);
   let touched = false;
   school.addEventListener("change", () => { touched = true; });
+  advisor.addEventListener("change", () => { touched = true; });
   delay.addEventListener("input", () => { touched = true; });
   function update(store) {
     const v = store.view;
     if (!touched) {
       school.checked = !!store.settings.school_mode;
+      advisor.checked = !!store.settings.advisor;
       delay.value = String(store.settings.spectator_delay || 0);
     }
     if (v) {
