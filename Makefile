@@ -44,6 +44,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 test: install browser-deps
 	$(PY) -m pytest -q -m "not services"
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) FORGE_LAYER_PREFIX=forge-test-$$$$ \
+	  FORGE_TEST_DB=test_forge_$$$$ \
 	  $(PY) -m pytest -q tests/server tests/security tests/faults
 
 lint: install

@@ -57,6 +57,9 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+if os.environ.get("FORGE_TEST_DB"):
+    # A test database of this run's own, so two test runs on one PostgreSQL never collide.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["FORGE_TEST_DB"]}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One writer at a time, taken at BEGIN (so two writers queue instead of failing with
     # "database is locked" half-way), WAL so readers never wait for the writer, and
@@ -135,5 +138,9 @@ FORGE_REPLAY_WINDOW = int(os.environ.get("FORGE_REPLAY_WINDOW", 500))
 FORGE_CLOCK = os.environ.get("FORGE_CLOCK", "1") == "1"
 FORGE_CLOCK_INTERVAL = float(os.environ.get("FORGE_CLOCK_INTERVAL", 0.5))
 FORGE_WATCH_INTERVAL = float(os.environ.get("FORGE_WATCH_INTERVAL", 2.0))
-FORGE_PARALLEL_APPLY = os.environ.get("FORGE_PARALLEL_APPLY", "1") == "1"  # PostgreSQL only
+# How actions reach the database: by default through one lane per process that applies
+# whatever has queued up in one transaction (group commit, negotiation/lane.py); with
+# FORGE_PARALLEL_APPLY=1 on PostgreSQL, each action in its own transaction on a pool of
+# threads instead (fewer actions per second at load, in bench/server.py --services).
+FORGE_PARALLEL_APPLY = os.environ.get("FORGE_PARALLEL_APPLY", "0") == "1"  # PostgreSQL only
 FORGE_TOKEN_MAX_AGE = int(os.environ.get("FORGE_TOKEN_MAX_AGE", 14 * 24 * 3600))
