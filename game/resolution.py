@@ -315,7 +315,8 @@ def _default_sell(r: _Round, s: Seat, m: Mineral, form: Form) -> list[market.Ord
     surplus refined is what this round's industry will not consume."""
     h, cap = s.holdings[m.id], r.caps[s.id, m.id]
     owed = r.owed_next.get((s.id, m.id, form), 0)
-    spare_ore = min(h.ore, h.ore + cap.mine - cap.refine) - owed
+    # next round's mining comes before its deliveries and refining, so it covers them first
+    spare_ore = min(h.ore, h.ore + cap.mine - cap.refine - owed)
     qty = spare_ore if form == "ore" else h.refined - r.demand[s.id, m.id] - owed
     limit = m.ref_price(form) * SELL_LIMIT_PCT // 100
     return [market.Order(s.id, qty, limit)] if qty > 0 else []
@@ -325,13 +326,19 @@ def _owed_next_round(r: _Round) -> dict[tuple[str, str, str], int]:
     """Lots each seller must deliver under its deals at the next resolution, which come
     before that round's refining: default orders keep them back instead of selling them."""
     owed: dict[tuple[str, str, str], int] = {}
+    building = {p.deal for p in r.st.pending if p.deal and p.due_round > r.round}
     for deal in r.st.deals.values():
         if deal.status != "active" or deal.rounds_done >= deal.rounds:
             continue
         for c in deal.clauses:
             if isinstance(c, Supply):
-                key = (c.seller, c.mineral, c.form)
-                owed[key] = owed.get(key, 0) + c.qty
+                key, qty = (c.seller, c.mineral, c.form), c.qty
+            elif isinstance(c, Invest) and c.offtake_bp and deal.id not in building:
+                form = "ore" if c.kind == "mine" else "refined"
+                key, qty = (c.host, c.mineral, form), c.capacity * c.offtake_bp // 10000
+            else:
+                continue
+            owed[key] = owed.get(key, 0) + qty
     return owed
 
 

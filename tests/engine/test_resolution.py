@@ -428,6 +428,30 @@ def test_default_sell_keeps_what_next_rounds_refining_needs(tiny_game: Game) -> 
     assert st.seats["MIN"].holdings["li"].ore == 2
 
 
+def test_default_sell_counts_next_rounds_mining_towards_what_deals_owe(
+    tiny_scenario: Scenario,
+) -> None:
+    supply = Supply(seller="MIN", buyer="REF", mineral="li", form="ore", qty=4, price=10)
+    g = deal_game(tiny_scenario, supply, a="REF", b="MIN", rounds=2)
+    quiet(g, MIN=Orders(), REF=Orders(sell=(), buy=(MarketOrder("li", "ore", 20, 30),)))
+    resolve_round(g)
+    # mined 10, delivered 4: next round's 10 mined cover the next 4 owed, so all 6 are spare
+    assert ("li:ore", "MIN", "REF", 6, 10) in fills(g, "MIN")
+
+
+def test_default_sell_keeps_back_the_offtake_a_host_owes(tiny_scenario: Scenario) -> None:
+    invest = Invest(investor="USE", host="REF", amount=20, mineral="li", kind="refine",
+                    capacity=4, delay=1, offtake_bp=5000, offtake_price=15)
+    g = deal_game(tiny_scenario, invest, a="USE", b="REF", rounds=3)
+    give(g, "REF", "li", "refined", 5)
+    quiet(g, REF=Orders(), USE=Orders(sell=(), buy=(MarketOrder("li", "refined", 20, 40),)))
+    resolve_round(g)
+    # capacity arrives at the end of this round, so 2 refined lots are owed next round
+    st = g.state
+    assert st.seats["REF"].holdings["li"].refined >= 2
+    assert_conserved(g)
+
+
 def test_explicit_sells_are_capped_at_holdings(tiny_game: Game) -> None:
     sell = (MarketOrder("li", "ore", 50, 1),)
     quiet(tiny_game, MIN=Orders(sell=sell, buy=()),
