@@ -331,6 +331,7 @@ def _owed_next_round(r: _Round) -> dict[tuple[str, str, str], int]:
         if deal.status != "active" or deal.rounds_done >= deal.rounds:
             continue
         for c in deal.clauses:
+            key: tuple[str, str, str]
             if isinstance(c, Supply):
                 key, qty = (c.seller, c.mineral, c.form), c.qty
             elif isinstance(c, Invest) and c.offtake_bp and deal.id not in building:
