@@ -315,8 +315,9 @@ def _default_sell(r: _Round, s: Seat, m: Mineral, form: Form) -> list[market.Ord
     surplus refined is what this round's industry will not consume."""
     h, cap = s.holdings[m.id], r.caps[s.id, m.id]
     owed = r.owed_next.get((s.id, m.id, form), 0)
-    # next round's mining comes before its deliveries and refining, so it covers them first
-    spare_ore = min(h.ore, h.ore + cap.mine - cap.refine - owed)
+    # what deals take next round is kept back in full, even where next round's mining would
+    # cover it: a cautious default, so a seat on defaults never breaches by selling short
+    spare_ore = min(h.ore, h.ore + cap.mine - cap.refine) - owed
     qty = spare_ore if form == "ore" else h.refined - r.demand[s.id, m.id] - owed
     limit = m.ref_price(form) * SELL_LIMIT_PCT // 100
     return [market.Order(s.id, qty, limit)] if qty > 0 else []

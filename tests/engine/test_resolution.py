@@ -428,17 +428,6 @@ def test_default_sell_keeps_what_next_rounds_refining_needs(tiny_game: Game) -> 
     assert st.seats["MIN"].holdings["li"].ore == 2
 
 
-def test_default_sell_counts_next_rounds_mining_towards_what_deals_owe(
-    tiny_scenario: Scenario,
-) -> None:
-    supply = Supply(seller="MIN", buyer="REF", mineral="li", form="ore", qty=4, price=10)
-    g = deal_game(tiny_scenario, supply, a="REF", b="MIN", rounds=2)
-    quiet(g, MIN=Orders(), REF=Orders(sell=(), buy=(MarketOrder("li", "ore", 20, 30),)))
-    resolve_round(g)
-    # mined 10, delivered 4: next round's 10 mined cover the next 4 owed, so all 6 are spare
-    assert ("li:ore", "MIN", "REF", 6, 10) in fills(g, "MIN")
-
-
 def test_default_sell_keeps_back_the_offtake_a_host_owes(tiny_scenario: Scenario) -> None:
     invest = Invest(investor="USE", host="REF", amount=20, mineral="li", kind="refine",
                     capacity=4, delay=1, offtake_bp=5000, offtake_price=15)
