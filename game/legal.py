@@ -73,14 +73,21 @@ def _negotiation(game: Game, seat: str) -> Legal:
     st, f = game.state, game.state.forge
     kinds = ["propose_deal", "ready"]
     acts: list[Action] = [Ready(not st.seats[seat].ready)]
-    for d in st.deals.values():
-        if d.status == "proposed" and d.recipient == seat:
-            acts += [AcceptDeal(d.id), RejectDeal(d.id)]
-            kinds.append("counter_deal")
-        elif d.status == "proposed" and d.proposer == seat:
-            acts.append(WithdrawDeal(d.id))
-        elif d.status == "active" and seat in (d.a, d.b) and d.cancel_by != seat:
-            acts.append(CancelDeal(d.id))
+    active: list[str] = []
+    # every deal ever made is in st.deals, most of them settled: pick out the live ones first
+    live = [d for d in st.deals.values() if d.status in ("proposed", "active")]
+    for d in live:
+        status = d.status
+        if status == "proposed":
+            if d.recipient == seat:
+                acts += [AcceptDeal(d.id), RejectDeal(d.id)]
+                kinds.append("counter_deal")
+            elif d.proposer == seat:
+                acts.append(WithdrawDeal(d.id))
+        elif status == "active":
+            active.append(d.id)
+            if seat in (d.a, d.b) and d.cancel_by != seat:
+                acts.append(CancelDeal(d.id))
     open_prompts = [p for p in st.prompts if p.seat == seat and p.status == "open"]
     if open_prompts:
         card_options = {c.id: c.prompt for c in game.scenario.cards if c.prompt is not None}
@@ -103,12 +110,14 @@ def _negotiation(game: Game, seat: str) -> Legal:
         )
         if not applied and st.seats[seat].policy.env_standard >= f.min_standard:
             acts.append(ApplyForge())
-        acts += _disputes(game)
+        acts += _disputes(game, active)
     kinds += sorted({_type(a) for a in acts} - set(kinds))
     return Legal(sorted(set(kinds)), acts)
 
 
-def _disputes(game: Game) -> list[Action]:
+def _disputes(game: Game, active: list[str]) -> list[Action]:
+    """Disputes a non-member may file: over floors, and over exclusivity in `active` deals
+    (only an active deal can be disputed)."""
     st = game.state
     pending = {
         (d.kind, d.mineral, d.form, d.deal) for d in st.forge.disputes if d.status == "pending"
@@ -121,10 +130,9 @@ def _disputes(game: Game) -> list[Action]:
             and ("floor", mineral, form, "") not in pending
         ):
             out.append(FileDispute("floor", mineral, form))  # type: ignore[arg-type]
-    for deal_id, deal in st.deals.items():
+    for deal_id in active:
         if (
-            deal.status == "active"  # only an active deal can be disputed: skip the rest fast
-            and club.disputable_exclusivity(game, deal_id)
+            club.disputable_exclusivity(game, deal_id)
             and ("exclusivity", "", "", deal_id) not in pending
         ):
             out.append(FileDispute("exclusivity", deal=deal_id))

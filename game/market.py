@@ -17,6 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 ROW = "ROW"
@@ -29,6 +30,9 @@ class Order(NamedTuple):
     seat: str
     qty: int
     limit: int  # lowest price to accept (sell) or highest to pay (buy)
+
+
+_LIMIT = attrgetter("limit")  # sort key for orders
 
 
 class Curve(NamedTuple):
@@ -78,24 +82,31 @@ def _ladder(ref: int) -> tuple[int, ...]:
     return tuple(ref * k // 20 for k in LADDER)
 
 
+@lru_cache(maxsize=256)
+def _row_on_ladder(curve: Curve) -> dict[int, tuple[int, int]]:
+    """RoW (supply, demand) at each ladder price: the same for every market on this curve,
+    so worked out once (read only)."""
+    return {p: (row_supply(curve, p), row_demand(curve, p)) for p in _ladder(curve.ref)}
+
+
 def clearing_price(sells: Sequence[Order], buys: Sequence[Order], curve: Curve) -> int:
     """The volume-maximising price; see the module docstring for the tie-breaks."""
-    sell_limits = sorted(o.limit for o in sells)
-    sell_cum = _cumulative([o.qty for o in sorted(sells, key=lambda o: o.limit)])
-    buy_limits = sorted(o.limit for o in buys)
-    buy_cum = _cumulative([o.qty for o in sorted(buys, key=lambda o: o.limit)])
+    sells = sorted(sells, key=_LIMIT)
+    sell_limits = [o.limit for o in sells]
+    sell_cum = _cumulative([o.qty for o in sells])
+    buys = sorted(buys, key=_LIMIT)
+    buy_limits = [o.limit for o in buys]
+    buy_cum = _cumulative([o.qty for o in buys])
     buy_total = buy_cum[-1]
-    row_s, row_d, elasticity, ref = curve
-    per = ref * 10000
+    ref = curve.ref
+    on_ladder = _row_on_ladder(curve)
     best: tuple[int, int, int, int] | None = None
     best_volume = 0
     for p in candidate_prices(sells, buys, ref):
-        # row_supply(curve, p) and row_demand(curve, p), written out: the resolution's
-        # hottest loop, run for some seventy prices per market
-        rs = row_s + row_s * elasticity * (p - ref) // per
-        rd = row_d - row_d * elasticity * (p - ref) // per
-        supply = sell_cum[bisect_right(sell_limits, p)] + (rs if rs > 0 else 0)
-        demand = buy_total - buy_cum[bisect_left(buy_limits, p)] + (rd if rd > 0 else 0)
+        row = on_ladder.get(p)
+        rs, rd = row if row is not None else (row_supply(curve, p), row_demand(curve, p))
+        supply = sell_cum[bisect_right(sell_limits, p)] + rs
+        demand = buy_total - buy_cum[bisect_left(buy_limits, p)] + rd
         volume = supply if supply < demand else demand
         if best is not None and volume < best_volume:
             continue  # a smaller volume never wins, whatever the tie-breaks say
@@ -132,8 +143,9 @@ def run_auction(
     buys = [o for o in buys if o.qty > 0]
     price = clearing_price(sells, buys, curve)
     ceiling = max(price, floor)
-    sellers = sorted((o for o in sells if o.limit <= ceiling), key=lambda o: o.limit)
-    buyers = sorted((o for o in buys if o.limit >= price), key=lambda o: -o.limit)
+    sellers = sorted((o for o in sells if o.limit <= ceiling), key=_LIMIT)
+    # highest limit first; a stable sort keeps equal limits in the order given
+    buyers = sorted((o for o in buys if o.limit >= price), key=_LIMIT, reverse=True)
     supply, demand = row_supply(curve, price), row_demand(curve, price)
     if supply:
         sellers.append(Order(ROW, supply, 0))

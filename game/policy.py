@@ -82,8 +82,10 @@ def row_curve_at(game: Game, mineral: str, form: str) -> tuple[int, int, int, in
 def controls_of(game: Game, seat: str) -> list[Control]:
     """The seat's own controls plus those an event forces on it this round."""
     st = game.state
-    forced = [f.control for f in st.forced if f.seat == seat and f.until_round >= st.round]
-    return list(st.seats[seat].policy.controls) + forced
+    own = list(st.seats[seat].policy.controls)
+    if not st.forced:  # the usual case
+        return own
+    return own + [f.control for f in st.forced if f.seat == seat and f.until_round >= st.round]
 
 
 def active_deals(game: Game) -> list[Deal]:

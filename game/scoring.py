@@ -46,10 +46,11 @@ def security(seat: Seat) -> int:
     st = seat.stats
     met_bp = st.met * 10000 // st.demand if st.demand else 10000
     by_supplier: dict[str, int] = {}
+    received = 0
     for suppliers in st.sources.values():
         for supplier, qty in suppliers.items():
             by_supplier[supplier] = by_supplier.get(supplier, 0) + qty
-    received = sum(by_supplier.values())
+            received += qty
     largest = max((q for s, q in by_supplier.items() if s not in (ROW, seat.id)), default=0)
     dependence_bp = largest * 10000 // received if received else 0
     return met_bp - dependence_bp // 4
@@ -148,9 +149,9 @@ def _baseline_now(game: Game, seat: str) -> dict[str, int]:
 
 
 def update_scores(game: Game) -> None:
-    countries = {c.id: c for c in game.scenario.countries}
+    country = game.scenario.country
     game.state.scores = {
-        sid: score_seat(game, s, countries[sid]) for sid, s in game.state.seats.items()
+        sid: score_seat(game, s, country(sid)) for sid, s in game.state.seats.items()
     }
 
 

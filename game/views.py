@@ -18,13 +18,13 @@ from game.errors import ErrorCode, RuleError
 
 if TYPE_CHECKING:
     from game.engine import Game
+    from game.scenario import Country
     from game.state import Deal, Seat
 
 _SIGNED = ("active", "completed", "breached", "cancelled")
 
 
-def _b(obj: Any) -> Any:
-    return msgspec.to_builtins(obj)
+_b = msgspec.to_builtins  # typed state to plain dicts, lists and scalars
 
 
 def view(game: Game, viewer: str) -> dict[str, Any]:
@@ -32,6 +32,15 @@ def view(game: Game, viewer: str) -> dict[str, Any]:
     if viewer not in st.seats and viewer not in (SPECTATOR, FACILITATOR):
         raise RuleError(ErrorCode.NOT_A_SEAT, f"no viewer {viewer!r}")
     sc = game.scenario
+    countries = {c.id: c for c in sc.countries}
+    signed: list[Deal] = []
+    unsigned: list[Deal] = []  # proposals: a seat sees its own, the facilitator all
+    all_proposals = viewer == FACILITATOR
+    for d in st.deals.values():
+        if d.status in _SIGNED:
+            signed.append(d)
+        elif all_proposals or viewer in (d.a, d.b):
+            unsigned.append(d)
     out: dict[str, Any] = {
         "viewer": viewer,
         "scenario": {"id": sc.id, "title": sc.title},
@@ -55,8 +64,8 @@ def view(game: Game, viewer: str) -> dict[str, Any]:
             }
             for m in sc.minerals
         ],
-        "seats": {sid: _public_seat(game, s) for sid, s in st.seats.items()},
-        "deals": _deals([d for d in st.deals.values() if d.status in _SIGNED]),
+        "seats": {sid: _public_seat(game, s, countries[sid]) for sid, s in st.seats.items()},
+        "deals": _deals(signed),
         "forge": _forge(game, viewer),
         "prices": st.prices,
         "reports": [{"round": r.round, **r.public} for r in st.reports],
@@ -68,18 +77,15 @@ def view(game: Game, viewer: str) -> dict[str, Any]:
         out["world"] = world_outcome(game)
     if viewer in st.seats:
         out["me"] = _private_seat(game, viewer)
-        out["proposals"] = _deals(
-            [d for d in st.deals.values() if d.status not in _SIGNED and viewer in (d.a, d.b)]
-        )
+        out["proposals"] = _deals(unsigned)
     if viewer == FACILITATOR:
         out["private"] = {sid: _private_seat(game, sid) for sid in st.seats}
-        out["proposals"] = _deals([d for d in st.deals.values() if d.status not in _SIGNED])
+        out["proposals"] = _deals(unsigned)
         out["deck"] = list(st.deck)
     return out
 
 
-def _public_seat(game: Game, s: Seat) -> dict[str, Any]:
-    c = game.scenario.country(s.id)
+def _public_seat(game: Game, s: Seat, c: Country) -> dict[str, Any]:
     # one conversion for the three typed fields (each call has a fixed cost)
     controls, tariffs, capacity = _b((policy.controls_of(game, s.id), s.policy.tariffs,
                                       s.capacity))
@@ -152,28 +158,27 @@ def _private_seat(game: Game, seat: str) -> dict[str, Any]:
 
 
 def _deals(deals: list[Deal]) -> list[dict[str, Any]]:
-    # the clauses of every deal in one conversion (each call has a fixed cost)
+    """Deals as dicts. A view holds dozens, so the clauses of all of them are converted in
+    one call and each dict is written out here rather than in a helper per deal."""
     clauses = _b([d.clauses for d in deals])
-    return [_deal(d, c) for d, c in zip(deals, clauses, strict=True)]
-
-
-def _deal(d: Deal, clauses: list[dict[str, Any]]) -> dict[str, Any]:
-    """A deal as a dict; `clauses` are its clauses already converted."""
-    return {
-        "id": d.id,
-        "parties": [d.a, d.b],
-        "proposer": d.proposer,
-        "recipient": d.recipient,
-        "version": d.version,
-        "status": d.status,
-        "rounds": d.rounds,
-        "note": d.note,
-        "clauses": clauses,
-        "signed_round": d.signed_round,
-        "rounds_done": d.rounds_done,
-        "breaches": d.breaches,
-        "cancel_by": d.cancel_by,
-    }
+    return [
+        {
+            "id": d.id,
+            "parties": [d.a, d.b],
+            "proposer": d.proposer,
+            "recipient": d.recipient,
+            "version": d.version,
+            "status": d.status,
+            "rounds": d.rounds,
+            "note": d.note,
+            "clauses": c,
+            "signed_round": d.signed_round,
+            "rounds_done": d.rounds_done,
+            "breaches": d.breaches,
+            "cancel_by": d.cancel_by,
+        }
+        for d, c in zip(deals, clauses, strict=True)
+    ]
 
 
 def _forge(game: Game, viewer: str) -> dict[str, Any]:

@@ -477,13 +477,20 @@ class GameConsumer(AsyncWebsocketConsumer):
         elif version is not None:
             # Most pushes render from the committed in-memory game right here; only a cold
             # or busy cache costs a hop to the database thread.
-            out = rendering.render_ready(self.game_id, self.viewer or "", known, version)
+            out = rendering.render_ready(self.game_id, self.viewer or "", known, version,
+                                         self._mode(force))
         if out is None:
-            out = await _db(rendering.render)(self.game_id, self.viewer, known, version)
+            out = await _db(rendering.render)(self.game_id, self.viewer, known, version,
+                                              self._mode(force))
         if not force and known is not None and out["seq"] <= known:
             return
         self.last_seq = out["seq"]
         await self._send_text(out["text"])
+
+    def _mode(self, whole: bool) -> str:
+        if not self.patches:
+            return ""
+        return rendering.KEYS if whole else rendering.PATCH
 
     def _render_delayed(self) -> dict[str, Any]:
         cutoff = timezone.now() - timezone.timedelta(seconds=self.delay)
@@ -528,7 +535,7 @@ async def push_version(game_id: int, version: int, conns: list[GameConsumer],
     (viewer, last seq) is rendered and encoded once and the same text is written to all
     its connections (the spectators, the members of one delegation). Returns True if the
     game was mid-apply: the hub tries again in a moment (the commit also announces)."""
-    frames: dict[tuple[str, int | None, bool], dict[str, Any]] = {}
+    frames: dict[tuple[str, int | None, str], dict[str, Any]] = {}
     caught_up = False
     for conn in conns:
         if not conn.wants_state(version):
@@ -536,7 +543,7 @@ async def push_version(game_id: int, version: int, conns: list[GameConsumer],
         if fallback or conn.push_lock.locked():  # a hello/sync or a slow path is running
             conn._spawn(conn._push_state(version))
             continue
-        key = (conn.viewer or "", conn.last_seq, conn.patches)
+        key = (conn.viewer or "", conn.last_seq, conn._mode(False))
         out = frames.get(key)
         if out is None:
             out, why = rendering.frame(game_id, key[0], key[1], version, key[2])
@@ -566,9 +573,11 @@ hub.set_pusher(push_version)  # type: ignore[arg-type]
 
 
 def _parallel_applies() -> bool:
-    """On PostgreSQL, actions for different games run on several threads at once (the
-    game's row lock keeps each game serial); a single lane would spend most of its time
-    waiting on network round trips. SQLite has one writer, so it keeps one lane."""
+    """FORGE_PARALLEL_APPLY=1 on PostgreSQL: actions for different games run on several
+    threads at once, each in its own transaction (the game's row lock keeps each game
+    serial). Otherwise (the default, and always on SQLite, which has one writer) they go
+    through the apply lane, which commits whatever has queued up in one transaction: one
+    set of round trips per batch instead of per action (negotiation/lane.py)."""
     return bool(settings.FORGE_PARALLEL_APPLY) and connection.vendor == "postgresql"
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -37,7 +35,6 @@ class Member(Protocol):
 # tried again shortly; with fallback, each connection takes its own (database) path
 # instead. Set by negotiation/consumers.py.
 Pusher = Callable[[int, int, list[Any], bool], Awaitable[bool]]
-PUSH_GAP_S = float(os.environ.get("FORGE_PUSH_GAP_MS", 0)) / 1000
 RETRY_S = 0.002  # wait before trying a game that was mid-apply again
 MAX_RETRIES = 50  # then hand the push to each connection's own (database) path
 
@@ -53,7 +50,6 @@ class Hub:
         # and the games whose push task is scheduled or running (one task per game).
         self.wanted: dict[int, int] = {}
         self.flushing: dict[int, asyncio.Task[None]] = {}
-        self.pushed: dict[int, float] = {}  # when each game's state was last pushed
 
     async def join(self, game_id: int, member: Member) -> None:
         async with self.lock:
@@ -132,15 +128,10 @@ class Hub:
         retries = 0
         try:
             while True:
-                gap = PUSH_GAP_S - (time.monotonic() - self.pushed.get(game_id, 0.0))
-                if gap > 0:
-                    # Pushed a moment ago: wait out the gap, and fold in what comes meanwhile.
-                    await asyncio.sleep(gap)
                 version = self.wanted.pop(game_id, None)
                 if version is None or pusher is None:
                     return
                 try:
-                    self.pushed[game_id] = time.monotonic()
                     again = await pusher(game_id, version, self.connections(game_id), False)
                 except Exception:
                     log.exception("pushing game %s v%s failed", game_id, version)

@@ -10,9 +10,10 @@ a decision well under a millisecond.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property
 from typing import Any
+
+import msgspec
 
 from game.rng import next_u64
 
@@ -20,9 +21,9 @@ FORMS = ("ore", "refined")
 PARTS = ("prosperity", "security", "sustainability", "reputation")
 
 
-@dataclass(frozen=True, slots=True)
-class MineralInfo:
-    """A mineral's public numbers (see `_mineral_info`: one shared object per mineral)."""
+class MineralInfo(msgspec.Struct, frozen=True):
+    """A mineral's public numbers. (The small records here are msgspec Structs rather than
+    dataclasses: they are built in C, and a decision builds hundreds of them.)"""
 
     id: str
     ref_ore: int
@@ -35,8 +36,7 @@ class MineralInfo:
         return self.ref_ore if form == "ore" else self.ref_refined
 
 
-@dataclass(slots=True)
-class Balance:
+class Balance(msgspec.Struct):
     """Lots per round a seat can spare (+) or must find (-), ore and refined."""
 
     ore: int = 0
@@ -89,12 +89,12 @@ class Ctx:
         # structural balances count next round's deliveries, or this round's in the last
         self._ahead = 1 if self.rounds_left > 1 else 0
         self._controls = _controls(view)
-        self._licenses = {(c["licensor"], c["licensee"], c["mineral"])
-                          for d in self.active for c in d["clauses"] if c["type"] == "license"}
         self._prices: dict[tuple[str, str], int] = {}
         self._structural: dict[str, dict[str, Balance]] = {}
         self._own: dict[str, Balance] = {}  # my row of _structural, also without the table
         self.memo: dict[object, object] = {}  # per-decision caches for the deal finders
+        # what every draw of this decision hashes first: stable_hash joins its parts with "|"
+        self._rand_prefix = "|".join(map(str, (self.seat, self.round, self.phase, view["seq"])))
         self.scale = Scale(self)
 
     # ---- the market -----------------------------------------------------------------
@@ -107,6 +107,13 @@ class Ctx:
             found = max(1, (path[-1] + ref) // 2) if path else ref
             self._prices[mineral, form] = found
         return found
+
+    @cached_property
+    def _licenses(self) -> set[tuple[str, str, str]]:
+        """(licensor, licensee, mineral) of active licenses: needed only once a control
+        bites, so gathered on first use."""
+        return {(c["licensor"], c["licensee"], c["mineral"])
+                for d in self.active for c in d["clauses"] if c["type"] == "license"}
 
     def blocked(self, seller: str, buyer: str, mineral: str, form: str) -> bool:
         """A public control (own or forced by a card) stops the lot unless licensed."""
@@ -128,8 +135,9 @@ class Ctx:
         moved: set[tuple[str, str]] = set()
         for ahead in range(min(rounds, 2)):
             for seller, buyer, mineral, form, qty in deliveries(deal, self.round + ahead):
-                self._flows.setdefault((seller, mineral, form), [0, 0])[ahead] -= qty
-                self._flows.setdefault((buyer, mineral, form), [0, 0])[ahead] += qty
+                at = _AT[form] + ahead
+                self._flows.setdefault((seller, mineral), [0, 0, 0, 0])[at] -= qty
+                self._flows.setdefault((buyer, mineral), [0, 0, 0, 0])[at] += qty
                 moved |= {(seller, mineral), (buyer, mineral)}
         for seat, mineral in moved:
             if seat == self.seat:
@@ -142,7 +150,7 @@ class Ctx:
     def flow(self, seat: str, mineral: str, form: str, ahead: int = 0) -> int:
         """Net lots `seat` receives (+) or owes (-) under active deals, `ahead` (0 or 1)
         rounds on."""
-        return self._flows.get((seat, mineral, form), _NO_FLOW)[ahead]
+        return self._flows.get((seat, mineral), _NO_FLOW)[_AT[form] + ahead]
 
     # ---- balances -------------------------------------------------------------------
     def my_balance(self, mineral: str) -> Balance:
@@ -179,15 +187,16 @@ class Ctx:
         flows, ahead = self._flows, self._ahead
         out: dict[str, Balance] = {}
         for seat, s in self.seats.items():
-            if seat == self.seat:
-                out[seat] = self.own_balance(mineral)
-                continue
             cap = s["capacity"].get(mineral)
             mine, refine = (cap["mine"], cap["refine"]) if cap else (0, 0)
-            ore = flows.get((seat, mineral, "ore"), _NO_FLOW)
-            ref = flows.get((seat, mineral, "refined"), _NO_FLOW)
-            out[seat] = Balance(mine + (ore[ahead] or ore[0]) - refine,
-                                refine + (ref[ahead] or ref[0]) - s["demand"].get(mineral, 0))
+            demand = s["demand"].get(mineral, 0)
+            row = flows.get((seat, mineral))
+            if row is None:
+                out[seat] = Balance(mine - refine, refine - demand)
+            else:
+                out[seat] = Balance(mine + (row[ahead] or row[0]) - refine,
+                                    refine + (row[2 + ahead] or row[2]) - demand)
+        out[self.seat] = self.own_balance(mineral)  # counts my stock too; keeps seat order
         return out
 
     def _balance(self, seat: str, mineral: str) -> Balance:
@@ -195,10 +204,9 @@ class Ctx:
         cap = s["capacity"].get(mineral)
         mine, refine = (cap["mine"], cap["refine"]) if cap else (0, 0)
         # next round's deliveries, or this round's when none are due next round
-        ore = self._flows.get((seat, mineral, "ore"), _NO_FLOW)
-        ref = self._flows.get((seat, mineral, "refined"), _NO_FLOW)
-        ore_in = ore[self._ahead] or ore[0]
-        ref_in = ref[self._ahead] or ref[0]
+        row = self._flows.get((seat, mineral), _NO_FLOW)
+        ore_in = row[self._ahead] or row[0]
+        ref_in = row[2 + self._ahead] or row[2]
         if seat == self.seat:
             h = self.me["holdings"].get(mineral) or {}
             ref_in += h.get("refined", 0) // self.rounds_left
@@ -210,7 +218,7 @@ class Ctx:
     # ---- randomness -----------------------------------------------------------------
     def rand(self, *keys: object) -> int:
         """A deterministic draw from (seed, seat, round, phase, seq, keys)."""
-        base = stable_hash(self.seat, self.round, self.phase, self.view["seq"], *keys)
+        base = stable_hash(self._rand_prefix, *keys)
         return next_u64((self.seed ^ base) & ((1 << 64) - 1))[1]
 
     def jitter(self, value: int, bp: int, *keys: object) -> int:
@@ -269,17 +277,9 @@ class Scale:
 
 
 def _mineral(m: dict[str, Any]) -> MineralInfo:
-    return _mineral_info(m["id"], m["ref_ore"], m["ref_refined"],
-                         m.get("output_value", 2 * m["ref_refined"]),
-                         m.get("capex_mine", 0), m.get("capex_refine", 0))
-
-
-@lru_cache(maxsize=256)
-def _mineral_info(mineral: str, ref_ore: int, ref_refined: int, output_value: int,
-                  capex_mine: int, capex_refine: int) -> MineralInfo:
-    """MineralInfo is immutable, so equal numbers can share one object (a frozen dataclass
-    is slow to build, and every decision reads every mineral)."""
-    return MineralInfo(mineral, ref_ore, ref_refined, output_value, capex_mine, capex_refine)
+    return MineralInfo(m["id"], m["ref_ore"], m["ref_refined"],
+                       m.get("output_value", 2 * m["ref_refined"]),
+                       m.get("capex_mine", 0), m.get("capex_refine", 0))
 
 
 def _weights(raw: dict[str, int]) -> dict[str, int]:
@@ -288,32 +288,37 @@ def _weights(raw: dict[str, int]) -> dict[str, int]:
     return {p: raw.get(p, 0) * 100 // total for p in PARTS}
 
 
-# Net lots per (seat, mineral, form) that active deals deliver to the seat (+) or that it
-# owes (-): [at this round's resolution, at the next one].
-Flows = dict[tuple[str, str, str], list[int]]
-_NO_FLOW = (0, 0)
+# Net lots that active deals deliver to a seat (+) or that it owes (-) in a mineral, per
+# (seat, mineral): [ore at this round's resolution, ore at the next one, refined at this
+# round's, refined at the next]; _AT[form] + rounds ahead (0 or 1) indexes it.
+Flows = dict[tuple[str, str], list[int]]
+_AT = {"ore": 0, "refined": 2}
+_NO_FLOW = (0, 0, 0, 0)
 
 
 def _deal_flows(active: list[dict[str, Any]], round_no: int) -> Flows:
-    """Net deliveries from active deals this round and next: supply clauses every round,
-    offtake rights once the invested capacity has arrived."""
+    """Net deliveries from active deals (each with a round left) this round and next:
+    supply clauses every round, offtake rights once the invested capacity has arrived."""
     flows: Flows = {}
     for d in active:
-        aheads = range(min(d["rounds"] - d["rounds_done"], 2))
+        both = d["rounds"] - d["rounds_done"] > 1  # delivers next round as well
+        aheads = (0, 1) if both else (0,)
         for c in d["clauses"]:
             kind = c["type"]
             if kind == "supply":
-                m, f, q = c["mineral"], c["form"], c["qty"]
-                out = flows.setdefault((c["seller"], m, f), [0, 0])
-                into = flows.setdefault((c["buyer"], m, f), [0, 0])
-                for ahead in aheads:
-                    out[ahead] -= q
-                    into[ahead] += q
+                m, at, q = c["mineral"], _AT[c["form"]], c["qty"]
+                out = flows.setdefault((c["seller"], m), [0, 0, 0, 0])
+                into = flows.setdefault((c["buyer"], m), [0, 0, 0, 0])
+                out[at] -= q
+                into[at] += q
+                if both:
+                    out[at + 1] -= q
+                    into[at + 1] += q
             elif kind == "invest" and c["offtake_bp"] > 0:
                 for ahead in aheads:
                     for seller, buyer, m, f, q in _offtake(d, c, round_no + ahead):
-                        flows.setdefault((seller, m, f), [0, 0])[ahead] -= q
-                        flows.setdefault((buyer, m, f), [0, 0])[ahead] += q
+                        flows.setdefault((seller, m), [0, 0, 0, 0])[_AT[f] + ahead] -= q
+                        flows.setdefault((buyer, m), [0, 0, 0, 0])[_AT[f] + ahead] += q
     return flows
 
 

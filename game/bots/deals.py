@@ -9,6 +9,7 @@ proposes what it would itself refuse.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -134,7 +135,9 @@ def value(ctx: Ctx, style: Style, clauses: list[dict[str, Any]], rounds: int) ->
     rounds = min(rounds, ctx.rounds_left)
     levels = [c["level"] for c in clauses if c["type"] == "standards"]
     traced = bool(levels)
-    total = sum(_standards_value(ctx, style, lv) for lv in levels)
+    total: float = 0
+    for lv in levels:
+        total += _standards_value(ctx, style, lv)
     for c in clauses:
         kind = c["type"]
         if kind == "supply":
@@ -156,15 +159,24 @@ def value(ctx: Ctx, style: Style, clauses: list[dict[str, Any]], rounds: int) ->
 def _signed_objective(ctx: Ctx, clauses: list[dict[str, Any]]) -> float:
     """The bonus of a 'sign a deal on X with clause Y' objective, if this deal meets it."""
     bonus = 0.0
-    for o in ctx.objectives:
-        if o.get("kind") != "signed_deal" or _already_met(ctx, o):
-            continue
+    for o in _unmet_deal_objectives(ctx):
         on_mineral = any(c.get("mineral") == o["mineral"] for c in clauses)
         kinds = o.get("clauses") or []
         wanted = not kinds or any(c["type"] in kinds for c in clauses)
         if on_mineral and wanted:
             bonus += int(o.get("bonus", 20))
     return bonus
+
+
+def _unmet_deal_objectives(ctx: Ctx) -> list[dict[str, Any]]:
+    """My 'sign a deal' objectives that no deal of mine meets yet (once per decision)."""
+    found = ctx.memo.get("unmet_deal_objectives")
+    if found is None:
+        found = ctx.memo["unmet_deal_objectives"] = [
+            o for o in ctx.objectives
+            if o.get("kind") == "signed_deal" and not _already_met(ctx, o)]
+    assert isinstance(found, list)
+    return found
 
 
 def _already_met(ctx: Ctx, o: dict[str, Any]) -> bool:
@@ -192,17 +204,12 @@ def acceptable(ctx: Ctx, style: Style, deal: dict[str, Any]) -> tuple[bool, floa
 
 
 # ---- proposals ---------------------------------------------------------------------------
-@dataclass(slots=True)
-class Proposal:
+class Proposal(msgspec.Struct):
     to: str
     clauses: tuple[Clause, ...]
     rounds: int
     worth: float
     why: str
-
-
-def _key(seller: str, buyer: str, mineral: str, form: str) -> tuple[str, str, str, str]:
-    return (seller, buyer, mineral, form)
 
 
 def _busy_keys(ctx: Ctx) -> set[tuple[str, str, str, str]]:
@@ -222,9 +229,10 @@ def _compute_busy(ctx: Ctx) -> set[tuple[str, str, str, str]]:
                                  _proposed_round(d) >= ctx.round - 1)]
     for d in deals:
         for c in d["clauses"]:
-            if c["type"] == "supply":
-                keys.add(_key(c["seller"], c["buyer"], c["mineral"], c["form"]))
-            elif c["type"] == "invest":
+            kind = c["type"]
+            if kind == "supply":
+                keys.add((c["seller"], c["buyer"], c["mineral"], c["form"]))
+            elif kind == "invest":
                 keys.add(("invest", c["investor"], c["host"], c["mineral"]))
     return keys
 
@@ -257,7 +265,7 @@ def supply_proposals(ctx: Ctx, style: Style, per_market: int = 2) -> list[Propos
                 continue
             ranked = []  # seats on the other side of this market, the longest/shortest first
             for other, b in table.items():
-                theirs = b.of(form)
+                theirs = b.ore if form == "ore" else b.refined
                 if theirs * bal < 0 and other != ctx.seat:
                     ranked.append((-abs(theirs), other, theirs))
             ranked.sort()
@@ -299,7 +307,7 @@ def _supply_with(ctx: Ctx, style: Style, other: str, m: str, form: str, bal: int
         rival = _rival(ctx, m, form, seller)
         if rival:
             clauses.append(Exclusivity(seller=seller, mineral=m, excluded=rival))
-    worth = value(ctx, style, [_as_dict(c) for c in clauses], rounds)
+    worth = value(ctx, style, as_dicts(clauses), rounds)
     if worth <= style.propose_points:
         return None
     verb = "buy" if buyer == ctx.seat else "sell"
@@ -350,7 +358,7 @@ def invest_proposals(ctx: Ctx, style: Style) -> list[Proposal]:
                             capacity=cap, delay=1, offtake_bp=5000,
                             offtake_price=info.ref_refined * 9 // 10)
             rounds = ctx.rounds_left
-            worth = value(ctx, style, [_as_dict(clause)], rounds)
+            worth = value(ctx, style, as_dicts([clause]), rounds)
             if worth > 0:
                 why = f"fund {cap} lots of {m} refining at {host} for half its output"
                 out.append(Proposal(host, (clause,), rounds, worth, why))
@@ -428,7 +436,7 @@ def _invest_deal(ctx: Ctx, style: Style, m: str, capacity: int = 2) -> Proposal 
         other = investor
         why = f"ask {investor} to fund {capacity} lots of {m} {kind} capacity here"
     rounds = ctx.rounds_left
-    worth = value(ctx, style, [_as_dict(clause)], rounds)
+    worth = value(ctx, style, as_dicts([clause]), rounds)
     if worth <= style.propose_points:
         return None
     return Proposal(other, (clause,), rounds, worth, why)
@@ -451,17 +459,14 @@ def _supply_objective_deal(ctx: Ctx, style: Style, m: str, kinds: list[str]) -> 
     if "standards" in kinds:
         level = max(1, min(ctx.public["env_standard"], ctx.seats[other]["env_standard"]))
         clauses.append(Standards(level=level))
-    worth = value(ctx, style, [_as_dict(c) for c in clauses], 1)
+    worth = value(ctx, style, as_dicts(clauses), 1)
     if worth <= style.propose_points:
         return None
     return Proposal(other, tuple(clauses), 1, worth, f"a {m} deal my objective asks for")
 
 
-def _as_dict(clause: Clause) -> dict[str, Any]:
-    out = msgspec.to_builtins(clause)
-    assert isinstance(out, dict)
+def as_dicts(clauses: Sequence[Clause]) -> list[dict[str, Any]]:
+    """Clauses as the dicts a view shows them as (one conversion for the lot)."""
+    out = msgspec.to_builtins(list(clauses))  # a list in, a list out (a tuple stays one)
+    assert isinstance(out, list)
     return out
-
-
-def as_dicts(clauses: tuple[Clause, ...]) -> list[dict[str, Any]]:
-    return [_as_dict(c) for c in clauses]

@@ -131,11 +131,17 @@ def _one_off(clauses: list[dict[str, Any]], seat: str) -> int:
 
 def _committed_cash(ctx: Ctx) -> int:
     """One-off payments I owe under deals signed this round (paid at the resolution), and
-    under my own open proposals (they may be accepted before the resolution)."""
-    owed = sum(_one_off(d["clauses"], ctx.seat) for d in ctx.active if d["rounds_done"] == 0)
-    owed += sum(_one_off(d["clauses"], ctx.seat) for d in ctx.view.get("proposals", [])
-                if d["status"] == "proposed" and d["proposer"] == ctx.seat)
-    return owed
+    under my own open proposals (they may be accepted before the resolution). From the view
+    only, so worked out once per decision."""
+    found = ctx.memo.get("committed_cash")
+    if found is None:
+        found = sum(_one_off(d["clauses"], ctx.seat) for d in ctx.active
+                    if d["rounds_done"] == 0)
+        found += sum(_one_off(d["clauses"], ctx.seat) for d in ctx.view.get("proposals", [])
+                     if d["status"] == "proposed" and d["proposer"] == ctx.seat)
+        ctx.memo["committed_cash"] = found
+    assert isinstance(found, int)
+    return found
 
 
 def _counter(ctx: Ctx, style: Style, d: dict[str, Any], cash: int) -> CounterDeal | None:

@@ -17,7 +17,7 @@ from negotiation.services import loading
 _PAST_VIEWS: OrderedDict[tuple[int, int], msgspec.Raw] = OrderedDict()
 # Rendered `state` messages by (game, version, viewer, since, patches): the spectators of
 # a game, and the members of one delegation, are usually at the same place and share one.
-_RENDERS: OrderedDict[tuple[int, int, str, int | None, bool], dict[str, Any]] = OrderedDict()
+_RENDERS: OrderedDict[tuple[int, int, str, int | None, str], dict[str, Any]] = OrderedDict()
 _RENDERS_MAX = 1024
 # Each top-level key of a viewer's recent views, encoded, by (game, viewer) then version:
 # a patch (docs/protocol.md) is the keys whose encoding differs from the client's version.
@@ -78,7 +78,15 @@ def _events_since(entry: loading.Loaded, game_id: int, viewer: str, since: int,
     out: list[dict[str, Any]] = []
     recent = entry.recent
     if recent and recent[0][0] <= since + 1:
-        rows = [(s, ev) for s, _a, ev in recent if since < s <= upto]
+        # From the newest end: a push is usually a version or two behind, and the deque
+        # holds the last few hundred (in seq order).
+        rows = []
+        for s, _a, ev in reversed(recent):
+            if s <= since:
+                break
+            if s <= upto:
+                rows.append((s, ev))
+        rows.reverse()
     else:
         rows = list(ActionLog.objects.filter(game_id=game_id, seq__gt=since, seq__lte=upto)
                     .order_by("seq").values_list("seq", "events"))
@@ -88,8 +96,8 @@ def _events_since(entry: loading.Loaded, game_id: int, viewer: str, since: int,
     return out
 
 
-def render(game_id: int, viewer: str, since: int | None, at_least: int | None = None
-           ) -> dict[str, Any]:
+def render(game_id: int, viewer: str, since: int | None, at_least: int | None = None,
+           patches: str = "") -> dict[str, Any]:
     """{seq, text}: the `state` message for `viewer` (a seat, "spectator" or "facilitator").
 
     `since` is the last seq the client has; events after it come in order, unless the
@@ -104,10 +112,10 @@ def render(game_id: int, viewer: str, since: int | None, at_least: int | None = 
         assert entry is not None
         with loading.lock(game_id):
             if entry.version == entry.committed:
-                return _render(entry, game_id, viewer, since)
+                return _render(entry, game_id, viewer, since, patches)
     row = Game.objects.only("pk", "version", "scenario_id", "seed", "options").get(pk=game_id)
     with loading.lock(game_id):
-        return _render(loading.load(row), game_id, viewer, since)
+        return _render(loading.load(row), game_id, viewer, since, patches)
 
 
 def catch_up(game_id: int) -> None:
@@ -120,13 +128,17 @@ def catch_up(game_id: int) -> None:
             loading.load(row)
 
 
-def render_ready(game_id: int, viewer: str, since: int | None, at_least: int
-                 ) -> dict[str, Any] | None:
+def render_ready(game_id: int, viewer: str, since: int | None, at_least: int,
+                 patches: str = "") -> dict[str, Any] | None:
     """The same as `render`, on the caller's thread without touching the database, when
     the cached game is exactly at a committed version >= at_least and nobody is applying
     to it right now; else None (then use `render` in the database thread)."""
-    return frame(game_id, viewer, since, at_least)[0]
+    return frame(game_id, viewer, since, at_least, patches)[0]
 
+
+# How a connection that takes patches is served: a patch when possible, or the whole view
+# (a hello or a sync) while keeping its parts for the next patch.
+PATCH, KEYS = "patch", "keys"
 
 # Why `frame` could not render here: the game is being applied to right now, or has a
 # version applied but not yet committed (both pass in a moment: try again shortly); or
@@ -134,11 +146,13 @@ def render_ready(game_id: int, viewer: str, since: int | None, at_least: int
 BUSY, UNCOMMITTED, COLD = "busy", "uncommitted", "cold"
 
 
-def frame(game_id: int, viewer: str, since: int | None, at_least: int, patches: bool = False
+def frame(game_id: int, viewer: str, since: int | None, at_least: int, patches: str = ""
           ) -> tuple[dict[str, Any] | None, str]:
-    """(`state` message, "") from the committed in-memory game, or (None, why). With
-    `patches`, the message may be a patch on the client's version `since` (when this
-    process still has that version's view for the viewer; else it is the whole view)."""
+    """(`state` message, "") from the committed in-memory game, or (None, why).
+
+    `patches`: "" for the whole view; PATCH for a patch on the client's version `since`
+    when this process still has that version's view for the viewer (else the whole view);
+    KEYS for the whole view, keeping its parts for the connection's next patch."""
     entry = loading.peek(game_id)
     if entry is None or entry.committed < at_least:
         stats["cold"] += 1
@@ -164,7 +178,7 @@ def frame(game_id: int, viewer: str, since: int | None, at_least: int, patches: 
 
 
 def _render(entry: loading.Loaded, game_id: int, viewer: str, since: int | None,
-            patches: bool = False) -> dict[str, Any]:
+            patches: str = "") -> dict[str, Any]:
     key = (game_id, entry.version, viewer, since, patches)
     hit = _RENDERS.get(key)
     if hit is not None:
@@ -179,7 +193,7 @@ def _render(entry: loading.Loaded, game_id: int, viewer: str, since: int | None,
 
 
 def _render_new(entry: loading.Loaded, game_id: int, viewer: str, since: int | None,
-                patches: bool = False) -> dict[str, Any]:
+                patches: str = "") -> dict[str, Any]:
     # Encoded here, under the lock: a view may share containers with the live state, which
     # the next apply mutates in place.
     version = entry.version
@@ -196,7 +210,7 @@ def _render_new(entry: loading.Loaded, game_id: int, viewer: str, since: int | N
         keys = {k: _encode(v) for k, v in view_for(entry.game, viewer).items()}
         _remember_keys(game_id, viewer, version, keys)
         versions = _KEYS.get((game_id, viewer))
-    base = versions.get(since) if (patches and not resync and versions and
+    base = versions.get(since) if (patches == PATCH and not resync and versions and
                                    since is not None) else None
     if base is None:
         return state_message(version, _whole(keys), events, resync)

@@ -94,12 +94,7 @@ def test_projector_shows_only_public_information(server: ForgeServer, pages: Pag
     expect(projector.get_by_test_id("headline")).to_contain_text("United States")
     expect(projector.get_by_test_id("countdown")).to_have_text(re.compile(r"^\d+:\d\d$"))
     # A proposal is made: nothing of it reaches the projector.
-    builder = usa.get_by_test_id("deal-builder")
-    builder.get_by_test_id("deal-partner").select_option("JPN")
-    builder.get_by_test_id("clause-kind").select_option("payment")
-    builder.get_by_test_id("add-clause").click()
-    builder.locator(".clause-row").first.get_by_label("Amount $M").fill("17")
-    builder.get_by_test_id("propose").click()
+    propose_payment(usa, "JPN", 17)
     expect(usa.get_by_test_id("outgoing-deal")).to_contain_text(
         "United States pays Japan $17M once")
     wait_seq(projector, seq(usa))
@@ -410,3 +405,36 @@ def test_a_hidden_message_disappears_from_players_and_greys_for_the_facilitator(
         expect(page.get_by_test_id("messages")).not_to_contain_text("Something rude")
     hidden = fac.get_by_test_id("messages").locator("li.msg-hidden")
     expect(hidden).to_contain_text("Something rude")
+
+
+def test_patched_view_equals_a_fresh_whole_view(server: ForgeServer, pages: Pages, new_game
+                                                ) -> None:
+    code = new_game("--start")
+    usa = join(pages.new(), server, code, "Xi", "USA")
+    aus = join(pages.new(), server, code, "Yu", "AUS")
+    usa.evaluate("""() => {
+      window.__frames = [];
+      const ws = window.forge.conn.ws;
+      ws.addEventListener("message", (e) => window.__frames.push(JSON.parse(e.data)));
+    }""")
+    aus.get_by_test_id("ready").click()
+    propose_payment(aus, "USA", 5)
+    expect(usa.get_by_test_id("incoming-deal")).to_have_count(1)
+    wait_seq(usa, seq(aus))
+    frames = usa.evaluate("window.__frames.filter((f) => f.type === 'state')")
+    assert frames and all("patch" in f and "view" not in f for f in frames)
+    patched = usa.evaluate("JSON.stringify(window.forge.store.view)")
+    usa.evaluate("window.forge.conn.request('sync', {}, {safe: true})")
+    usa.wait_for_function("() => window.__frames.some((f) => f.type === 'state' && f.view)")
+    assert json.loads(usa.evaluate("JSON.stringify(window.forge.store.view)")) == \
+        json.loads(patched)
+
+
+def propose_payment(page: Page, partner: str, amount: int) -> None:
+    """Propose, through the deal builder, that this seat pays `partner` once."""
+    builder = page.get_by_test_id("deal-builder")
+    builder.get_by_test_id("deal-partner").select_option(partner)
+    builder.get_by_test_id("clause-kind").select_option("payment")
+    builder.get_by_test_id("add-clause").click()
+    builder.locator(".clause-row").first.get_by_label("Amount $M").fill(str(amount))
+    builder.get_by_test_id("propose").click()

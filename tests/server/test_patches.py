@@ -40,7 +40,7 @@ async def test_patched_views_are_the_whole_views():
         assert patched.last_seq == plain.last_seq == seqs[-1]
         assert patched.view == plain.view
         pushed = [fr for fr in patched.frames if fr["type"] == "state"]
-        assert "view" in pushed[0] and any("patch" in fr for fr in pushed[1:])
+        assert "view" in pushed[0] and pushed[1:] and all("patch" in fr for fr in pushed[1:])
         for fr in pushed:
             assert check_server(fr) == [], fr
         small = [len(json.dumps(fr)) for fr in pushed if "patch" in fr]
