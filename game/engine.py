@@ -96,11 +96,12 @@ _AFTER_END = ()
 class Game:
     """A scenario and the state of one game on it, like python-chess's Board."""
 
-    __slots__ = ("scenario", "state")
+    __slots__ = ("public_view", "scenario", "state")
 
     def __init__(self, scenario: Scenario, state: GameState) -> None:
         self.scenario = scenario
         self.state = state
+        self.public_view: views.Public | None = None  # see views.public
 
     # ---- creation and replay ------------------------------------------------------------
     @classmethod

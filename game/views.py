@@ -28,61 +28,122 @@ _b = msgspec.to_builtins  # typed state to plain dicts, lists and scalars
 
 
 def view(game: Game, viewer: str) -> dict[str, Any]:
+    """The state as `viewer` may see it. Treat it as read-only: its public parts are the
+    same objects for every viewer at one version (see `Public`)."""
     st = game.state
     if viewer not in st.seats and viewer not in (SPECTATOR, FACILITATOR):
         raise RuleError(ErrorCode.NOT_A_SEAT, f"no viewer {viewer!r}")
-    sc = game.scenario
-    countries = {c.id: c for c in sc.countries}
-    signed: list[Deal] = []
-    unsigned: list[Deal] = []  # proposals: a seat sees its own, the facilitator all
-    all_proposals = viewer == FACILITATOR
-    for d in st.deals.values():
-        if d.status in _SIGNED:
-            signed.append(d)
-        elif all_proposals or viewer in (d.a, d.b):
-            unsigned.append(d)
-    out: dict[str, Any] = {
-        "viewer": viewer,
-        "scenario": {"id": sc.id, "title": sc.title},
-        "round": st.round,
-        "rounds": st.rounds,
-        "round_label": sc.round_labels[st.round - 1] if st.round else "",
-        "phase": st.phase,
-        "paused": st.paused,
-        "seq": st.seq,
-        "card": {"id": st.card, "title": st.card_title, "text": st.card_text} if st.card else None,
-        "minerals": [
-            {
-                "id": m.id,
-                "name": m.name,
-                "ref_ore": m.ref_price_ore,
-                "ref_refined": m.ref_price_refined,
-                "output_value": m.output_value,
-                "capex_mine": m.capex_mine,
-                "capex_refine": m.capex_refine,
-                "invest_delay": m.invest_delay,
-            }
-            for m in sc.minerals
-        ],
-        "seats": {sid: _public_seat(game, s, countries[sid]) for sid, s in st.seats.items()},
-        "deals": _deals(signed),
-        "forge": _forge(game, viewer),
-        "prices": st.prices,
-        "reports": [{"round": r.round, **r.public} for r in st.reports],
-    }
-    if st.phase == "ended":
-        out["scores"] = {sid: _b(s) for sid, s in st.scores.items()}
-        from game.scoring import world_outcome
-
-        out["world"] = world_outcome(game)
+    pub = public(game)
+    out: dict[str, Any] = {"viewer": viewer, **pub.head}
+    out["forge"] = pub.forge(game, viewer == FACILITATOR or viewer in st.forge.members)
+    out.update(pub.tail)
     if viewer in st.seats:
         out["me"] = _private_seat(game, viewer)
-        out["proposals"] = _deals(unsigned)
+        out["proposals"] = _deals(_recent(pub.proposals_of(viewer)))
     if viewer == FACILITATOR:
         out["private"] = {sid: _private_seat(game, sid) for sid in st.seats}
-        out["proposals"] = _deals(unsigned)
+        out["proposals"] = _deals(_recent(pub.unsigned))
         out["deck"] = list(st.deck)
     return out
+
+
+# Closed (withdrawn, rejected, lapsed) proposals a view still lists, the newest: a history
+# for the deals panel and the bots' memory of this round's refusals. Without a bound the
+# view would grow with every proposal ever made; the log and the exports keep them all.
+CLOSED_SHOWN = 20
+
+
+def _recent(proposals: list[Deal]) -> list[Deal]:
+    """The open proposals and the CLOSED_SHOWN newest closed ones, in the order made."""
+    closed = [i for i, d in enumerate(proposals) if d.status != "proposed"]
+    if len(closed) <= CLOSED_SHOWN:
+        return proposals
+    hidden = set(closed[:-CLOSED_SHOWN])
+    return [d for i, d in enumerate(proposals) if i not in hidden]
+
+
+class Public:
+    """The parts of a view that every viewer shares, built once per state version: a
+    server renders up to a dozen viewers per version and a bot pass thirteen, and the
+    board, the signed deals and the reports are most of each view.
+
+    Valid while `game.state` is the same object at the same `seq`: every change goes
+    through `Game.apply`, which bumps `seq`, and a rewind replaces the state object."""
+
+    __slots__ = ("_by_seat", "_forge", "head", "seq", "state", "tail", "unsigned")
+
+    def __init__(self, game: Game) -> None:
+        st, sc = game.state, game.scenario
+        self.state, self.seq = st, st.seq
+        countries = {c.id: c for c in sc.countries}
+        signed: list[Deal] = []
+        self.unsigned: list[Deal] = []  # proposals: a seat sees its own, the facilitator all
+        for d in st.deals.values():
+            (signed if d.status in _SIGNED else self.unsigned).append(d)
+        self.head: dict[str, Any] = {
+            "scenario": {"id": sc.id, "title": sc.title},
+            "round": st.round,
+            "rounds": st.rounds,
+            "round_label": sc.round_labels[st.round - 1] if st.round else "",
+            "phase": st.phase,
+            "paused": st.paused,
+            "seq": st.seq,
+            "card": {"id": st.card, "title": st.card_title, "text": st.card_text}
+            if st.card else None,
+            "minerals": _minerals(game),
+            "seats": {sid: _public_seat(game, s, countries[sid]) for sid, s in st.seats.items()},
+            "deals": _deals(signed),
+        }
+        self.tail: dict[str, Any] = {
+            "prices": st.prices,
+            "reports": [{"round": r.round, **r.public} for r in st.reports],
+        }
+        if st.phase == "ended":
+            from game.scoring import world_outcome
+
+            self.tail["scores"] = {sid: _b(s) for sid, s in st.scores.items()}
+            self.tail["world"] = world_outcome(game)
+        self._forge: dict[bool, dict[str, Any]] = {}
+        self._by_seat: dict[str, list[Deal]] | None = None
+
+    def proposals_of(self, seat: str) -> list[Deal]:
+        """The unsigned deals `seat` is a party to (sorted out for every seat at once)."""
+        if self._by_seat is None:
+            self._by_seat = {}
+            for d in self.unsigned:
+                self._by_seat.setdefault(d.a, []).append(d)
+                self._by_seat.setdefault(d.b, []).append(d)
+        return self._by_seat.get(seat, [])
+
+    def forge(self, game: Game, see_votes: bool) -> dict[str, Any]:
+        found = self._forge.get(see_votes)
+        if found is None:
+            found = self._forge[see_votes] = _forge(game, see_votes)
+        return found
+
+
+def public(game: Game) -> Public:
+    """The shared part of this version's views (cached on the game)."""
+    pub = game.public_view
+    if pub is None or pub.state is not game.state or pub.seq != game.state.seq:
+        pub = game.public_view = Public(game)
+    return pub
+
+
+def _minerals(game: Game) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": m.id,
+            "name": m.name,
+            "ref_ore": m.ref_price_ore,
+            "ref_refined": m.ref_price_refined,
+            "output_value": m.output_value,
+            "capex_mine": m.capex_mine,
+            "capex_refine": m.capex_refine,
+            "invest_delay": m.invest_delay,
+        }
+        for m in game.scenario.minerals
+    ]
 
 
 def _public_seat(game: Game, s: Seat, c: Country) -> dict[str, Any]:
@@ -181,9 +242,8 @@ def _deals(deals: list[Deal]) -> list[dict[str, Any]]:
     ]
 
 
-def _forge(game: Game, viewer: str) -> dict[str, Any]:
+def _forge(game: Game, see_votes: bool) -> dict[str, Any]:
     f = game.state.forge
-    see_votes = viewer == FACILITATOR or viewer in f.members
     motions = []
     for m in f.motions:
         yes = sum(m.votes.values())  # the yes votes: True counts 1

@@ -52,6 +52,35 @@ def _whole(keys: dict[str, bytes]) -> msgspec.Raw:
     return msgspec.Raw(_encode({k: msgspec.Raw(v) for k, v in keys.items()}))
 
 
+# The encodings of the containers a version's views share (the engine builds the board,
+# the signed deals and the reports once per version for every viewer: game.views.Public),
+# by game: (version, {id(value): (value, bytes)}). Holding the value keeps its id unique.
+_SHARED: dict[int, tuple[int, dict[int, tuple[Any, bytes]]]] = {}
+_SHARED_MAX = 512  # games
+
+
+def _encode_keys(game_id: int, version: int, view: dict[str, Any]) -> dict[str, bytes]:
+    """Each top-level key of a view, encoded; a value another viewer's view at this version
+    holds too (the same object) is encoded once for all of them."""
+    slot = _SHARED.get(game_id)
+    if slot is None or slot[0] != version:
+        _SHARED.pop(game_id, None)  # re-inserted last: the oldest game goes first
+        slot = _SHARED[game_id] = (version, {})
+        if len(_SHARED) > _SHARED_MAX:
+            del _SHARED[next(iter(_SHARED))]
+    shared = slot[1]
+    out: dict[str, bytes] = {}
+    for k, v in view.items():
+        if isinstance(v, (dict, list)):
+            hit = shared.get(id(v))
+            if hit is None or hit[0] is not v:
+                hit = shared[id(v)] = (v, _encode(v))
+            out[k] = hit[1]
+        else:
+            out[k] = _encode(v)
+    return out
+
+
 def _remember_keys(game_id: int, viewer: str, version: int, keys: dict[str, bytes]) -> None:
     pair = (game_id, viewer)
     versions = _KEYS.get(pair)
@@ -203,13 +232,11 @@ def _render_new(entry: loading.Loaded, game_id: int, viewer: str, since: int | N
         _events_since(entry, game_id, viewer, since, version)  # type: ignore[arg-type]
     versions = _KEYS.get((game_id, viewer))
     keys = versions.get(version) if versions else None
-    if not patches and keys is None:  # the whole view, encoded at once
-        return state_message(version, msgspec.Raw(_encode(view_for(entry.game, viewer))),
-                             events, resync)
     if keys is None:  # each top-level key on its own, kept for the next patch
-        keys = {k: _encode(v) for k, v in view_for(entry.game, viewer).items()}
-        _remember_keys(game_id, viewer, version, keys)
-        versions = _KEYS.get((game_id, viewer))
+        keys = _encode_keys(game_id, version, view_for(entry.game, viewer))
+        if patches:
+            _remember_keys(game_id, viewer, version, keys)
+            versions = _KEYS.get((game_id, viewer))
     base = versions.get(since) if (patches == PATCH and not resync and versions and
                                    since is not None) else None
     if base is None:
@@ -282,3 +309,4 @@ def reset() -> None:
     _PAST_VIEWS.clear()
     _RENDERS.clear()
     _KEYS.clear()
+    _SHARED.clear()

@@ -122,17 +122,20 @@ def previous_seqs(keys: set[tuple[int, str, str]]) -> dict[tuple[int, str, str],
     if not keys:
         return {}
     games = sorted({k[0] for k in keys})
+    senders = sorted({k[1] for k in keys})
     ids = sorted({k[2] for k in keys})
-    marks_g, marks_i = ", ".join(["%s"] * len(games)), ", ".join(["%s"] * len(ids))
+    # all three columns, so the lookup stays on the (game, sender, id) unique index
+    # instead of reading every log row of the games
+    marks = [", ".join(["%s"] * len(x)) for x in (games, senders, ids)]
     conn = connections[DEFAULT_DB_ALIAS]
     conn.ensure_connection()
     text = (f"SELECT game_id, sender, client_msg_id, seq FROM {_LOG} WHERE game_id IN "
-            f"({marks_g}) AND client_msg_id IN ({marks_i})")
+            f"({marks[0]}) AND sender IN ({marks[1]}) AND client_msg_id IN ({marks[2]})")
     if conn.vendor == "sqlite":
         text = text.replace("%s", "?")
     cursor = conn.connection.cursor()
     try:
-        cursor.execute(text, [*games, *ids])
+        cursor.execute(text, [*games, *senders, *ids])
         found = cursor.fetchall()
     finally:
         cursor.close()

@@ -55,10 +55,13 @@ def check_no_floats(game: Game) -> None:
 
 
 def check_views(game: Game) -> None:
-    """No seat's view, and no spectator's, holds another seat's secrets."""
+    """No seat's view, and no spectator's, holds another seat's secrets; and a view built
+    from the version's cached public part equals one built afresh."""
     st = game.state
+    fresh = game.copy()  # a new Game: nothing cached
     for viewer in [*st.seats, SPECTATOR]:
         view = game.view(viewer)
+        assert view == fresh.view(viewer)
         assert "private" not in view and "deck" not in view
         paths: list[tuple[str, ...]] = []
         _walk(view, (), paths)
@@ -87,3 +90,4 @@ def check_views(game: Game) -> None:
                 assert all("votes" not in m for m in view["forge"]["motions"])
             _ = motion
     assert "private" in game.view(FACILITATOR)
+    assert game.view(FACILITATOR) == fresh.view(FACILITATOR)

@@ -42,6 +42,7 @@ from game.actions import (
 from game.clauses import Exclusivity, License, Payment, Standards, Supply, TariffWaiver
 from game.effects import Reputation
 from game.orders import Control, Investment, MarketOrder, Orders, StockpileOrder, Tariff
+from game.views import CLOSED_SHOWN
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
 LITE = load_scenario(SCENARIOS / "classroom-lite.json")
@@ -110,6 +111,21 @@ def test_reject_and_withdraw_close_a_proposal() -> None:
     game.apply("CHN", RejectDeal("D1"))
     game.apply("AUS", WithdrawDeal("D2"))
     assert [d.status for d in game.state.deals.values()] == ["rejected", "withdrawn"]
+
+
+def test_a_view_lists_open_proposals_and_the_newest_closed_ones() -> None:
+    """A view stays bounded however many proposals a seat has made and withdrawn."""
+    game = started()
+    for _ in range(CLOSED_SHOWN + 5):
+        deal = game.apply("AUS", ProposeDeal(to="CHN", clauses=(supply(),)))[0].data["deal"]
+        game.apply("AUS", WithdrawDeal(deal))
+    game.apply("AUS", ProposeDeal(to="JPN", clauses=(supply(buyer="JPN"),)))
+    made = list(game.state.deals)
+    for viewer in ("AUS", FACILITATOR):
+        shown = [p["id"] for p in game.view(viewer)["proposals"]]
+        assert shown == made[-(CLOSED_SHOWN + 1):], viewer
+    assert [p["id"] for p in game.view("JPN")["proposals"]] == made[-1:]
+    assert len(game.view("CHN")["proposals"]) == CLOSED_SHOWN
 
 
 def test_cancel_needs_both_parties() -> None:

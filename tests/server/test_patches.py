@@ -53,3 +53,4 @@ async def test_patched_views_are_the_whole_views():
     await a.reply(mid)
     for ws in (a, whole, b, sp, sw, f):
         await ws.close()
+
