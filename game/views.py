@@ -39,10 +39,10 @@ def view(game: Game, viewer: str) -> dict[str, Any]:
     out.update(pub.tail)
     if viewer in st.seats:
         out["me"] = _private_seat(game, viewer)
-        out["proposals"] = _deals(_recent(pub.proposals_of(viewer)))
+        out["proposals"] = _deals(game, _recent(pub.proposals_of(viewer)))
     if viewer == FACILITATOR:
         out["private"] = {sid: _private_seat(game, sid) for sid in st.seats}
-        out["proposals"] = _deals(_recent(pub.unsigned))
+        out["proposals"] = _deals(game, _recent(pub.unsigned))
         out["deck"] = list(st.deck)
     return out
 
@@ -92,7 +92,7 @@ class Public:
             if st.card else None,
             "minerals": _minerals(game),
             "seats": {sid: _public_seat(game, s, countries[sid]) for sid, s in st.seats.items()},
-            "deals": _deals(signed),
+            "deals": _deals(game, signed),
         }
         self.tail: dict[str, Any] = {
             "prices": st.prices,
@@ -218,28 +218,46 @@ def _private_seat(game: Game, seat: str) -> dict[str, Any]:
     }
 
 
-def _deals(deals: list[Deal]) -> list[dict[str, Any]]:
-    """Deals as dicts. A view holds dozens, so the clauses of all of them are converted in
-    one call and each dict is written out here rather than in a helper per deal."""
-    clauses = _b([d.clauses for d in deals])
-    return [
-        {
-            "id": d.id,
-            "parties": [d.a, d.b],
-            "proposer": d.proposer,
-            "recipient": d.recipient,
-            "version": d.version,
-            "status": d.status,
-            "rounds": d.rounds,
-            "note": d.note,
-            "clauses": c,
-            "signed_round": d.signed_round,
-            "rounds_done": d.rounds_done,
-            "breaches": d.breaches,
-            "cancel_by": d.cancel_by,
-        }
-        for d, c in zip(deals, clauses, strict=True)
-    ]
+def _deals(game: Game, deals: list[Deal]) -> list[dict[str, Any]]:
+    """Deals as dicts, each built once and reused for as long as the deal stays as it was:
+    a view lists dozens of deals and few change between two versions."""
+    cache = game.deal_views
+    out: list[dict[str, Any] | None] = []
+    todo: list[tuple[int, Deal, tuple[Any, ...]]] = []
+    for d in deals:
+        # every field a deal's dict shows that changes without a new clauses list
+        mark = (d.version, d.status, d.rounds, d.note, d.proposer, d.signed_round,
+                d.rounds_done, d.breaches, d.cancel_by)
+        hit = cache.get(d.id)
+        # the same object (a rewind or a copy makes new ones) with the same clauses list
+        # (every change of terms assigns a new one; the cache holds the old, so its id
+        # cannot come back) and the same marks
+        if hit is not None and hit[0] is d and hit[1] is d.clauses and hit[2] == mark:
+            out.append(hit[3])
+        else:
+            todo.append((len(out), d, mark))
+            out.append(None)
+    if todo:
+        clauses = _b([d.clauses for _, d, _ in todo])  # one conversion for all of them
+        for (i, d, mark), c in zip(todo, clauses, strict=True):
+            built = {
+                "id": d.id,
+                "parties": [d.a, d.b],
+                "proposer": d.proposer,
+                "recipient": d.recipient,
+                "version": d.version,
+                "status": d.status,
+                "rounds": d.rounds,
+                "note": d.note,
+                "clauses": c,
+                "signed_round": d.signed_round,
+                "rounds_done": d.rounds_done,
+                "breaches": d.breaches,
+                "cancel_by": d.cancel_by,
+            }
+            cache[d.id] = (d, d.clauses, mark, built)
+            out[i] = built
+    return out  # type: ignore[return-value]
 
 
 def _forge(game: Game, see_votes: bool) -> dict[str, Any]:
