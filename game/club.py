@@ -7,6 +7,7 @@ all members, with the chair's vote breaking a tie.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from game.actions import (
@@ -21,7 +22,7 @@ from game.actions import (
 from game.clauses import Exclusivity
 from game.errors import ErrorCode, RuleError, require
 from game.event import Event
-from game.state import Dispute, Motion
+from game.state import Deal, Dispute, Motion
 
 if TYPE_CHECKING:
     from game.engine import Game
@@ -231,7 +232,12 @@ def disputable_exclusivity(game: Game, deal_id: str) -> bool:
     deal = game.state.deals.get(deal_id)
     if deal is None or deal.status != "active":
         return False
-    members = game.state.forge.members
+    return exclusivity_disputable(deal, game.state.forge.members)
+
+
+def exclusivity_disputable(deal: Deal, members: Collection[str]) -> bool:
+    """An active deal's exclusivity by a member against a non-member can be disputed (the
+    legal actions ask this of every active deal, so it takes the deal itself)."""
     return any(
         isinstance(c, Exclusivity) and c.seller in members and c.excluded not in members
         for c in deal.clauses

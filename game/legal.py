@@ -35,6 +35,7 @@ from game.actions import (
 
 if TYPE_CHECKING:
     from game.engine import Game
+    from game.state import Deal, GameState
 
 
 class Legal(msgspec.Struct):
@@ -71,22 +72,20 @@ def _facilitator(game: Game) -> Legal:
 
 def _negotiation(game: Game, seat: str) -> Legal:
     st, f = game.state, game.state.forge
-    kinds = ["propose_deal", "ready"]
+    kinds = {"propose_deal", "ready"}
     acts: list[Action] = [Ready(not st.seats[seat].ready)]
-    active: list[str] = []
-    # every deal ever made is in st.deals, most of them settled: pick out the live ones first
-    live = [d for d in st.deals.values() if d.status in ("proposed", "active")]
-    for d in live:
+    active: list[Deal] = []
+    for d in _live_deals(st):
         status = d.status
         if status == "proposed":
             if d.recipient == seat:
                 acts += [AcceptDeal(d.id), RejectDeal(d.id)]
-                kinds.append("counter_deal")
+                kinds.add("counter_deal")
             elif d.proposer == seat:
                 acts.append(WithdrawDeal(d.id))
         elif status == "active":
-            active.append(d.id)
-            if seat in (d.a, d.b) and d.cancel_by != seat:
+            active.append(d)
+            if (d.a == seat or d.b == seat) and d.cancel_by != seat:
                 acts.append(CancelDeal(d.id))
     open_prompts = [p for p in st.prompts if p.seat == seat and p.status == "open"]
     if open_prompts:
@@ -96,9 +95,9 @@ def _negotiation(game: Game, seat: str) -> Legal:
             if prompt is not None:
                 acts += [RespondPrompt(p.id, o.id) for o in prompt.options]
     if seat in f.members:
-        kinds += ["propose_floor", "propose_standard"]
+        kinds.update(("propose_floor", "propose_standard"))
         if st.round > f.chair_until_round:
-            kinds.append("nominate_chair")
+            kinds.add("nominate_chair")
         if seat != f.chair:
             acts.append(LeaveForge())
         for m in f.motions:
@@ -111,32 +110,63 @@ def _negotiation(game: Game, seat: str) -> Legal:
         if not applied and st.seats[seat].policy.env_standard >= f.min_standard:
             acts.append(ApplyForge())
         acts += _disputes(game, active)
-    kinds += sorted({_type(a) for a in acts} - set(kinds))
-    return Legal(sorted(set(kinds)), acts)
+    kinds.update(_type_of(cls) for cls in {type(a) for a in acts})
+    return Legal(sorted(kinds), acts)
 
 
-def _disputes(game: Game, active: list[str]) -> list[Action]:
+# The live deals of the last state asked about: (state, seq, deals). Every deal ever made
+# stays in st.deals, most of them settled, and a pass of bots asks for every seat's legal
+# actions, often at the same version, so the live ones are picked out once per version.
+# Like the views' shared part (views.public), this relies on every change going through
+# Game.apply, which bumps seq; statuses are still checked by the caller, and a deal added
+# since shows as a change in the number of deals. Holds on to one state at most.
+_LIVE: tuple[GameState, int, int, list[Deal]] | None = None
+
+
+def _live_deals(st: GameState) -> list[Deal]:
+    """The proposed and active deals, in the order made."""
+    global _LIVE
+    cached = _LIVE
+    if cached is not None and cached[0] is st and cached[1] == st.seq and \
+            cached[2] == len(st.deals):
+        return cached[3]
+    live = [d for d in st.deals.values() if d.status in ("proposed", "active")]
+    _LIVE = (st, st.seq, len(st.deals), live)
+    return live
+
+
+def _disputes(game: Game, active: list[Deal]) -> list[Action]:
     """Disputes a non-member may file: over floors, and over exclusivity in `active` deals
     (only an active deal can be disputed)."""
     st = game.state
+    members = st.forge.members
+    floors = [key for key in st.forge.floors
+              if club.disputable_floor(game, *key.split(":"))]
+    deals = [d.id for d in active if club.exclusivity_disputable(d, members)]
+    if not floors and not deals:
+        return []
     pending = {
         (d.kind, d.mineral, d.form, d.deal) for d in st.forge.disputes if d.status == "pending"
     }
     out: list[Action] = []
-    for key in st.forge.floors:
+    for key in floors:
         mineral, form = key.split(":")
-        if (
-            club.disputable_floor(game, mineral, form)
-            and ("floor", mineral, form, "") not in pending
-        ):
+        if ("floor", mineral, form, "") not in pending:
             out.append(FileDispute("floor", mineral, form))  # type: ignore[arg-type]
-    for deal_id in active:
-        if (
-            club.disputable_exclusivity(game, deal_id)
-            and ("exclusivity", "", "", deal_id) not in pending
-        ):
+    for deal_id in deals:
+        if ("exclusivity", "", "", deal_id) not in pending:
             out.append(FileDispute("exclusivity", deal=deal_id))
     return out
+
+
+_TAGS: dict[type, str] = {}  # action class -> its tag, looked up once per class
+
+
+def _type_of(cls: type) -> str:
+    tag = _TAGS.get(cls)
+    if tag is None:
+        tag = _TAGS[cls] = _type(cls)  # type: ignore[arg-type]
+    return tag
 
 
 def _type(action: Action) -> str:

@@ -93,13 +93,21 @@ def clearing_price(sells: Sequence[Order], buys: Sequence[Order], curve: Curve) 
     """The volume-maximising price; see the module docstring for the tie-breaks."""
     sells = sorted(sells, key=_LIMIT)
     sell_limits = [o.limit for o in sells]
-    sell_cum = _cumulative([o.qty for o in sells])
+    sell_qtys = [o.qty for o in sells]
+    sell_cum = _cumulative(sell_qtys)
     buys = sorted(buys, key=_LIMIT)
     buy_limits = [o.limit for o in buys]
-    buy_cum = _cumulative([o.qty for o in buys])
+    buy_qtys = [o.qty for o in buys]
+    buy_cum = _cumulative(buy_qtys)
     buy_total = buy_cum[-1]
     ref = curve.ref
     on_ladder = _row_on_ladder(curve)
+    # Supply never falls and demand never rises as the price goes up (no negative lots, no
+    # backward-bending RoW curve). Then once supply meets demand at or above the reference,
+    # no higher price can win: its volume is no larger, its imbalance no smaller and it is
+    # further from the reference. The scan stops there instead of climbing the whole ladder.
+    monotone = curve.elasticity_bp >= 0 and curve.supply >= 0 and curve.demand >= 0 and \
+        min(sell_qtys, default=0) >= 0 and min(buy_qtys, default=0) >= 0
     best: tuple[int, int, int, int] | None = None
     best_volume = 0
     for p in candidate_prices(sells, buys, ref):
@@ -108,11 +116,12 @@ def clearing_price(sells: Sequence[Order], buys: Sequence[Order], curve: Curve) 
         supply = sell_cum[bisect_right(sell_limits, p)] + rs
         demand = buy_total - buy_cum[bisect_left(buy_limits, p)] + rd
         volume = supply if supply < demand else demand
-        if best is not None and volume < best_volume:
-            continue  # a smaller volume never wins, whatever the tie-breaks say
-        key = (-volume, abs(supply - demand), abs(p - ref), p)
-        if best is None or key < best:
-            best, best_volume = key, volume
+        if best is None or volume >= best_volume:  # a smaller volume never wins
+            key = (-volume, abs(supply - demand), abs(p - ref), p)
+            if best is None or key < best:
+                best, best_volume = key, volume
+        if monotone and supply >= demand and p >= ref:
+            break
     assert best is not None
     return best[3]
 
@@ -185,29 +194,35 @@ class _Matcher:
     def sell(self, s: Order, buyers: list[Order]) -> int:
         """Offer one sell order down the buyer list; return what is left unsold."""
         left = s.qty
+        seller = s.seat
+        price, wanted, budgets = self.price, self.wanted, self.budgets
+        # `pair_price`, worked out once per seller: only member pairs can pay the floor
+        floor = self.floor if self.floor > price and seller in self.members else 0
         for j, b in enumerate(buyers):
             if left == 0:
                 break
-            want = self.wanted.get(j, b.qty)
-            if want == 0 or b.seat == s.seat:
+            buyer = b.seat
+            want = wanted.get(j, b.qty)
+            if want == 0 or buyer == seller:
                 continue
-            pp = self.pair_price(s.seat, b.seat)
-            tariff_bp = self.tariff_bp(b.seat, s.seat) if b.seat != ROW else 0
+            pp = floor if floor and buyer in self.members else price
+            row = buyer == ROW
+            tariff_bp = 0 if row else self.tariff_bp(buyer, seller)
             net = pp - pp * tariff_bp // 10000  # what the seller keeps per lot
-            if s.limit > net or b.limit < pp or self.blocked(s.seat, b.seat):
+            if s.limit > net or b.limit < pp or self.blocked(seller, buyer):
                 continue
             qty = min(left, want)
-            if b.seat != ROW and pp > 0:
-                qty = min(qty, self.budgets.get(b.seat, 0) // pp)
+            if not row and pp > 0:
+                qty = min(qty, budgets.get(buyer, 0) // pp)
             if qty <= 0:
                 continue
             value = qty * pp
             tariff = value * tariff_bp // 10000
-            self.fills.append(Fill(s.seat, b.seat, qty, pp, tariff))
+            self.fills.append(Fill(seller, buyer, qty, pp, tariff))
             left -= qty
-            self.wanted[j] = want - qty
-            if b.seat != ROW:
-                self.budgets[b.seat] = self.budgets.get(b.seat, 0) - value
+            wanted[j] = want - qty
+            if not row:
+                budgets[buyer] = budgets.get(buyer, 0) - value
         return left
 
 

@@ -102,7 +102,8 @@ class PolicyIndex:
     resolution builds one after applying sealed policies and keeps it for the round.
     """
 
-    __slots__ = ("_controls", "_exclusions", "_game", "_licenses", "_members", "_waivers")
+    __slots__ = ("_blocked", "_controls", "_exclusions", "_game", "_licenses", "_members",
+                 "_tariffs", "_waivers")
 
     def __init__(self, game: Game) -> None:
         self._game = game
@@ -111,6 +112,9 @@ class PolicyIndex:
         self._waivers: set[tuple[str, str]] = set()
         self._members = frozenset(game.state.forge.members)
         self._controls: dict[str, list[Control]] = {}
+        # answers already given: the spot market asks the same pairs again and again
+        self._blocked: dict[tuple[str, str, str, str], bool] = {}
+        self._tariffs: dict[tuple[str, str, str], int] = {}
         for deal in active_deals(game):
             for c in deal.clauses:
                 if isinstance(c, License):
@@ -132,6 +136,13 @@ class PolicyIndex:
 
     def blocked(self, seller: str, buyer: str, mineral: str, form: str) -> bool:
         """Controls name seats or ALL, so ROW (or the FORGE fund) is reached only by ALL."""
+        key = (seller, buyer, mineral, form)
+        found = self._blocked.get(key)
+        if found is None:
+            found = self._blocked[key] = self._is_blocked(seller, buyer, mineral, form)
+        return found
+
+    def _is_blocked(self, seller: str, buyer: str, mineral: str, form: str) -> bool:
         if (seller, mineral, buyer) in self._exclusions:
             return True
         for c in self.controls(seller):
@@ -145,6 +156,13 @@ class PolicyIndex:
 
         Tariffs are levied on seats only: the rest of the world is a price-taking curve, and
         a tariff on it would let an importer keep the whole price of its own imports."""
+        key = (importer, exporter, mineral)
+        found = self._tariffs.get(key)
+        if found is None:
+            found = self._tariffs[key] = self._tariff_bp(importer, exporter, mineral)
+        return found
+
+    def _tariff_bp(self, importer: str, exporter: str, mineral: str) -> int:
         seat = self._game.state.seats.get(importer)
         if seat is None or exporter not in self._game.state.seats:
             return 0

@@ -56,6 +56,9 @@ class _Round:
         # lots owed under deals at the next resolution, per (seat, mineral, form): read by
         # the default orders, so gathered at step 4, once this round's deliveries are done
         self.owed_next: dict[tuple[str, str, str], int] = {}
+        # each seat's order lines per (mineral, form), gathered at step 4 (see _by_market)
+        self.sell_lines: dict[str, dict[tuple[str, str], list[MarketOrder]]] = {}
+        self.buy_lines: dict[str, dict[tuple[str, str], list[MarketOrder]]] = {}
         self.prices: dict[str, int] = {}
         self.volumes: dict[str, int] = {}
         self.fund_fills: list[tuple[str, str, market.Fill]] = []
@@ -263,6 +266,8 @@ def _spot_markets(r: _Round) -> None:
     members = frozenset(st.forge.members)
     fund_left = st.forge.fund
     r.owed_next = _owed_next_round(r)
+    r.sell_lines = {s.id: _by_market(r.orders[s.id].sell) for s in r.seats}
+    r.buy_lines = {s.id: _by_market(r.orders[s.id].buy) for s in r.seats}
     for m in r.minerals:
         for form in FORMS:
             key = f"{m.id}:{form}"
@@ -289,25 +294,35 @@ def _market_orders(r: _Round, m: Mineral, form: Form) -> tuple[list[market.Order
     """Each seat's sells (capped at holdings) and buys for one market, in seat order."""
     sells: list[market.Order] = []
     buys: list[market.Order] = []
+    key = (m.id, form)
     for s in r.seats:
         o = r.orders[s.id]
-        held = getattr(s.holdings[m.id], form)
         if o.sell is None:
             sells += _default_sell(r, s, m, form)
         else:
-            for x in _lines(o.sell, m.id, form):
-                qty = min(x.qty, held)
-                held -= qty
-                sells.append(market.Order(s.id, qty, x.limit))
+            lines = r.sell_lines[s.id].get(key)
+            if lines:
+                held = getattr(s.holdings[m.id], form)
+                for x in lines:
+                    qty = min(x.qty, held)
+                    held -= qty
+                    sells.append(market.Order(s.id, qty, x.limit))
         if o.buy is None:
             buys += _default_buy(r, s, m, form)
         else:
-            buys += [market.Order(s.id, x.qty, x.limit) for x in _lines(o.buy, m.id, form)]
+            buys += [market.Order(s.id, x.qty, x.limit) for x in r.buy_lines[s.id].get(key, ())]
     return sells, buys
 
 
-def _lines(orders: tuple[MarketOrder, ...], mineral: str, form: str) -> list[MarketOrder]:
-    return [x for x in orders if x.mineral == mineral and x.form == form and x.qty > 0]
+def _by_market(orders: tuple[MarketOrder, ...] | None) -> dict[tuple[str, str],
+                                                                list[MarketOrder]]:
+    """A seat's order lines per (mineral, form), in the order given, empty lines dropped:
+    sorted out once for the round's ten-odd markets."""
+    out: dict[tuple[str, str], list[MarketOrder]] = {}
+    for x in orders or ():
+        if x.qty > 0:
+            out.setdefault((x.mineral, x.form), []).append(x)
+    return out
 
 
 def _default_sell(r: _Round, s: Seat, m: Mineral, form: Form) -> list[market.Order]:

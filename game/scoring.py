@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from game.clauses import clause_kind
 from game.scenario import PARTS, Country, Objective, Scenario
-from game.state import Score, Seat
+from game.state import Deal, Score, Seat
 
 if TYPE_CHECKING:
     from game.engine import Game
@@ -28,7 +28,7 @@ MAX_STANDARD = 3
 def _rounds_played(seat: Seat) -> int:
     """Industry records one shortage entry per mineral at every resolution, so the longest
     list counts the resolutions this seat has been through."""
-    return max((len(v) for v in seat.stats.shortage.values()), default=0)
+    return max(map(len, seat.stats.shortage.values()), default=0)
 
 
 def prosperity(seat: Seat) -> int:
@@ -90,7 +90,10 @@ def _floor(part: str, seat: Seat) -> int:
 
 
 # ---- objectives ----------------------------------------------------------------------------
-def objective_met(game: Game, seat: Seat, o: Objective) -> bool:
+def objective_met(game: Game, seat: Seat, o: Objective,
+                  signed: dict[str, list[Deal]] | None = None) -> bool:
+    """Whether the seat meets the objective now. `signed` (from `signed_by_seat`) saves
+    scanning every deal ever proposed for each 'signed deal' objective."""
     st = seat.stats
     m = o.mineral
     if o.kind == "max_import_share":
@@ -106,7 +109,7 @@ def objective_met(game: Game, seat: Seat, o: Objective) -> bool:
     if o.kind == "no_shortage":
         return not any(st.shortage.get(m, ()))
     if o.kind == "signed_deal":
-        return _signed_deal(game, seat.id, m, o.clauses)
+        return _signed_deal(game, seat.id, m, o.clauses, signed)
     if o.kind == "treasury_gain":
         return seat.treasury - seat.start_treasury >= o.amount
     if o.kind == "forge_member":
@@ -114,9 +117,11 @@ def objective_met(game: Game, seat: Seat, o: Objective) -> bool:
     return False
 
 
-def _signed_deal(game: Game, seat: str, mineral: str, kinds: tuple[str, ...]) -> bool:
+def _signed_deal(game: Game, seat: str, mineral: str, kinds: tuple[str, ...],
+                 signed: dict[str, list[Deal]] | None = None) -> bool:
     """A signed deal on the mineral (any clause naming it) with a clause of a wanted kind."""
-    for d in game.state.deals.values():
+    deals = game.state.deals.values() if signed is None else signed.get(seat, ())
+    for d in deals:
         if d.status not in SIGNED or seat not in (d.a, d.b):
             continue
         on_mineral = any(getattr(c, "mineral", None) == mineral for c in d.clauses)
@@ -127,14 +132,31 @@ def _signed_deal(game: Game, seat: str, mineral: str, kinds: tuple[str, ...]) ->
 
 
 # ---- totals --------------------------------------------------------------------------------
-def score_seat(game: Game, seat: Seat, country: Country) -> Score:
+def signed_by_seat(game: Game) -> dict[str, list[Deal]]:
+    """Each seat's signed deals, in the order made: gathered once when every seat is scored."""
+    out: dict[str, list[Deal]] = {}
+    for d in game.state.deals.values():
+        if d.status in SIGNED:
+            out.setdefault(d.a, []).append(d)
+            if d.b != d.a:
+                out.setdefault(d.b, []).append(d)
+    return out
+
+
+def score_seat(game: Game, seat: Seat, country: Country,
+               signed: dict[str, list[Deal]] | None = None) -> Score:
     base = _baseline_now(game, seat.id)
     raw = raw_parts(seat)
-    parts: dict[str, int] = {p: part_score(raw[p], base.get(p, 0), _floor(p, seat)) for p in PARTS}
     weights = country.weights
-    weight_sum = sum(weights.get(p, 0) for p in PARTS)
-    weighted = sum(weights.get(p, 0) * parts[p] for p in PARTS) // max(1, weight_sum)
-    objectives = {o.id: objective_met(game, seat, o) for o in country.objectives}
+    parts: dict[str, int] = {}
+    weight_sum = weighted_sum = 0
+    for p in PARTS:
+        parts[p] = part = part_score(raw[p], base.get(p, 0), _floor(p, seat))
+        w = weights.get(p, 0)
+        weight_sum += w
+        weighted_sum += w * part
+    weighted = weighted_sum // max(1, weight_sum)
+    objectives = {o.id: objective_met(game, seat, o, signed) for o in country.objectives}
     bonus = sum(o.bonus for o in country.objectives if objectives[o.id])
     return Score(parts=parts, objectives=objectives, total=weighted + bonus)
 
@@ -150,8 +172,9 @@ def _baseline_now(game: Game, seat: str) -> dict[str, int]:
 
 def update_scores(game: Game) -> None:
     country = game.scenario.country
+    signed = signed_by_seat(game)
     game.state.scores = {
-        sid: score_seat(game, s, country(sid)) for sid, s in game.state.seats.items()
+        sid: score_seat(game, s, country(sid), signed) for sid, s in game.state.seats.items()
     }
 
 

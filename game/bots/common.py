@@ -184,13 +184,16 @@ class Ctx:
     def _balances(self, mineral: str) -> dict[str, Balance]:
         """Every seat's structural balance in one mineral, computed together because the
         deal finders rank all seats at once (the same sums as `_balance`, inlined)."""
-        flows, ahead = self._flows, self._ahead
+        get_flow, ahead = self._flows.get, self._ahead
         out: dict[str, Balance] = {}
         for seat, s in self.seats.items():
             cap = s["capacity"].get(mineral)
-            mine, refine = (cap["mine"], cap["refine"]) if cap else (0, 0)
+            if cap:
+                mine, refine = cap["mine"], cap["refine"]
+            else:
+                mine = refine = 0
             demand = s["demand"].get(mineral, 0)
-            row = flows.get((seat, mineral))
+            row = get_flow((seat, mineral))
             if row is None:
                 out[seat] = Balance(mine - refine, refine - demand)
             else:
@@ -298,24 +301,32 @@ _NO_FLOW = (0, 0, 0, 0)
 
 def _deal_flows(active: list[dict[str, Any]], round_no: int) -> Flows:
     """Net deliveries from active deals (each with a round left) this round and next:
-    supply clauses every round, offtake rights once the invested capacity has arrived."""
+    supply clauses every round, offtake rights once the invested capacity has arrived.
+    (Every decision starts here, over every active deal, hence the plain loops.)"""
     flows: Flows = {}
+    get = flows.get
     for d in active:
         both = d["rounds"] - d["rounds_done"] > 1  # delivers next round as well
-        aheads = (0, 1) if both else (0,)
         for c in d["clauses"]:
             kind = c["type"]
             if kind == "supply":
-                m, at, q = c["mineral"], _AT[c["form"]], c["qty"]
-                out = flows.setdefault((c["seller"], m), [0, 0, 0, 0])
-                into = flows.setdefault((c["buyer"], m), [0, 0, 0, 0])
+                m, q = c["mineral"], c["qty"]
+                at = 0 if c["form"] == "ore" else 2
+                key = (c["seller"], m)
+                out = get(key)
+                if out is None:
+                    out = flows[key] = [0, 0, 0, 0]
+                key = (c["buyer"], m)
+                into = get(key)
+                if into is None:
+                    into = flows[key] = [0, 0, 0, 0]
                 out[at] -= q
                 into[at] += q
                 if both:
                     out[at + 1] -= q
                     into[at + 1] += q
             elif kind == "invest" and c["offtake_bp"] > 0:
-                for ahead in aheads:
+                for ahead in ((0, 1) if both else (0,)):
                     for seller, buyer, m, f, q in _offtake(d, c, round_no + ahead):
                         flows.setdefault((seller, m), [0, 0, 0, 0])[_AT[f] + ahead] -= q
                         flows.setdefault((buyer, m), [0, 0, 0, 0])[_AT[f] + ahead] += q
@@ -345,14 +356,17 @@ def _offtake(deal: dict[str, Any], c: dict[str, Any],
 
 
 def _controls(view: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Controls in force: each seat's public policy plus those cards forced (last report)."""
-    out: dict[str, list[dict[str, Any]]] = {sid: list(s["controls"])
+    """Controls in force: each seat's public policy plus those cards forced (last report).
+    The view's lists are shared, not copied, except where a report adds to them (read
+    them, do not change them)."""
+    out: dict[str, list[dict[str, Any]]] = {sid: s["controls"]
                                             for sid, s in view["seats"].items()}
     reports = view["reports"]
     if reports:
         for sid, found in reports[-1].get("controls", {}).items():
-            known = out.setdefault(sid, [])
+            known = list(out.get(sid, ()))
             for c in found:
                 if c not in known:
                     known.append(c)
+            out[sid] = known
     return out

@@ -49,19 +49,26 @@ RESALE = 0.7  # share of the spot price a lot I do not need fetches when resold
 def _supply_value(ctx: Ctx, style: Style, c: dict[str, Any], rounds: int,
                   traced: bool) -> float:
     """Score points from one supply clause over the deal's rounds."""
-    m, form, qty, price = c["mineral"], c["form"], int(c["qty"]), int(c["price"])
+    return _supply_points(ctx, style, c["seller"], c["buyer"], c["mineral"], c["form"],
+                          int(c["qty"]), int(c["price"]), rounds, traced)
+
+
+def _supply_points(ctx: Ctx, style: Style, seller: str, buyer: str, m: str, form: str,
+                   qty: int, price: int, rounds: int, traced: bool) -> float:
+    """`_supply_value` on the clause's fields, so the deal finder can value a candidate
+    before (and without) building its clause."""
     spot = ctx.price(m, form)
     bal = ctx.own_balance(m).of(form)
     sc = ctx.scale
     trace = qty * rounds * sc.per_lot_traced if traced else 0.0
-    if c["buyer"] == ctx.seat:
-        if ctx.blocked(c["seller"], ctx.seat, m, form):
+    if buyer == ctx.seat:
+        if ctx.blocked(seller, ctx.seat, m, form):
             return -5.0
         useful = min(qty, max(0, -bal))
         money = (useful * spot + (qty - useful) * spot * RESALE - qty * price) * rounds
         security = useful * rounds * sc.per_lot_met * (SHORTAGE_RISK - 1 / 8) - \
             (qty - useful) * rounds * sc.per_lot_met / 8
-        return money * sc.per_musd + security + trace + _import_objective(ctx, c["seller"], m)
+        return money * sc.per_musd + security + trace + _import_objective(ctx, seller, m)
     deliverable = min(qty, max(0, bal))
     first = deliverable
     if form == "refined":
@@ -111,12 +118,12 @@ def _standards_value(ctx: Ctx, style: Style, level: int) -> float:
     return -ctx.scale.per_rep * ctx.rounds_left
 
 
-def _exclusivity_value(ctx: Ctx, style: Style, c: dict[str, Any]) -> float:
-    if c["seller"] != ctx.seat:
+def _exclusivity_value(ctx: Ctx, style: Style, seller: str, excluded: str) -> float:
+    if seller != ctx.seat:
         return 1.0 if style.likes_exclusivity else 0.0
     if style.likes_exclusivity:
         return -0.2
-    cartel = ctx.scale.per_rep if ctx.is_member and c["excluded"] not in ctx.members else 0.0
+    cartel = ctx.scale.per_rep if ctx.is_member and excluded not in ctx.members else 0.0
     return -1.0 - cartel
 
 
@@ -150,7 +157,7 @@ def value(ctx: Ctx, style: Style, clauses: list[dict[str, Any]], rounds: int) ->
         elif kind == "tariff_waiver":
             total += -0.3 if c["waiver"] == ctx.seat else 0.3
         elif kind == "exclusivity":
-            total += _exclusivity_value(ctx, style, c)
+            total += _exclusivity_value(ctx, style, c["seller"], c["excluded"])
         elif kind == "license":
             total += _license_value(ctx, style, c)
     return total + _signed_objective(ctx, clauses)
@@ -241,12 +248,18 @@ def _proposed_round(d: dict[str, Any]) -> int:
     return note_round(d.get("note", ""))
 
 
-def _standards_clause(ctx: Ctx, other: str, mineral: str) -> Standards | None:
-    level = max(1, min(ctx.public["env_standard"], ctx.seats[other]["env_standard"]))
-    wants = ctx.weights["sustainability"] >= 10 or any(
-        "standards" in (o.get("clauses") or []) and o.get("mineral") == mineral
-        for o in ctx.objectives if o.get("kind") == "signed_deal")
-    return Standards(level=level) if wants else None
+def _standards_level(ctx: Ctx, other: str, mineral: str) -> int:
+    """The level of the standards clause I attach to a supply deal with `other` (the lower
+    of our two standards, at least 1), or 0 when I attach none."""
+    wants = ctx.memo.get(("wants_standards", mineral))
+    if wants is None:
+        wants = ctx.memo["wants_standards", mineral] = ctx.weights["sustainability"] >= 10 or any(
+            "standards" in (o.get("clauses") or []) and o.get("mineral") == mineral
+            for o in ctx.objectives if o.get("kind") == "signed_deal")
+    if not wants:
+        return 0
+    level: int = max(1, min(ctx.public["env_standard"], ctx.seats[other]["env_standard"]))
+    return level
 
 
 def supply_proposals(ctx: Ctx, style: Style, per_market: int = 2) -> list[Proposal]:
@@ -254,24 +267,41 @@ def supply_proposals(ctx: Ctx, style: Style, per_market: int = 2) -> list[Propos
     in it (only the best few per market are valued, which keeps a decision fast)."""
     busy = _busy_keys(ctx)
     out: list[Proposal] = []
+    seat = ctx.seat
+    rounds = min(MAX_DEAL_ROUNDS, ctx.rounds_left)
     for m in ctx.minerals:
         mine = ctx.own_balance(m)
         if mine.ore == 0 and mine.refined == 0:
             continue  # nothing to sell or to find: no need to rank the other seats
         table = ctx.structurals(m)
         for form in FORMS:
-            bal = mine.of(form)
+            ore = form == "ore"
+            bal = mine.ore if ore else mine.refined
             if bal == 0:
                 continue
             ranked = []  # seats on the other side of this market, the longest/shortest first
             for other, b in table.items():
-                theirs = b.ore if form == "ore" else b.refined
-                if theirs * bal < 0 and other != ctx.seat:
+                theirs = b.ore if ore else b.refined
+                if theirs * bal < 0 and other != seat:
                     ranked.append((-abs(theirs), other, theirs))
+            if not ranked:
+                continue
             ranked.sort()
+            # as a seller of refined, a cautious seat offers no more than it holds now
+            stock = _stock_now(ctx, m) if bal > 0 and not ore and style.honours else -1
             found = 0
+            shorts: list[tuple[int, str]] = []  # for _rival, sorted on first use
             for _, other, theirs in ranked:
-                p = _supply_with(ctx, style, other, m, form, bal, theirs, busy)
+                if bal < 0:
+                    seller, buyer, qty = other, seat, min(-bal, theirs)
+                else:
+                    seller, buyer, qty = seat, other, min(bal, -theirs)
+                    if stock >= 0:
+                        qty = min(qty, stock)
+                if qty <= 0 or (seller, buyer, m, form) in busy or \
+                        ctx.blocked(seller, buyer, m, form):
+                    continue
+                p = _supply_with(ctx, style, other, seller, buyer, m, form, qty, rounds, shorts)
                 if p is not None:
                     out.append(p)
                     found += 1
@@ -280,46 +310,62 @@ def supply_proposals(ctx: Ctx, style: Style, per_market: int = 2) -> list[Propos
     return out
 
 
-def _supply_with(ctx: Ctx, style: Style, other: str, m: str, form: str, bal: int,
-                 theirs: int, busy: set[tuple[str, str, str, str]]) -> Proposal | None:
-    """A supply deal with `other`, given my and their balances in the market."""
-    if bal < 0 < theirs:
-        seller, buyer, qty = other, ctx.seat, min(-bal, theirs)
-    elif bal > 0 > theirs:
-        seller, buyer, qty = ctx.seat, other, min(bal, -theirs)
-        if form == "refined" and style.honours:
-            qty = min(qty, _stock_now(ctx, m))
-    else:
-        return None
-    if qty <= 0 or (seller, buyer, m, form) in busy or ctx.blocked(seller, buyer, m, form):
-        return None
+def _supply_with(ctx: Ctx, style: Style, other: str, seller: str, buyer: str, m: str,
+                 form: str, qty: int, rounds: int,
+                 shorts: list[tuple[int, str]]) -> Proposal | None:
+    """A supply deal with `other` for `qty` lots (what my and their balances allow), or
+    None if it is not worth proposing. It is valued from its terms, and its clauses are
+    built only if it is worth it: most candidates are not."""
     markup = style.ask_bp if seller == ctx.seat else -style.bid_bp
     price = _price(ctx, m, form, markup, other)
     qty = max(1, qty * 3 // 4) if qty > 3 else qty
-    rounds = min(MAX_DEAL_ROUNDS, ctx.rounds_left)
+    level = _standards_level(ctx, other, m)
+    rival = _rival(ctx, m, form, seller, shorts) \
+        if style.likes_exclusivity and buyer == ctx.seat else ""
+    worth = _supply_deal_value(ctx, style, seller, buyer, m, form, qty, price, level, rival,
+                               rounds)
+    if worth <= style.propose_points:
+        return None
     clauses: list[Clause] = [Supply(seller=seller, buyer=buyer, mineral=m,
                                     form="ore" if form == "ore" else "refined", qty=qty,
                                     price=price)]
-    std = _standards_clause(ctx, other, m)
-    if std is not None:
-        clauses.append(std)
-    if style.likes_exclusivity and buyer == ctx.seat:
-        rival = _rival(ctx, m, form, seller)
-        if rival:
-            clauses.append(Exclusivity(seller=seller, mineral=m, excluded=rival))
-    worth = value(ctx, style, as_dicts(clauses), rounds)
-    if worth <= style.propose_points:
-        return None
+    if level:
+        clauses.append(Standards(level=level))
+    if rival:
+        clauses.append(Exclusivity(seller=seller, mineral=m, excluded=rival))
     verb = "buy" if buyer == ctx.seat else "sell"
     why = f"{verb} {qty} lots/round of {form} {m} at {price} (spot about {ctx.price(m, form)})"
     return Proposal(other, tuple(clauses), rounds, worth, why)
 
 
-def _rival(ctx: Ctx, m: str, form: str, seller: str) -> str:
-    """The other buyer most short of what I am buying: the one a hawk would lock out."""
-    short = [(b.of(form), o) for o, b in ctx.structurals(m).items()
-             if o not in (ctx.seat, seller)]
-    worst = min(short, default=(0, ""))
+def _supply_deal_value(ctx: Ctx, style: Style, seller: str, buyer: str, m: str, form: str,
+                       qty: int, price: int, level: int, rival: str, rounds: int) -> float:
+    """`value` of [supply, standards at `level` (if any), exclusivity against `rival` (if
+    any)], term by term in the same order, so the float is the same to the last bit."""
+    rounds = min(rounds, ctx.rounds_left)
+    total: float = 0
+    if level:
+        total += _standards_value(ctx, style, level)
+    total += _supply_points(ctx, style, seller, buyer, m, form, qty, price, rounds, bool(level))
+    if rival:
+        total += _exclusivity_value(ctx, style, seller, rival)
+    bonus = 0.0  # _signed_objective: every clause but the standards one names the mineral
+    for o in _unmet_deal_objectives(ctx):
+        kinds = o.get("clauses") or []
+        wanted = not kinds or "supply" in kinds or (level > 0 and "standards" in kinds) or \
+            (rival != "" and "exclusivity" in kinds)
+        if o["mineral"] == m and wanted:
+            bonus += int(o.get("bonus", 20))
+    return total + bonus
+
+
+def _rival(ctx: Ctx, m: str, form: str, seller: str, shorts: list[tuple[int, str]]) -> str:
+    """The other buyer most short of what I am buying: the one a hawk would lock out.
+    `shorts` is the market's (balance, seat) of every other seat, most short first: filled
+    here on first use and kept by the caller for the rest of the market."""
+    if not shorts:
+        shorts += sorted((b.of(form), o) for o, b in ctx.structurals(m).items() if o != ctx.seat)
+    worst = next((x for x in shorts if x[1] != seller), (0, ""))
     return worst[1] if worst[0] < 0 else ""
 
 

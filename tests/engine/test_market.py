@@ -281,3 +281,27 @@ def test_fills_respect_orders_limits_budgets_and_controls(
     assert bought.get(ROW, 0) <= row_demand(curve, out.price)
     assert sum(f.qty * f.price for f in out.fund) <= fund
     assert all(f.price == floor and f.seller in members for f in out.fund)
+
+
+def _scan_every_candidate(sells: list[Order], buys: list[Order], curve: Curve) -> int:
+    """The clearing price by brute force: every candidate keyed by the documented
+    tie-breaks, with no early stop."""
+    def key(p: int) -> tuple[int, int, int, int]:
+        supply = sum(o.qty for o in sells if o.limit <= p) + row_supply(curve, p)
+        demand = sum(o.qty for o in buys if o.limit >= p) + row_demand(curve, p)
+        return (-min(supply, demand), abs(supply - demand), abs(p - curve.ref), p)
+    return min(key(p) for p in candidate_prices(sells, buys, curve.ref))[3]
+
+
+_orders = st.lists(st.builds(Order, st.sampled_from("ABCDE"), st.integers(0, 30),
+                             st.integers(1, 400)), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_orders, _orders, st.integers(0, 40), st.integers(0, 40), st.integers(0, 20000),
+       st.integers(1, 200))
+def test_clearing_price_stops_early_only_when_nothing_higher_can_win(
+        sells: list[Order], buys: list[Order], supply: int, demand: int, elasticity: int,
+        ref: int) -> None:
+    curve = Curve(supply, demand, elasticity, ref)
+    assert clearing_price(sells, buys, curve) == _scan_every_candidate(sells, buys, curve)
