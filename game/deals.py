@@ -169,6 +169,17 @@ def counter(game: Game, actor: str, action: CounterDeal) -> list[Event]:
     return [_private(deal, "deal_countered", f"{actor} countered deal {deal.id} (v{deal.version})")]
 
 
+def cannot_pay(game: Game, deal: Deal) -> tuple[str, int] | None:
+    """(seat, $M needed) for a party whose treasury cannot cover this deal's one-off
+    payments on top of those it already owes; None if both can. Accepting such a deal is
+    refused, so legal actions do not offer it either."""
+    for seat in (deal.a, deal.b):
+        need = one_off_cash(deal, seat) + committed_cash(game, seat)
+        if game.state.seats[seat].treasury < need:
+            return seat, need
+    return None
+
+
 def committed_cash(game: Game, seat: str) -> int:
     """Money the seat already owes in one-off payments of signed deals not yet paid."""
     owed = 0
@@ -199,10 +210,10 @@ def accept(game: Game, actor: str, action: AcceptDeal) -> list[Event]:
         ErrorCode.NOT_RECIPIENT,
         "only the recipient of the latest version may accept it",
     )
-    for seat in (deal.a, deal.b):
-        need = one_off_cash(deal, seat) + committed_cash(game, seat)
-        require(
-            st.seats[seat].treasury >= need,
+    short = cannot_pay(game, deal)
+    if short is not None:
+        seat, need = short
+        raise RuleError(
             ErrorCode.INSUFFICIENT_FUNDS,
             f"{seat} cannot pay {need} $M of one-off payments (treasury {st.seats[seat].treasury})",
         )

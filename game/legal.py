@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from game import club
+from game import club, deals
 from game.actions import (
     FACILITATOR,
     AcceptDeal,
@@ -79,7 +79,9 @@ def _negotiation(game: Game, seat: str) -> Legal:
         status = d.status
         if status == "proposed":
             if d.recipient == seat:
-                acts += [AcceptDeal(d.id), RejectDeal(d.id)]
+                if deals.cannot_pay(game, d) is None:
+                    acts.append(AcceptDeal(d.id))
+                acts.append(RejectDeal(d.id))
                 kinds.add("counter_deal")
             elif d.proposer == seat:
                 acts.append(WithdrawDeal(d.id))

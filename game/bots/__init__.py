@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from game.actions import AcceptDeal, Action, Ready, RespondPrompt, Vote
+from game.actions import Action, Ready, RejectDeal, RespondPrompt, Vote
 from game.bots.strategies import NEEDS_VIEW, STRATEGIES
 from game.legal import Legal
 
@@ -42,5 +42,5 @@ def _idle(legal: Legal) -> bool:
     """A bot that has declared itself ready only reacts to something addressed to it (an
     offer, a vote, a prompt); seeing none, it has nothing to do and needs no view."""
     ready = Ready(False) in legal.actions
-    return ready and not any(isinstance(a, (AcceptDeal, Vote, RespondPrompt))
+    return ready and not any(isinstance(a, (RejectDeal, Vote, RespondPrompt))
                              for a in legal.actions)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from game.actions import AcceptDeal
+from game.actions import AcceptDeal, RejectDeal
 from game.bots import deals, orders
 from game.bots.common import Ctx
 from game.bots.deals import COOPERATIVE
@@ -61,12 +61,18 @@ def _proposal(ctx: Ctx, legal: Legal) -> dict[str, Any] | None:
 
 
 def _offers(ctx: Ctx, legal: Legal) -> list[dict[str, Any]]:
-    open_ids = {a.deal for a in legal.actions if isinstance(a, AcceptDeal)}
+    open_ids = {a.deal for a in legal.actions if isinstance(a, RejectDeal)}  # offers to me
+    payable = {a.deal for a in legal.actions if isinstance(a, AcceptDeal)}
     out = []
     for d in ctx.view.get("proposals", []):
         if d["id"] not in open_ids:
             continue
         ok, worth = deals.acceptable(ctx, COOPERATIVE, d)
+        if ok and d["id"] not in payable:
+            out.append({"deal": d["id"], "from": d["proposer"], "accept": False,
+                        "reason": "Counter: you would like it, but the one-off payments are "
+                                  "more than the treasury can cover now."})
+            continue
         verdict = "Accept" if ok else "Reject or counter"
         out.append({"deal": d["id"], "from": d["proposer"], "accept": ok,
                     "reason": f"{verdict}: by our estimate it is worth {worth:+.1f} points "

@@ -94,8 +94,8 @@ def _negotiation_turn(ctx: Ctx, legal: Legal, style: Style) -> list[Action]:
 
 # ---- proposals addressed to me --------------------------------------------------------------
 def _offers(ctx: Ctx, legal: Legal) -> list[dict[str, Any]]:
-    acceptable = {a.deal for a in legal.actions if isinstance(a, AcceptDeal)}
-    return [d for d in ctx.view.get("proposals", []) if d["id"] in acceptable]
+    addressed = {a.deal for a in legal.actions if isinstance(a, RejectDeal)}
+    return [d for d in ctx.view.get("proposals", []) if d["id"] in addressed]
 
 
 def _answer_offers(ctx: Ctx, legal: Legal, style: Style) -> tuple[list[Action], bool]:
@@ -106,7 +106,8 @@ def _answer_offers(ctx: Ctx, legal: Legal, style: Style) -> tuple[list[Action], 
         stale = 0 < note_round(d["note"]) < ctx.round
         ok, _ = deals.acceptable(ctx, style, d)
         pay = _one_off(d["clauses"], ctx.seat)
-        if ok and not stale and pay <= cash:
+        payable = AcceptDeal(d["id"]) in legal.actions  # both sides can pay its one-offs
+        if ok and not stale and pay <= cash and payable:
             out.append(AcceptDeal(d["id"]))
             ctx.commit(d["clauses"], d["rounds"])
             cash -= pay

@@ -144,6 +144,8 @@ def test_acceptance_checks_the_payer_can_pay() -> None:
     pay = Payment(payer="COD", payee="CHN", amount=treasury + 1)
     game.apply("COD", ProposeDeal(to="CHN", clauses=(pay,)))
     refused(game, "CHN", AcceptDeal("D1"), ErrorCode.INSUFFICIENT_FUNDS)
+    legal = game.legal_actions("CHN").actions  # so it is not offered; rejecting still is
+    assert AcceptDeal("D1") not in legal and RejectDeal("D1") in legal
 
 
 def test_all_seven_clause_kinds_can_be_signed() -> None:
