@@ -35,7 +35,7 @@ from game.actions import (
 
 if TYPE_CHECKING:
     from game.engine import Game
-    from game.state import Deal, GameState
+    from game.state import Deal
 
 
 class Legal(msgspec.Struct):
@@ -75,7 +75,7 @@ def _negotiation(game: Game, seat: str) -> Legal:
     kinds = {"propose_deal", "ready"}
     acts: list[Action] = [Ready(not st.seats[seat].ready)]
     active: list[Deal] = []
-    for d in _live_deals(st):
+    for d in deals.live_deals(st):
         status = d.status
         if status == "proposed":
             if d.recipient == seat:
@@ -114,27 +114,6 @@ def _negotiation(game: Game, seat: str) -> Legal:
         acts += _disputes(game, active)
     kinds.update(_type_of(cls) for cls in {type(a) for a in acts})
     return Legal(sorted(kinds), acts)
-
-
-# The live deals of the last state asked about: (state, seq, deals). Every deal ever made
-# stays in st.deals, most of them settled, and a pass of bots asks for every seat's legal
-# actions, often at the same version, so the live ones are picked out once per version.
-# Like the views' shared part (views.public), this relies on every change going through
-# Game.apply, which bumps seq; statuses are still checked by the caller, and a deal added
-# since shows as a change in the number of deals. Holds on to one state at most.
-_LIVE: tuple[GameState, int, int, list[Deal]] | None = None
-
-
-def _live_deals(st: GameState) -> list[Deal]:
-    """The proposed and active deals, in the order made."""
-    global _LIVE
-    cached = _LIVE
-    if cached is not None and cached[0] is st and cached[1] == st.seq and \
-            cached[2] == len(st.deals):
-        return cached[3]
-    live = [d for d in st.deals.values() if d.status in ("proposed", "active")]
-    _LIVE = (st, st.seq, len(st.deals), live)
-    return live
 
 
 def _disputes(game: Game, active: list[Deal]) -> list[Action]:
