@@ -18,7 +18,7 @@ from django.utils import timezone
 from game import Action, RuleError, decode_action
 from game.actions import SetController, action_to_dict
 from negotiation.errors import NOT_FOUND, ServiceError
-from negotiation.models import ActionLog, Game, Seat, Snapshot
+from negotiation.models import ActionLog, Game, Seat
 from negotiation.services import broadcast, clock, loading, sql
 
 
@@ -173,7 +173,7 @@ def apply_locked(row: Game, actor: str, action: Action, *, sender: str,
         if controller is not None:
             Seat.objects.filter(game=row, seat_id=controller[0]).update(controller=controller[1])
         if blob is not None:
-            Snapshot.objects.update_or_create(game=row, seq=seq, defaults={"blob": blob})
+            sql.save_snapshot(row.pk, seq, blob, timezone.now())
     except BaseException:
         loading.drop(row.pk)
         raise

@@ -15,11 +15,12 @@ from typing import Any
 import msgspec
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from negotiation.models import ActionLog, Game
+from negotiation.models import ActionLog, Game, Snapshot
 
 _json = msgspec.json.Encoder().encode
 _GAME = Game._meta.db_table
 _LOG = ActionLog._meta.db_table
+_SNAP = Snapshot._meta.db_table
 
 
 class _Raw:
@@ -184,3 +185,11 @@ def save_game(row: Game, now: datetime) -> None:
          "deadline = %s, paused_remaining = %s, updated = %s WHERE id = %s",
          [row.version, row.status, row.round, row.phase, _dt(row.deadline),
           row.paused_remaining, _dt(now), row.pk])
+
+
+def save_snapshot(game_id: int, seq: int, blob: bytes, now: datetime) -> None:
+    """The game's snapshot at `seq`, in one statement (the ORM's update_or_create took a
+    savepoint and two queries, several milliseconds on the one database thread)."""
+    _raw(f"INSERT INTO {_SNAP} (game_id, seq, blob, created) VALUES (%s, %s, %s, %s) "
+         "ON CONFLICT (game_id, seq) DO UPDATE SET blob = excluded.blob",
+         [game_id, seq, blob, _dt(now)])
