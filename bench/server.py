@@ -305,6 +305,7 @@ async def run_game_load(args: argparse.Namespace, port: int, games: list[dict[st
 def game_figures(load: Load, tables: list[list[Conn]]) -> dict[str, Any]:
     lo, hi = load.window
     ack_ms, bcast_ms, missing = [], [], 0
+    slices: dict[int, list[float]] = {}  # ack ms by 5 s slice of the window: drift or spikes?
     arrivals = {(gi, id(c)): ([s for s, _ in c.arrivals], [t for _, t in c.arrivals])
                 for gi, t in enumerate(tables) for c in t}
     for mid, (gi, sent) in load.sent.items():
@@ -315,6 +316,7 @@ def game_figures(load: Load, tables: list[list[Conn]]) -> dict[str, Any]:
             continue
         t_ack, seq = load.acks[mid]
         ack_ms.append((t_ack - sent) * 1000)
+        slices.setdefault(int((sent - lo) // 5), []).append(ack_ms[-1])
         sender_seat = mid.split("-")[1]
         last = 0.0
         for c in tables[gi]:
@@ -329,7 +331,8 @@ def game_figures(load: Load, tables: list[list[Conn]]) -> dict[str, Any]:
             last = max(last, times[k])
         if last == last:
             bcast_ms.append((last - sent) * 1000)
-    return {"ack": ack_ms, "bcast": bcast_ms, "missing": missing}
+    return {"ack": ack_ms, "bcast": bcast_ms, "missing": missing,
+            "ack_p99_by_5s": [round(percentile(slices[k], 99), 1) for k in sorted(slices)]}
 
 
 async def run_echo_load(args: argparse.Namespace, port: int) -> list[float]:
@@ -467,6 +470,7 @@ def main() -> None:
           f"   (goal: p99 <= 4 x echo p99)")
     print(f"  broadcast ms p50/p99  {result['broadcast_ms_p50']} / {result['broadcast_ms_p99']}"
           f"   (goal: p99 <= 100)")
+    print(f"  ack p99 per 5 s       {figs['ack_p99_by_5s']}")
     print(f"  echo ms p50 / p99     {result['echo_ms_p50']} / {result['echo_ms_p99']}")
     print(f"  errors                {result['errors']} {kinds[:3]}")
     print(f"  server cpu in window  {result['server_cpu_pct_window']}%"
