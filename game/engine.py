@@ -96,13 +96,13 @@ _AFTER_END = ()
 class Game:
     """A scenario and the state of one game on it, like python-chess's Board."""
 
-    __slots__ = ("deal_views", "public_view", "scenario", "state")
+    __slots__ = ("public_view", "scenario", "state", "view_parts")
 
     def __init__(self, scenario: Scenario, state: GameState) -> None:
         self.scenario = scenario
         self.state = state
         self.public_view: views.Public | None = None  # see views.public
-        self.deal_views: dict[str, Any] = {}  # see views._deals
+        self.view_parts: dict[Any, Any] = {}  # see views._static and views._deals
 
     # ---- creation and replay ------------------------------------------------------------
     @classmethod

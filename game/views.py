@@ -8,6 +8,7 @@ its prompts, its private report parts, its score. The facilitator sees everythin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -81,7 +82,8 @@ class Public:
         for d in st.deals.values():
             (signed if d.status in _SIGNED else self.unsigned).append(d)
         self.head: dict[str, Any] = {
-            "scenario": {"id": sc.id, "title": sc.title},
+            "scenario": _static(game, ("scenario",),
+                                lambda: {"id": sc.id, "title": sc.title}),
             "round": st.round,
             "rounds": st.rounds,
             "round_label": sc.round_labels[st.round - 1] if st.round else "",
@@ -90,7 +92,7 @@ class Public:
             "seq": st.seq,
             "card": {"id": st.card, "title": st.card_title, "text": st.card_text}
             if st.card else None,
-            "minerals": _minerals(game),
+            "minerals": _static(game, ("minerals",), lambda: _minerals(game)),
             "seats": {sid: _public_seat(game, s, countries[sid]) for sid, s in st.seats.items()},
             "deals": _deals(game, signed),
         }
@@ -193,21 +195,8 @@ def _private_seat(game: Game, seat: str) -> dict[str, Any]:
         "treasury": s.treasury,
         "stockpile_budget": s.stockpile_budget,
         "holdings": _b(s.holdings),
-        "objectives": [
-            {
-                "id": o.id,
-                "text": o.text,
-                "bonus": o.bonus,
-                "kind": o.kind,
-                "mineral": o.mineral,
-                "other": o.other,
-                "share_bp": o.share_bp,
-                "amount": o.amount,
-                "clauses": list(o.clauses),
-            }
-            for o in c.objectives
-        ],
-        "weights": dict(c.weights),
+        "objectives": _static(game, ("objectives", seat), lambda: _objectives(c)),
+        "weights": _static(game, ("weights", seat), lambda: dict(c.weights)),
         "orders": _b(s.orders) if s.orders is not None else None,
         "prompts": prompts,
         "reports": [{"round": r.round, **r.private.get(seat, {})} for r in st.reports],
@@ -218,17 +207,43 @@ def _private_seat(game: Game, seat: str) -> dict[str, Any]:
     }
 
 
+def _objectives(c: Country) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": o.id,
+            "text": o.text,
+            "bonus": o.bonus,
+            "kind": o.kind,
+            "mineral": o.mineral,
+            "other": o.other,
+            "share_bp": o.share_bp,
+            "amount": o.amount,
+            "clauses": list(o.clauses),
+        }
+        for o in c.objectives
+    ]
+
+
+def _static(game: Game, key: tuple[str, ...], build: Callable[[], Any]) -> Any:
+    """A part of the view that comes from the scenario alone, built once per game (the
+    scenario never changes); views are read-only, so every version shares it."""
+    found = game.view_parts.get(key)
+    if found is None:
+        found = game.view_parts[key] = build()
+    return found
+
+
 def _deals(game: Game, deals: list[Deal]) -> list[dict[str, Any]]:
     """Deals as dicts, each built once and reused for as long as the deal stays as it was:
     a view lists dozens of deals and few change between two versions."""
-    cache = game.deal_views
+    cache = game.view_parts
     out: list[dict[str, Any] | None] = []
     todo: list[tuple[int, Deal, tuple[Any, ...]]] = []
     for d in deals:
         # every field a deal's dict shows that changes without a new clauses list
         mark = (d.version, d.status, d.rounds, d.note, d.proposer, d.signed_round,
                 d.rounds_done, d.breaches, d.cancel_by)
-        hit = cache.get(d.id)
+        hit = cache.get(("deal", d.id))
         # the same object (a rewind or a copy makes new ones) with the same clauses list
         # (every change of terms assigns a new one; the cache holds the old, so its id
         # cannot come back) and the same marks
@@ -255,7 +270,7 @@ def _deals(game: Game, deals: list[Deal]) -> list[dict[str, Any]]:
                 "breaches": d.breaches,
                 "cancel_by": d.cancel_by,
             }
-            cache[d.id] = (d, d.clauses, mark, built)
+            cache["deal", d.id] = (d, d.clauses, mark, built)
             out[i] = built
     return out  # type: ignore[return-value]
 
