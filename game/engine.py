@@ -96,13 +96,16 @@ _AFTER_END = ()
 class Game:
     """A scenario and the state of one game on it, like python-chess's Board."""
 
-    __slots__ = ("public_view", "scenario", "state", "view_parts")
+    __slots__ = ("public_view", "scenario", "scratch", "state", "view_parts")
 
     def __init__(self, scenario: Scenario, state: GameState) -> None:
         self.scenario = scenario
         self.state = state
         self.public_view: views.Public | None = None  # see views.public
         self.view_parts: dict[Any, Any] = {}  # see views._static and views._deals
+        # A throwaway game (the no-deal baseline, scoring.compute_baseline): nobody reads its
+        # scores or rewinds it, so its resolutions skip scoring and its phases the snapshot.
+        self.scratch = False
 
     # ---- creation and replay ------------------------------------------------------------
     @classmethod

@@ -59,7 +59,8 @@ def begin_round(game: Game, number: int) -> list[Event]:
         )
     ]
     events += cards.draw(game)
-    st.phase_start = snapshot(st)
+    if not game.scratch:
+        st.phase_start = snapshot(st)
     return events
 
 
@@ -75,7 +76,8 @@ def end_negotiation(game: Game) -> list[Event]:
     st.phase = "orders"
     _reset_ready(game)
     events.append(Event("phase", "Orders: submit sealed orders", data={"phase": "orders"}))
-    st.phase_start = snapshot(st)
+    if not game.scratch:
+        st.phase_start = snapshot(st)
     return events
 
 

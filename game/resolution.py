@@ -547,7 +547,8 @@ def _scores_and_report(r: _Round) -> None:
     st = r.st
     for s in r.seats:
         s.stats.standard_sum += s.policy.env_standard
-    scoring.update_scores(r.game)
+    if not r.game.scratch:
+        scoring.update_scores(r.game)
     st.reports.append(Report(round=r.round, public=_public_report(r), private=_private_report(r)))
     for s in r.seats:
         s.orders = None

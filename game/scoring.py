@@ -195,6 +195,7 @@ def compute_baseline(
     from game.engine import Game
 
     g = Game.new(scenario, seed, rounds=rounds, baseline=False)
+    g.scratch = True  # its scores and phase snapshots are never read
     g.apply(FACILITATOR, Start())
     out: dict[str, list[dict[str, int]]] = {sid: [] for sid in g.state.seats}
     while g.state.phase != "ended":
