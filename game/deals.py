@@ -21,7 +21,7 @@ from game.clauses import (
 )
 from game.errors import ErrorCode, RuleError, require
 from game.event import Event
-from game.state import Deal, GameState, Pending
+from game.state import Deal, Pending
 
 if TYPE_CHECKING:
     from game.engine import Game
@@ -183,7 +183,7 @@ def cannot_pay(game: Game, deal: Deal) -> tuple[str, int] | None:
 def committed_cash(game: Game, seat: str) -> int:
     """Money the seat already owes in one-off payments of signed deals not yet paid."""
     owed = 0
-    for d in live_deals(game.state):
+    for d in live_deals(game):
         if d.status == "active" and not d.one_offs_done:
             owed += one_off_cash(d, seat)
     return owed
@@ -280,22 +280,18 @@ def cancel(game: Game, actor: str, action: CancelDeal) -> list[Event]:
     return [_private(deal, "cancel_requested", f"{actor} asks to cancel deal {deal.id}")]
 
 
-# The live deals of the last state asked about: (state, seq, deals). Every deal ever made
-# stays in st.deals, most of them settled, and a pass of bots asks for every seat's legal
-# actions, often at the same version, so the live ones are picked out once per version.
-# Like the views' shared part (views.public), this relies on every change going through
-# Game.apply, which bumps seq; statuses are still checked by the caller, and a deal added
-# since shows as a change in the number of deals. Holds on to one state at most.
-_LIVE: tuple[GameState, int, int, list[Deal]] | None = None
-
-
-def live_deals(st: GameState) -> list[Deal]:
-    """The proposed and active deals, in the order made."""
-    global _LIVE
-    cached = _LIVE
+def live_deals(game: Game) -> list[Deal]:
+    """The proposed and active deals, in the order made. Every deal ever made stays in
+    st.deals, most of them settled, and a pass of bots asks for every seat's legal actions,
+    often at the same version, so the live ones are picked out once per version (kept in
+    the game's memo). Like the views' shared part (views.public), this relies on every
+    change going through Game.apply, which bumps seq, and on a rewind replacing the state;
+    statuses are still checked by the callers."""
+    st = game.state
+    cached = game.memo.get("live_deals")
     if cached is not None and cached[0] is st and cached[1] == st.seq and \
             cached[2] == len(st.deals):
-        return cached[3]
+        return cached[3]  # type: ignore[no-any-return]
     live = [d for d in st.deals.values() if d.status in ("proposed", "active")]
-    _LIVE = (st, st.seq, len(st.deals), live)
+    game.memo["live_deals"] = (st, st.seq, len(st.deals), live)
     return live

@@ -96,13 +96,15 @@ _AFTER_END = ()
 class Game:
     """A scenario and the state of one game on it, like python-chess's Board."""
 
-    __slots__ = ("public_view", "scenario", "scratch", "state", "view_parts")
+    __slots__ = ("memo", "public_view", "scenario", "scratch", "state")
 
     def __init__(self, scenario: Scenario, state: GameState) -> None:
         self.scenario = scenario
         self.state = state
         self.public_view: views.Public | None = None  # see views.public
-        self.view_parts: dict[Any, Any] = {}  # see views._static and views._deals
+        # what is derived from the state and reused while it still holds: view parts
+        # (views._static, views._deals) and the live deals (deals.live_deals)
+        self.memo: dict[Any, Any] = {}
         # A throwaway game (the no-deal baseline, scoring.compute_baseline): nobody reads its
         # scores or rewinds it, so its resolutions skip scoring and its phases the snapshot.
         self.scratch = False

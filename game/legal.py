@@ -75,7 +75,7 @@ def _negotiation(game: Game, seat: str) -> Legal:
     kinds = {"propose_deal", "ready"}
     acts: list[Action] = [Ready(not st.seats[seat].ready)]
     active: list[Deal] = []
-    for d in deals.live_deals(st):
+    for d in deals.live_deals(game):
         status = d.status
         if status == "proposed":
             if d.recipient == seat:

@@ -227,16 +227,16 @@ def _objectives(c: Country) -> list[dict[str, Any]]:
 def _static(game: Game, key: tuple[str, ...], build: Callable[[], Any]) -> Any:
     """A part of the view that comes from the scenario alone, built once per game (the
     scenario never changes); views are read-only, so every version shares it."""
-    found = game.view_parts.get(key)
+    found = game.memo.get(key)
     if found is None:
-        found = game.view_parts[key] = build()
+        found = game.memo[key] = build()
     return found
 
 
 def _deals(game: Game, deals: list[Deal]) -> list[dict[str, Any]]:
     """Deals as dicts, each built once and reused for as long as the deal stays as it was:
     a view lists dozens of deals and few change between two versions."""
-    cache = game.view_parts
+    cache = game.memo
     out: list[dict[str, Any] | None] = []
     todo: list[tuple[int, Deal, tuple[Any, ...]]] = []
     for d in deals:
