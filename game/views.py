@@ -40,7 +40,7 @@ def view(game: Game, viewer: str) -> dict[str, Any]:
     out.update(pub.tail)
     if viewer in st.seats:
         out["me"] = _private_seat(game, viewer)
-        out["proposals"] = _deals(game, _recent(pub.proposals_of(viewer)))
+        out["proposals"] = _deals(game, pub.proposals_of(viewer))
     if viewer == FACILITATOR:
         out["private"] = {sid: _private_seat(game, sid) for sid in st.seats}
         out["proposals"] = _deals(game, _recent(pub.unsigned))
@@ -109,12 +109,24 @@ class Public:
         self._by_seat: dict[str, list[Deal]] | None = None
 
     def proposals_of(self, seat: str) -> list[Deal]:
-        """The unsigned deals `seat` is a party to (sorted out for every seat at once)."""
+        """The proposals `seat` sees: those it is a party to, open or among its CLOSED_SHOWN
+        newest closed ones, in the order made (sorted out for every seat at once, newest
+        first, so each seat's list stays short however many it has made)."""
         if self._by_seat is None:
-            self._by_seat = {}
-            for d in self.unsigned:
-                self._by_seat.setdefault(d.a, []).append(d)
-                self._by_seat.setdefault(d.b, []).append(d)
+            by: dict[str, list[Deal]] = {}
+            closed: dict[str, int] = {}
+            for d in reversed(self.unsigned):
+                shut = d.status != "proposed"
+                for party in (d.a, d.b):
+                    if shut:
+                        n = closed.get(party, 0)
+                        if n >= CLOSED_SHOWN:
+                            continue
+                        closed[party] = n + 1
+                    by.setdefault(party, []).append(d)
+            for deals in by.values():
+                deals.reverse()
+            self._by_seat = by
         return self._by_seat.get(seat, [])
 
     def forge(self, game: Game, see_votes: bool) -> dict[str, Any]:
