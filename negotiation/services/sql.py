@@ -9,6 +9,7 @@ transaction (`atomic` still begins and commits it). Everything else uses the ORM
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -27,21 +28,32 @@ class _Raw:
     """The database connection's own DB-API cursor, with the statement written for the
     driver's parameter style (SQLite's "?"), worked out once per statement."""
 
+    _KEEP = 256  # statements whose text is kept (IN lists of many lengths are not)
+
     def __init__(self) -> None:
         self.sql: dict[tuple[str, str], str] = {}
 
     def __call__(self, sql: str, params: list[Any]) -> Any:
         """Run it; the first row of the result (None if none, or not a query)."""
+        return self._run(sql, params, lambda c: c.fetchone() if c.description else None)
+
+    def rows(self, sql: str, params: list[Any]) -> list[Any]:
+        """Run a query; all its rows."""
+        return self._run(sql, params, lambda c: c.fetchall())  # type: ignore[no-any-return]
+
+    def _run(self, sql: str, params: list[Any], fetch: Callable[[Any], Any]) -> Any:
         conn = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the proxy costs per use
         conn.ensure_connection()
         key = (conn.vendor, sql)
         text = self.sql.get(key)
         if text is None:
-            text = self.sql[key] = sql.replace("%s", "?") if conn.vendor == "sqlite" else sql
+            text = sql.replace("%s", "?") if conn.vendor == "sqlite" else sql
+            if len(self.sql) < self._KEEP:
+                self.sql[key] = text
         cursor = conn.connection.cursor()
         try:
             cursor.execute(text, params)
-            return cursor.fetchone() if cursor.description is not None else None
+            return fetch(cursor)
         finally:
             cursor.close()
 
@@ -79,13 +91,7 @@ def lock_game(game_id: int, skip_locked: bool = False) -> Game | None:
     conn = connections[DEFAULT_DB_ALIAS]
     sql, names, converters = _game_read(conn, skip_locked)
     row = _raw(sql, [game_id])
-    if row is None:
-        return None
-    values = list(row)
-    for i, convs in enumerate(converters):
-        for conv in convs:
-            values[i] = conv(values[i], None, conn)
-    return Game.from_db(conn.alias, names, values)  # type: ignore[no-any-return]
+    return None if row is None else _game_from(conn, names, converters, row)
 
 
 def lock_games(game_ids: list[int]) -> dict[int, Game]:
@@ -98,24 +104,17 @@ def lock_games(game_ids: list[int]) -> dict[int, Game]:
     sql, names, converters = _game_read(conn, False)
     marks = ", ".join(["%s"] * len(game_ids))
     sql = sql.replace("WHERE id = %s", f"WHERE id IN ({marks}) ORDER BY id")
-    conn.ensure_connection()
-    if conn.vendor == "sqlite":
-        sql = sql.replace("%s", "?")
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(sql, list(game_ids))
-        found = cursor.fetchall()
-    finally:
-        cursor.close()
-    out = {}
-    for row in found:
-        values = list(row)
-        for i, convs in enumerate(converters):
-            for conv in convs:
-                values[i] = conv(values[i], None, conn)
-        game = Game.from_db(conn.alias, names, values)
-        out[game.pk] = game
-    return out
+    games = [_game_from(conn, names, converters, row) for row in _raw.rows(sql, game_ids)]
+    return {g.pk: g for g in games}
+
+
+def _game_from(conn: Any, names: list[str], converters: list[list[Any]], row: Any) -> Game:
+    """A Game from its raw row, with the converters the ORM would apply."""
+    values = list(row)
+    for i, convs in enumerate(converters):
+        for conv in convs:
+            values[i] = conv(values[i], None, conn)
+    return Game.from_db(conn.alias, names, values)  # type: ignore[no-any-return]
 
 
 def previous_seqs(keys: set[tuple[int, str, str]]) -> dict[tuple[int, str, str], int]:
@@ -128,18 +127,9 @@ def previous_seqs(keys: set[tuple[int, str, str]]) -> dict[tuple[int, str, str],
     # all three columns, so the lookup stays on the (game, sender, id) unique index
     # instead of reading every log row of the games
     marks = [", ".join(["%s"] * len(x)) for x in (games, senders, ids)]
-    conn = connections[DEFAULT_DB_ALIAS]
-    conn.ensure_connection()
-    text = (f"SELECT game_id, sender, client_msg_id, seq FROM {_LOG} WHERE game_id IN "
-            f"({marks[0]}) AND sender IN ({marks[1]}) AND client_msg_id IN ({marks[2]})")
-    if conn.vendor == "sqlite":
-        text = text.replace("%s", "?")
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(text, [*games, *senders, *ids])
-        found = cursor.fetchall()
-    finally:
-        cursor.close()
+    found = _raw.rows(f"SELECT game_id, sender, client_msg_id, seq FROM {_LOG} WHERE game_id IN "
+                      f"({marks[0]}) AND sender IN ({marks[1]}) AND client_msg_id IN "
+                      f"({marks[2]})", [*games, *senders, *ids])
     return {(g, s, m): int(seq) for g, s, m, seq in found if (g, s, m) in keys}
 
 

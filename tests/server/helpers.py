@@ -183,3 +183,14 @@ async def facilitator(code: str, user: Any) -> WS:
 
 
 db = database_sync_to_async
+
+
+async def started_game(**options: Any) -> tuple[Any, Any, Any, str, WS]:
+    """(user, game, player, token, facilitator socket): a started game whose seat USA has
+    joined (as Ann), with its facilitator connected."""
+    user = await db(make_user)()
+    game = await db(make_game)(user, **options)
+    pl, token = await db(join)(game, "USA", "Ann")
+    f = await facilitator(game.code, user)
+    assert (await f.control("start"))["type"] == "ack"
+    return user, game, pl, token, f

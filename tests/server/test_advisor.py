@@ -12,22 +12,19 @@ import pytest
 from django.test import Client
 
 from negotiation.models import AdviceLog
-from tests.server.helpers import db, facilitator, join, make_game, make_user, player, spectator
+from tests.server.helpers import (
+    db,
+    join,
+    player,
+    spectator,
+    started_game,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
-async def _started(**options):
-    user = await db(make_user)()
-    game = await db(make_game)(user, **options)
-    pl, token = await db(join)(game, "USA", "Ann")
-    f = await facilitator(game.code, user)
-    assert (await f.control("start"))["type"] == "ack"
-    return user, game, pl, token, f
-
-
 async def test_advice_is_refused_until_the_facilitator_switches_it_on():
-    _user, game, _pl, token, f = await _started()
+    _user, game, _pl, token, f = await started_game()
     a = await player(game.code, token)
     msg = await a.reply(await a.send("advice"))
     assert (msg["type"], msg["code"]) == ("error", "advisor_off")
@@ -51,7 +48,7 @@ async def test_advice_is_refused_until_the_facilitator_switches_it_on():
 
 
 async def test_only_a_seat_may_ask_and_every_use_is_recorded_once():
-    user, game, pl, token, f = await _started(advisor=True)
+    user, game, pl, token, f = await started_game(advisor=True)
     a = await player(game.code, token)
     s = await spectator(game.code)
     assert (await s.reply(await s.send("advice")))["code"] == "forbidden"

@@ -6,22 +6,22 @@ from __future__ import annotations
 import pytest
 
 from negotiation.models import ActionLog, Game, ModerationLog, Player
-from tests.server.helpers import db, facilitator, join, make_game, make_user, player, spectator
+from tests.server.helpers import (
+    db,
+    facilitator,
+    join,
+    make_game,
+    make_user,
+    player,
+    spectator,
+    started_game,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
-async def _setup(**options):
-    user = await db(make_user)()
-    game = await db(make_game)(user, **options)
-    pl, token = await db(join)(game, "USA", "Ann")
-    f = await facilitator(game.code, user)
-    assert (await f.control("start"))["type"] == "ack"
-    return user, game, pl, token, f
-
-
 async def test_controls_are_for_the_facilitator_of_this_game_only():
-    _user, game, _pl, token, f = await _setup()
+    _user, game, _pl, token, f = await started_game()
     other = await db(make_user)("other")
     a = await player(game.code, token)
     assert (await a.control("pause"))["code"] == "forbidden"
@@ -41,7 +41,7 @@ async def test_controls_are_for_the_facilitator_of_this_game_only():
 
 
 async def test_pause_extend_resume_and_the_clock_push():
-    _user, _game, _pl, _t, f = await _setup(negotiation_seconds=100)
+    _user, _game, _pl, _t, f = await started_game(negotiation_seconds=100)
     await f.control("pause")
     clk = await f.until(lambda m: m["type"] == "clock" and m["paused"])
     assert 95_000 <= clk["remaining_ms"] <= 100_000
@@ -55,7 +55,7 @@ async def test_pause_extend_resume_and_the_clock_push():
 
 
 async def test_swap_a_seat_between_a_person_and_a_bot_and_back():
-    _user, game, _pl, _t, f = await _setup()
+    _user, game, _pl, _t, f = await started_game()
     ack = await f.control("swap", seat="AUS", controller="bot:passive")
     assert ack["type"] == "ack"
     assert await db(lambda: game.seats.get(seat_id="AUS").controller)() == "bot:passive"
@@ -69,7 +69,7 @@ async def test_swap_a_seat_between_a_person_and_a_bot_and_back():
 
 
 async def test_remove_a_person_closes_their_socket_and_revokes_the_token():
-    _user, game, pl, token, f = await _setup()
+    _user, game, pl, token, f = await started_game()
     a = await player(game.code, token)
     ack = await f.control("remove", player=pl.pk)
     assert ack["type"] == "ack"
@@ -90,7 +90,7 @@ async def test_remove_a_person_closes_their_socket_and_revokes_the_token():
 
 
 async def test_preview_fire_and_rewind_cards():
-    _user, game, _pl, token, f = await _setup()
+    _user, game, _pl, token, f = await started_game()
     prev = await f.control("preview_card")
     assert prev["type"] == "ack" and prev["result"]["card"]["id"] in ("c2", "c3")
     a = await player(game.code, token)
@@ -110,7 +110,7 @@ async def test_preview_fire_and_rewind_cards():
 
 
 async def test_fork_from_a_past_round_makes_a_paused_new_game():
-    _user, game, _pl, _t, f = await _setup()
+    _user, game, _pl, _t, f = await started_game()
     await f.control("advance")
     await f.control("advance")  # resolves round 1, round 2 begins
     ack = await f.control("fork", round=1)
@@ -126,7 +126,7 @@ async def test_fork_from_a_past_round_makes_a_paused_new_game():
 
 
 async def test_settings_spectator_delay_and_school_mode():
-    _user, game, _pl, token, f = await _setup()
+    _user, game, _pl, token, f = await started_game()
     ack = await f.control("settings", settings={"school_mode": True})
     assert ack["result"]["school_mode"] is True
     a = await player(game.code, token)
@@ -158,7 +158,7 @@ async def test_spectators_see_public_moves_only_after_the_delay():
 
 
 async def test_the_facilitators_view_lists_the_deck_with_titles():
-    _user, game, _pl, token, f = await _setup()
+    _user, game, _pl, token, f = await started_game()
     st = f.view
     assert st is not None and st["deck"], st
     assert [c["id"] for c in st["deck_cards"]] == st["deck"]
@@ -170,7 +170,7 @@ async def test_the_facilitators_view_lists_the_deck_with_titles():
 
 
 async def test_the_roster_is_pushed_to_the_facilitator_on_join_mute_and_remove():
-    _user, game, pl, _token, f = await _setup()
+    _user, game, pl, _token, f = await started_game()
     s = await spectator(game.code)
     newcomer, _ = await db(join)(game, "AUS", "Bob")
     msg = await f.until(lambda m: m["type"] == "roster"
