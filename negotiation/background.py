@@ -14,7 +14,7 @@ import time
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from negotiation import lane, watch
+from negotiation import checkpoints, lane, watch
 from negotiation.services import bots, clock, rendering
 
 log = logging.getLogger("negotiation.background")
@@ -58,6 +58,7 @@ _task: asyncio.Task[None] | None = None
 def start(loop: asyncio.AbstractEventLoop | None = None) -> None:
     """Start the loop once per process, on the server's event loop."""
     global _task
+    checkpoints.start()
     if _task is None or _task.done():
         loop = loop or asyncio.get_event_loop()
         _task = loop.create_task(run_forever())

@@ -23,7 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from game import FACILITATOR, SPECTATOR, RuleError
-from negotiation import errors, hub, lane, protocol, watch
+from negotiation import errors, hub, lane, pacing, protocol, watch
 from negotiation.models import ActionLog, Game
 from negotiation.services import (
     actions,
@@ -532,40 +532,46 @@ async def push_version(game_id: int, version: int, conns: list[GameConsumer],
                        fallback: bool) -> bool:
     """The state fan-out of one game (called by the hub, one call at a time per game):
     bring every connection that needs it to the newest committed version. Each distinct
-    (viewer, last seq) is rendered and encoded once and the same text is written to all
-    its connections (the spectators, the members of one delegation). Returns True if the
-    game was mid-apply: the hub tries again in a moment (the commit also announces)."""
-    frames: dict[tuple[str, int | None, str], dict[str, Any]] = {}
-    caught_up = False
+    (viewer, last seq) is rendered and encoded once, in its own turn (negotiation/pacing.py),
+    and the same text is written to all its connections (the spectators, the members of
+    one delegation). Returns True if the game was mid-apply: the hub tries again in a
+    moment (the commit also announces)."""
+    groups: dict[tuple[str, int | None, str], list[GameConsumer]] = {}
     for conn in conns:
         if not conn.wants_state(version):
             continue
         if fallback or conn.push_lock.locked():  # a hello/sync or a slow path is running
             conn._spawn(conn._push_state(version))
             continue
-        key = (conn.viewer or "", conn.last_seq, conn._mode(False))
-        out = frames.get(key)
-        if out is None:
-            out, why = rendering.frame(game_id, key[0], key[1], version, key[2])
-            if out is None and why == rendering.COLD and not caught_up:
-                # This process's copy of the game is behind (another process applied the
-                # action) or not loaded: bring it up from the log once, for everyone.
-                caught_up = True
-                await _db(rendering.catch_up)(game_id)
-                if not conn.wants_state(version) or conn.last_seq != key[1]:
-                    continue
-                out, why = rendering.frame(game_id, key[0], key[1], version, key[2])
-            if out is None:
-                if why != rendering.COLD:
-                    return True
-                conn._spawn(conn._push_state(version))  # from the database
+        groups.setdefault((conn.viewer or "", conn.last_seq, conn._mode(False)), []).append(conn)
+    pacer = pacing.current()
+    caught_up = False
+    for n, ((viewer, since, mode), group) in enumerate(groups.items()):
+        await pacer.turn(again=n > 0)
+        try:
+            out, why = rendering.frame(game_id, viewer, since, version, mode)
+        finally:
+            pacer.done()
+        if out is None and why == rendering.COLD and not caught_up:
+            # This process's copy of the game is behind (another process applied the
+            # action) or not loaded: bring it up from the log once, for everyone.
+            caught_up = True
+            await _db(rendering.catch_up)(game_id)
+            await pacer.turn(again=True)
+            try:
+                out, why = rendering.frame(game_id, viewer, since, version, mode)
+            finally:
+                pacer.done()
+        if out is None and why != rendering.COLD:
+            return True
+        for conn in group:
+            if not conn.wants_state(version):
                 continue
-            frames[key] = out
-        since = conn.last_seq
-        if since is not None and out["seq"] <= since:
-            continue
-        conn.last_seq = out["seq"]
-        await conn._send_text(out["text"])
+            if out is None or conn.last_seq != since or conn.push_lock.locked():
+                conn._spawn(conn._push_state(version))  # its own path (from the database)
+                continue
+            conn.last_seq = out["seq"]
+            await conn._send_text(out["text"])
     return False
 
 

@@ -20,7 +20,9 @@ from collections import Counter
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.db import connection
 
+from negotiation import pacing
 from negotiation.services import actions, broadcast
 
 log = logging.getLogger("negotiation.lane")
@@ -44,6 +46,11 @@ class Lane:
         return result
 
     async def _run(self) -> None:
+        pacer = pacing.current()
+        # SQLite works inside this process, on the one core the loop also needs, so while
+        # a batch is out the fan-out waits (negotiation/pacing.py); PostgreSQL's time is
+        # mostly round trips, which the loop can spend rendering.
+        pause = connection.vendor == "sqlite"
         try:
             while self.queue:
                 batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
@@ -51,6 +58,8 @@ class Lane:
                 stats["actions"] += len(batch)
                 kept: list[tuple[int, dict[str, Any]]] = []
                 t0 = time.perf_counter()
+                if pause:
+                    pacer.pause()
                 try:
                     results, kept = await database_sync_to_async(actions.apply_batch_held)(
                         [request for request, _ in batch])
@@ -68,12 +77,16 @@ class Lane:
                 if kept:
                     # The senders' acks go first (their tasks were just woken: let them
                     # run), then the news of the new versions, whose fan-out renders every
-                    # viewer. (Waiting for those renders before the next batch, so that it
-                    # cannot catch a game mid-apply, was measured: it cost more renders
-                    # than the retries it saved.)
+                    # viewer, a turn at a time (negotiation/pacing.py). (Waiting for those
+                    # renders before the next batch, so that it cannot catch a game
+                    # mid-apply, was measured: it cost more renders than the retries it
+                    # saved.)
                     await asyncio.sleep(0)
+                pacer.resume()
+                if kept:
                     _publish(kept)
         finally:
+            pacer.resume()
             self.task = None
 
 
