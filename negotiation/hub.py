@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
+from negotiation.per_loop import PerLoop
 from negotiation.services import broadcast
 from negotiation.services.broadcast import group_name
 
@@ -157,7 +158,6 @@ class Hub:
         return list(self.members.get(game_id, ()))
 
 
-_hubs: dict[asyncio.AbstractEventLoop, Hub] = {}
 pusher: Pusher | None = None
 
 
@@ -166,17 +166,6 @@ def set_pusher(fn: Pusher) -> None:
     pusher = fn
 
 
-def for_loop(loop: asyncio.AbstractEventLoop) -> Hub | None:
-    """The hub of that event loop, if it has one (for in-process delivery from a thread)."""
-    return _hubs.get(loop)
-
-
-def current() -> Hub:
-    """The hub of the running event loop (tests run one loop per case)."""
-    loop = asyncio.get_running_loop()
-    hub = _hubs.get(loop)
-    if hub is None:
-        for old in [lp for lp in _hubs if lp.is_closed()]:
-            del _hubs[old]
-        hub = _hubs[loop] = Hub()
-    return hub
+_hubs = PerLoop(lambda loop: Hub())
+for_loop = _hubs.get  # that loop's hub, if any (for in-process delivery from a thread)
+current = _hubs.current  # the running loop's hub

@@ -23,6 +23,7 @@ from channels.db import database_sync_to_async
 from django.db import connection
 
 from negotiation import pacing
+from negotiation.per_loop import PerLoop
 from negotiation.services import actions, broadcast
 
 log = logging.getLogger("negotiation.lane")
@@ -77,10 +78,7 @@ class Lane:
                 if kept:
                     # The senders' acks go first (their tasks were just woken: let them
                     # run), then the news of the new versions, whose fan-out renders every
-                    # viewer, a turn at a time (negotiation/pacing.py). (Waiting for those
-                    # renders before the next batch, so that it cannot catch a game
-                    # mid-apply, was measured: it cost more renders than the retries it
-                    # saved.)
+                    # viewer, a turn at a time (negotiation/pacing.py).
                     await asyncio.sleep(0)
                 pacer.resume()
                 if kept:
@@ -110,14 +108,4 @@ def _publish(kept: list[tuple[int, dict[str, Any]]]) -> None:
             log.exception("broadcast to game %s failed", game_id)
 
 
-_lanes: dict[asyncio.AbstractEventLoop, Lane] = {}
-
-
-def current() -> Lane:
-    loop = asyncio.get_running_loop()
-    lane = _lanes.get(loop)
-    if lane is None:
-        for old in [lp for lp in _lanes if lp.is_closed()]:
-            del _lanes[old]
-        lane = _lanes[loop] = Lane()
-    return lane
+current = PerLoop(lambda loop: Lane()).current

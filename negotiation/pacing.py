@@ -17,6 +17,8 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
+from negotiation.per_loop import PerLoop
+
 
 class Pacer:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -70,14 +72,4 @@ class Pacer:
             self._next()
 
 
-_pacers: dict[asyncio.AbstractEventLoop, Pacer] = {}
-
-
-def current() -> Pacer:
-    loop = asyncio.get_running_loop()
-    pacer = _pacers.get(loop)
-    if pacer is None:
-        for old in [lp for lp in _pacers if lp.is_closed()]:
-            del _pacers[old]
-        pacer = _pacers[loop] = Pacer(loop)
-    return pacer
+current = PerLoop(Pacer).current
