@@ -26,6 +26,7 @@ class Pacer:
         self.waiters: deque[asyncio.Future[None]] = deque()
         self.held = False  # a turn is out (or being handed over)
         self.paused = False  # the lane has a batch in flight
+        self.unpause: asyncio.TimerHandle | None = None
 
     async def turn(self, again: bool = False) -> None:
         """Returns when it is the caller's turn; the caller does its (synchronous) work and
@@ -63,11 +64,19 @@ class Pacer:
                 fut.set_result(None)
                 return
 
-    def pause(self) -> None:
+    def pause(self, limit: float = 0.02) -> None:
+        """No turns until `resume`, or for `limit` seconds at most: a batch that waits on
+        the database (another process holding SQLite's write lock, up to its 20 s busy
+        timeout) must not hold back the news of versions already committed."""
         self.paused = True
+        if self.unpause is None:
+            self.unpause = self.loop.call_later(limit, self.resume)
 
     def resume(self) -> None:
         self.paused = False
+        if self.unpause is not None:
+            self.unpause.cancel()
+            self.unpause = None
         if not self.held:
             self._next()
 

@@ -80,3 +80,14 @@ async def test_a_job_under_way_finishes_before_the_next_starts():
 
     await asyncio.gather(*(job(name) for name in "abc"))
     assert log == ["a0", "a1", "a2", "b0", "b1", "b2", "c0", "c1", "c2"]
+
+
+async def test_a_long_pause_lifts_by_itself():
+    pacer = Pacer(asyncio.get_running_loop())
+    log: list[str] = []
+    pacer.pause(limit=0.05)  # a batch stuck on the database, never resumed
+    task = asyncio.ensure_future(_worker(pacer, "a", 2, log))
+    await asyncio.sleep(0.01)
+    assert log == [] and pacer.paused
+    await asyncio.wait_for(task, 2)
+    assert log == ["a0", "a1"] and not pacer.paused and pacer.unpause is None
