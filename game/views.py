@@ -247,7 +247,9 @@ def _static(game: Game, key: tuple[str, ...], build: Callable[[], Any]) -> Any:
 
 def _deals(game: Game, deals: list[Deal]) -> list[dict[str, Any]]:
     """Deals as dicts, each built once and reused for as long as the deal stays as it was:
-    a view lists dozens of deals and few change between two versions."""
+    a view lists dozens of deals and few change between two versions. A dict is never
+    changed once built (a changed deal gets a new one): the server keeps each one's
+    encoding from version to version by identity."""
     cache = game.memo
     out: list[dict[str, Any] | None] = []
     todo: list[tuple[int, Deal, tuple[Any, ...]]] = []

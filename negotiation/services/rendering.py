@@ -52,33 +52,64 @@ def _whole(keys: dict[str, bytes]) -> msgspec.Raw:
     return msgspec.Raw(_encode({k: msgspec.Raw(v) for k, v in keys.items()}))
 
 
-# The encodings of the containers a version's views share (the engine builds the board,
-# the signed deals and the reports once per version for every viewer: game.views.Public),
-# by game: (version, {id(value): (value, bytes)}). Holding the value keeps its id unique.
-_SHARED: dict[int, tuple[int, dict[int, tuple[Any, bytes]]]] = {}
+class _Encoded:
+    """A game's encodings at one version: of the containers its views share (the engine
+    builds the board, the signed deals and the reports once per version for every viewer:
+    game.views.Public), and of the deal dicts its views list, by id (holding the value
+    keeps its id unique). The engine builds each deal's dict once, reuses it while the deal
+    is unchanged and never changes it (game.views._deals), so a deal's encoding is carried
+    over from the version before: a seat's twenty-odd proposals then cost one encoding per
+    deal that changed, not one per deal per version."""
+
+    __slots__ = ("deals", "older", "shared", "version")
+
+    def __init__(self, version: int, older: dict[int, tuple[Any, bytes]]) -> None:
+        self.version = version
+        self.shared: dict[int, tuple[Any, bytes]] = {}
+        self.deals: dict[int, tuple[Any, bytes]] = {}
+        self.older = older  # the deals of the version before
+
+
+_SHARED: dict[int, _Encoded] = {}  # by game
 _SHARED_MAX = 512  # games
+_DEAL_LISTS = frozenset({"deals", "proposals"})
 
 
 def _encode_keys(game_id: int, version: int, view: dict[str, Any]) -> dict[str, bytes]:
     """Each top-level key of a view, encoded; a value another viewer's view at this version
     holds too (the same object) is encoded once for all of them."""
     slot = _SHARED.get(game_id)
-    if slot is None or slot[0] != version:
+    if slot is None or slot.version != version:
         _SHARED.pop(game_id, None)  # re-inserted last: the oldest game goes first
-        slot = _SHARED[game_id] = (version, {})
+        slot = _SHARED[game_id] = _Encoded(version, slot.deals if slot else {})
         if len(_SHARED) > _SHARED_MAX:
             del _SHARED[next(iter(_SHARED))]
-    shared = slot[1]
+    shared = slot.shared
     out: dict[str, bytes] = {}
     for k, v in view.items():
         if isinstance(v, (dict, list)):
             hit = shared.get(id(v))
             if hit is None or hit[0] is not v:
-                hit = shared[id(v)] = (v, _encode(v))
+                hit = shared[id(v)] = (v, _encode_deals(slot, v) if k in _DEAL_LISTS
+                                       else _encode(v))
             out[k] = hit[1]
         else:
             out[k] = _encode(v)
     return out
+
+
+def _encode_deals(slot: _Encoded, deals: list[Any]) -> bytes:
+    """A list of deal dicts: the same bytes as encoding it whole."""
+    parts = []
+    for d in deals:
+        hit = slot.deals.get(id(d))
+        if hit is None or hit[0] is not d:
+            hit = slot.older.get(id(d))
+            if hit is None or hit[0] is not d:
+                hit = (d, _encode(d))
+            slot.deals[id(d)] = hit
+        parts.append(hit[1])
+    return b"[" + b",".join(parts) + b"]"
 
 
 def _remember_keys(game_id: int, viewer: str, version: int, keys: dict[str, bytes]) -> None:
