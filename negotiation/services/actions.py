@@ -41,14 +41,14 @@ def apply_action(game_id: int, actor: str, payload: dict[str, Any] | Action, *,
     """
     action = payload if not isinstance(payload, dict) else decode_action(payload)
     try:
-        with transaction.atomic():
-            row = lock_game(game_id)
+        with transaction.atomic(), sql.pipelined():
+            key = (game_id, sender, client_msg_id) if client_msg_id is not None else None
+            rows, seen = sql.lock_and_look_up([game_id], {key} if key else set())
+            row = rows.get(game_id)
             if row is None:
                 raise ServiceError(NOT_FOUND, f"no game {game_id}")
-            if client_msg_id is not None:
-                prev = sql.previous_seq(row.pk, sender, client_msg_id)
-                if prev is not None:
-                    return Applied(seq=prev, duplicate=True)
+            if key in seen:
+                return Applied(seq=seen[key], duplicate=True)  # type: ignore[index]
             return apply_locked(row, actor, action, sender=sender, client_msg_id=client_msg_id)
     except IntegrityError:
         # Only a duplicate (sender, id) racing on a database without row locks gets here.
@@ -78,9 +78,9 @@ def apply_batch(requests: list[Request]) -> list[Applied | BaseException]:
     results: list[Applied | BaseException] = []
     touched: set[int] = set()
     try:
-        with transaction.atomic():
-            rows = sql.lock_games(sorted({r[0] for r in requests}))
-            seen = sql.previous_seqs({(g, s, m) for g, _a, _p, s, m in requests if m})
+        with transaction.atomic(), sql.pipelined():
+            rows, seen = sql.lock_and_look_up(sorted({r[0] for r in requests}),
+                                              {(g, s, m) for g, _a, _p, s, m in requests if m})
             log_rows: list[sql.LogRow] = []
             for game_id, actor, payload, sender, msg_id in requests:
                 try:

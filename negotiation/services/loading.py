@@ -91,9 +91,12 @@ def rebuild(row: Game, upto: int | None = None) -> EngineGame:
         game = EngineGame.from_snapshot(scenarios.get(row.scenario_id), bytes(snap.blob))
     else:
         game = new_engine(row)
+    # A plain query, not .iterator(): the tail after a snapshot is short (one is taken
+    # every FORGE_SNAPSHOT_EVERY actions and at each round), and a load may run inside an
+    # apply's pipeline (sql.pipelined), where PostgreSQL's server-side cursors cannot.
     tail = (ActionLog.objects.filter(game_id=row.pk, seq__gt=game.state.seq, seq__lte=target)
             .only("seq", "actor", "payload").order_by("seq"))
-    replay_rows(game, tail.iterator())
+    replay_rows(game, tail)
     if game.state.seq != target:
         raise RuntimeError(f"game {row.pk}: log ends at {game.state.seq}, expected {target}")
     return game

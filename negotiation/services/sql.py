@@ -9,7 +9,8 @@ transaction (`atomic` still begins and commits it). Everything else uses the ORM
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import ExitStack, closing, contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -33,15 +34,9 @@ class _Raw:
     def __init__(self) -> None:
         self.sql: dict[tuple[str, str], str] = {}
 
-    def __call__(self, sql: str, params: list[Any]) -> Any:
-        """Run it; the first row of the result (None if none, or not a query)."""
-        return self._run(sql, params, lambda c: c.fetchone() if c.description else None)
-
-    def rows(self, sql: str, params: list[Any]) -> list[Any]:
-        """Run a query; all its rows."""
-        return self._run(sql, params, lambda c: c.fetchall())  # type: ignore[no-any-return]
-
-    def _run(self, sql: str, params: list[Any], fetch: Callable[[Any], Any]) -> Any:
+    def start(self, sql: str, params: list[Any]) -> Any:
+        """Run it; the open cursor, for the caller to fetch from and close. (In a
+        pipeline, `pipelined`, the statement is only queued: fetching waits for it.)"""
         conn = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the proxy costs per use
         conn.ensure_connection()
         key = (conn.vendor, sql)
@@ -53,9 +48,24 @@ class _Raw:
         cursor = conn.connection.cursor()
         try:
             cursor.execute(text, params)
-            return fetch(cursor)
-        finally:
+        except BaseException:
             cursor.close()
+            raise
+        return cursor
+
+    def __call__(self, sql: str, params: list[Any]) -> None:
+        """Run a statement that returns no rows."""
+        self.start(sql, params).close()
+
+    def one(self, sql: str, params: list[Any]) -> Any:
+        """Run a query; its first row (None if none)."""
+        with closing(self.start(sql, params)) as cursor:
+            return cursor.fetchone()
+
+    def rows(self, sql: str, params: list[Any]) -> list[Any]:
+        """Run a query; all its rows."""
+        with closing(self.start(sql, params)) as cursor:
+            return cursor.fetchall()  # type: ignore[no-any-return]
 
 
 _raw = _Raw()
@@ -90,22 +100,8 @@ def lock_game(game_id: int, skip_locked: bool = False) -> Game | None:
     SQLite the IMMEDIATE transaction already holds the only write lock)."""
     conn = connections[DEFAULT_DB_ALIAS]
     sql, names, converters = _game_read(conn, skip_locked)
-    row = _raw(sql, [game_id])
+    row = _raw.one(sql, [game_id])
     return None if row is None else _game_from(conn, names, converters, row)
-
-
-def lock_games(game_ids: list[int]) -> dict[int, Game]:
-    """Several game rows in one query, locked (as `lock_game`) in id order, which every
-    batch uses, so two batches never wait for each other in a circle."""
-    if len(game_ids) == 1:
-        row = lock_game(game_ids[0])
-        return {} if row is None else {row.pk: row}
-    conn = connections[DEFAULT_DB_ALIAS]
-    sql, names, converters = _game_read(conn, False)
-    marks = ", ".join(["%s"] * len(game_ids))
-    sql = sql.replace("WHERE id = %s", f"WHERE id IN ({marks}) ORDER BY id")
-    games = [_game_from(conn, names, converters, row) for row in _raw.rows(sql, game_ids)]
-    return {g.pk: g for g in games}
 
 
 def _game_from(conn: Any, names: list[str], converters: list[list[Any]], row: Any) -> Game:
@@ -117,26 +113,60 @@ def _game_from(conn: Any, names: list[str], converters: list[list[Any]], row: An
     return Game.from_db(conn.alias, names, values)  # type: ignore[no-any-return]
 
 
-def previous_seqs(keys: set[tuple[int, str, str]]) -> dict[tuple[int, str, str], int]:
-    """The seqs already given to these (game, sender, client message id), in one query."""
-    if not keys:
-        return {}
+Key = tuple[int, str, str]  # (game id, sender, client message id)
+
+
+def lock_and_look_up(game_ids: list[int], keys: set[Key]) -> tuple[dict[int, Game], dict[Key, int]]:
+    """The games' rows, locked (as `lock_game`) in id order, which every batch uses, so two
+    batches never wait for each other in a circle; and the seqs already given to these
+    (game, sender, client message id). In a pipeline both queries go out in one round trip,
+    and the look-up still runs after the locks are held (statements run in order)."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql, names, converters = _game_read(conn, False)
+    if len(game_ids) > 1:
+        marks = ", ".join(["%s"] * len(game_ids))
+        sql = sql.replace("WHERE id = %s", f"WHERE id IN ({marks}) ORDER BY id")
+    with ExitStack() as stack:
+        games = stack.enter_context(closing(_raw.start(sql, game_ids)))
+        seqs = stack.enter_context(closing(_raw.start(*_seqs_query(keys)))) if keys else None
+        rows = [_game_from(conn, names, converters, row) for row in games.fetchall()]
+        found = seqs.fetchall() if seqs is not None else []
+    return ({g.pk: g for g in rows},
+            {(g, s, m): int(seq) for g, s, m, seq in found if (g, s, m) in keys})
+
+
+def _seqs_query(keys: set[Key]) -> tuple[str, list[Any]]:
     games = sorted({k[0] for k in keys})
     senders = sorted({k[1] for k in keys})
     ids = sorted({k[2] for k in keys})
     # all three columns, so the lookup stays on the (game, sender, id) unique index
     # instead of reading every log row of the games
     marks = [", ".join(["%s"] * len(x)) for x in (games, senders, ids)]
-    found = _raw.rows(f"SELECT game_id, sender, client_msg_id, seq FROM {_LOG} WHERE game_id IN "
-                      f"({marks[0]}) AND sender IN ({marks[1]}) AND client_msg_id IN "
-                      f"({marks[2]})", [*games, *senders, *ids])
-    return {(g, s, m): int(seq) for g, s, m, seq in found if (g, s, m) in keys}
+    return (f"SELECT game_id, sender, client_msg_id, seq FROM {_LOG} WHERE game_id IN "
+            f"({marks[0]}) AND sender IN ({marks[1]}) AND client_msg_id IN ({marks[2]})",
+            [*games, *senders, *ids])
 
 
-def previous_seq(game_id: int, sender: str, client_msg_id: str) -> int | None:
-    row = _raw(f"SELECT seq FROM {_LOG} WHERE game_id = %s AND sender = %s "
-               "AND client_msg_id = %s", [game_id, sender, client_msg_id])
-    return None if row is None else int(row[0])
+@contextmanager
+def pipelined() -> Iterator[None]:
+    """On PostgreSQL, the statements inside go out without waiting for each other's answers
+    (psycopg's pipeline mode): a query waits when its rows are fetched, and whatever is
+    still queued goes in one round trip when the block ends. Applying an action was six
+    round trips on the one lane every commit takes (BEGIN, lock, look-up, insert, update,
+    commit); it is three. An error may surface at the end of the block rather than at its
+    statement; either way the transaction fails as a whole. Enter it inside `atomic`
+    (psycopg syncs a pipeline to change the transaction mode).
+
+    On every database, the driver's errors inside come out as Django's (IntegrityError and
+    the rest), as they would from the ORM: the hand-written statements bypass its cursor."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    with conn.wrap_database_errors:
+        if conn.vendor != "postgresql":
+            yield
+            return
+        conn.ensure_connection()
+        with conn.connection.pipeline():
+            yield
 
 
 def _dt(value: datetime | None) -> Any:
