@@ -23,7 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from game import FACILITATOR, SPECTATOR, RuleError
-from negotiation import errors, hub, lane, pacing, protocol, watch
+from negotiation import errors, hub, lane, protocol, watch
 from negotiation.models import ActionLog, Game
 from negotiation.services import (
     actions,
@@ -152,7 +152,7 @@ class GameConsumer(AsyncWebsocketConsumer):
         if not self.closed:
             await self.raw_send({"type": "websocket.send", "text": _encode(message).decode()})
 
-    async def _send_text(self, text: str) -> None:
+    async def send_text(self, text: str) -> None:
         if not self.closed:
             await self.raw_send({"type": "websocket.send", "text": text})
 
@@ -370,7 +370,7 @@ class GameConsumer(AsyncWebsocketConsumer):
     # ---- pushes (from the hub and the watcher) -------------------------------------------
     def announce(self, version: int, clock: bool) -> bool:
         """A new committed version (from the hub): True if this connection needs its state
-        pushed by the game's fan-out (`push_version`); a delayed spectator, which is shown
+        pushed by the game's fan-out (negotiation/fanout.py); a delayed spectator, which is shown
         an older version, schedules its own."""
         if self.closed or self.role is None:
             return False
@@ -381,9 +381,17 @@ class GameConsumer(AsyncWebsocketConsumer):
             return False
         return self.last_seq is None or version > self.last_seq
 
+    # What the game's fan-out (negotiation/fanout.py) asks of a connection.
     def wants_state(self, version: int) -> bool:
         return not self.closed and self.role is not None and not self.delay and \
             (self.last_seq is None or version > self.last_seq)
+
+    def patch_mode(self) -> str:
+        return self._mode(False)
+
+    def push_own(self, version: int) -> None:
+        """Bring this connection up to `version` on its own (slower) path."""
+        self._spawn(self._push_state(version))
 
     def deliver(self, message: dict[str, Any]) -> None:
         """A broadcast for this game, handed over by the process's hub."""
@@ -485,7 +493,7 @@ class GameConsumer(AsyncWebsocketConsumer):
         if not force and known is not None and out["seq"] <= known:
             return
         self.last_seq = out["seq"]
-        await self._send_text(out["text"])
+        await self.send_text(out["text"])
 
     def _mode(self, whole: bool) -> str:
         if not self.patches:
@@ -528,54 +536,6 @@ class GameConsumer(AsyncWebsocketConsumer):
             await self._send({"type": "chat", "messages": messages})
 
 
-async def push_version(game_id: int, version: int, conns: list[GameConsumer],
-                       fallback: bool) -> bool:
-    """The state fan-out of one game (called by the hub, one call at a time per game):
-    bring every connection that needs it to the newest committed version. Each distinct
-    (viewer, last seq) is rendered and encoded once, in its own turn (negotiation/pacing.py),
-    and the same text is written to all its connections (the spectators, the members of
-    one delegation). Returns True if the game was mid-apply: the hub tries again in a
-    moment (the commit also announces)."""
-    groups: dict[tuple[str, int | None, str], list[GameConsumer]] = {}
-    for conn in conns:
-        if not conn.wants_state(version):
-            continue
-        if fallback or conn.push_lock.locked():  # a hello/sync or a slow path is running
-            conn._spawn(conn._push_state(version))
-            continue
-        groups.setdefault((conn.viewer or "", conn.last_seq, conn._mode(False)), []).append(conn)
-    pacer = pacing.current()
-    caught_up = False
-    for n, ((viewer, since, mode), group) in enumerate(groups.items()):
-        await pacer.turn(again=n > 0)
-        try:
-            out, why = rendering.frame(game_id, viewer, since, version, mode)
-        finally:
-            pacer.done()
-        if out is None and why == rendering.COLD and not caught_up:
-            # This process's copy of the game is behind (another process applied the
-            # action) or not loaded: bring it up from the log once, for everyone.
-            caught_up = True
-            await _db(rendering.catch_up)(game_id)
-            await pacer.turn(again=True)
-            try:
-                out, why = rendering.frame(game_id, viewer, since, version, mode)
-            finally:
-                pacer.done()
-        if out is None and why != rendering.COLD:
-            return True
-        for conn in group:
-            if not conn.wants_state(version):
-                continue
-            if out is None or conn.last_seq != since or conn.push_lock.locked():
-                conn._spawn(conn._push_state(version))  # its own path (from the database)
-                continue
-            conn.last_seq = out["seq"]
-            await conn._send_text(out["text"])
-    return False
-
-
-hub.set_pusher(push_version)  # type: ignore[arg-type]
 
 
 def _parallel_applies() -> bool:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
+from negotiation import fanout
 from negotiation.per_loop import PerLoop
 from negotiation.services import broadcast
 from negotiation.services.broadcast import group_name
@@ -25,17 +25,12 @@ from negotiation.services.broadcast import group_name
 log = logging.getLogger("negotiation.hub")
 
 
-class Member(Protocol):
+class Member(fanout.Connection, Protocol):
     def deliver(self, message: dict[str, Any]) -> None: ...
 
     def announce(self, version: int, clock: bool) -> bool: ...
 
 
-# pusher(game, version, connections, fallback) pushes a committed version of a game to the
-# connections that need it, and returns True when the game was mid-apply and it should be
-# tried again shortly; with fallback, each connection takes its own (database) path
-# instead. Set by negotiation/consumers.py.
-Pusher = Callable[[int, int, list[Any], bool], Awaitable[bool]]
 RETRY_S = 0.002  # wait before trying a game that was mid-apply again
 MAX_RETRIES = 50  # then hand the push to each connection's own (database) path
 
@@ -122,7 +117,7 @@ class Hub:
     def want(self, game_id: int, version: int) -> None:
         if version > self.wanted.get(game_id, -1):
             self.wanted[game_id] = version
-        if game_id not in self.flushing and pusher is not None:
+        if game_id not in self.flushing:
             self.flushing[game_id] = asyncio.ensure_future(self._flush(game_id))
 
     async def _flush(self, game_id: int) -> None:
@@ -130,10 +125,11 @@ class Hub:
         try:
             while True:
                 version = self.wanted.pop(game_id, None)
-                if version is None or pusher is None:
+                if version is None:
                     return
                 try:
-                    again = await pusher(game_id, version, self.connections(game_id), False)
+                    again = await fanout.push_version(game_id, version, self.connections(game_id),
+                                                     False)
                 except Exception:
                     log.exception("pushing game %s v%s failed", game_id, version)
                     again = False
@@ -142,7 +138,7 @@ class Hub:
                     if version > self.wanted.get(game_id, -1):
                         self.wanted[game_id] = version
                     if retries > MAX_RETRIES:
-                        await pusher(game_id, version, self.connections(game_id), True)
+                        await fanout.push_version(game_id, version, self.connections(game_id), True)
                         self.wanted.pop(game_id, None)
                         return
                     await asyncio.sleep(RETRY_S)
@@ -156,14 +152,6 @@ class Hub:
 
     def connections(self, game_id: int) -> list[Member]:
         return list(self.members.get(game_id, ()))
-
-
-pusher: Pusher | None = None
-
-
-def set_pusher(fn: Pusher) -> None:
-    global pusher
-    pusher = fn
 
 
 _hubs = PerLoop(lambda loop: Hub())

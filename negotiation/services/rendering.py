@@ -90,8 +90,10 @@ def _encode_keys(game_id: int, version: int, view: dict[str, Any]) -> dict[str, 
         if isinstance(v, (dict, list)):
             hit = shared.get(id(v))
             if hit is None or hit[0] is not v:
-                hit = shared[id(v)] = (v, _encode_deals(slot, v) if k in _DEAL_LISTS
-                                       else _encode(v))
+                if k in _DEAL_LISTS and isinstance(v, list):
+                    hit = shared[id(v)] = (v, _encode_deals(slot, v))
+                else:
+                    hit = shared[id(v)] = (v, _encode(v))
             out[k] = hit[1]
         else:
             out[k] = _encode(v)
