@@ -536,8 +536,6 @@ class GameConsumer(AsyncWebsocketConsumer):
             await self._send({"type": "chat", "messages": messages})
 
 
-
-
 def _parallel_applies() -> bool:
     """FORGE_PARALLEL_APPLY=1 on PostgreSQL: actions for different games run on several
     threads at once, each in its own transaction (the game's row lock keeps each game

@@ -47,8 +47,9 @@ def apply_action(game_id: int, actor: str, payload: dict[str, Any] | Action, *,
             row = rows.get(game_id)
             if row is None:
                 raise ServiceError(NOT_FOUND, f"no game {game_id}")
-            if key in seen:
-                return Applied(seq=seen[key], duplicate=True)  # type: ignore[index]
+            prev = seen.get(key) if key else None
+            if prev is not None:
+                return Applied(seq=prev, duplicate=True)
             return apply_locked(row, actor, action, sender=sender, client_msg_id=client_msg_id)
     except IntegrityError:
         # Only a duplicate (sender, id) racing on a database without row locks gets here.
