@@ -22,6 +22,7 @@ from django.db import connection, connections
 log = logging.getLogger("negotiation.checkpoints")
 
 INTERVAL = 0.1  # seconds
+RETRY_S = 5.0  # after a failed checkpoint
 _thread: threading.Thread | None = None
 
 
@@ -47,10 +48,15 @@ def checkpoint() -> tuple[int, int, int]:
 
 
 def _run() -> None:
+    wait = INTERVAL
     while True:
-        time.sleep(INTERVAL)
+        time.sleep(wait)
         try:
             checkpoint()
+            wait = INTERVAL
         except Exception:
-            log.warning("WAL checkpoint failed; retrying", exc_info=True)
+            # e.g. a full disk: say so, but not ten times a second (the commits' own
+            # checkpoints still keep the log bounded meanwhile)
+            log.warning("WAL checkpoint failed; retrying in %s s", RETRY_S, exc_info=True)
             connection.close()
+            wait = RETRY_S
