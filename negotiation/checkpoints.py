@@ -39,20 +39,13 @@ def start() -> bool:
     return True
 
 
-def checkpoint() -> tuple[int, int, int]:
-    """One PASSIVE checkpoint on this thread's connection: (busy, log pages, pages copied)."""
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        busy, pages, copied = cursor.fetchone()
-    return busy, pages, copied
-
-
 def _run() -> None:
     wait = INTERVAL
     while True:
         time.sleep(wait)
         try:
-            checkpoint()
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
             wait = INTERVAL
         except Exception:
             # e.g. a full disk: say so, but not ten times a second (the commits' own
