@@ -36,7 +36,7 @@ async def lifespan(scope: dict, receive: Any, send: Any) -> None:
         message = await receive()
         if message["type"] == "lifespan.startup":
             if settings.FORGE_CLOCK:
-                from negotiation import background
+                from negotiation.realtime import background
 
                 background.start(asyncio.get_running_loop())
             await send({"type": "lifespan.startup.complete"})
@@ -73,7 +73,7 @@ if settings.FORGE_CLOCK and _DAPHNE:
     # daphne has no lifespan events; start the clock when its reactor starts running.
     from twisted.internet import reactor
 
-    from negotiation import background
+    from negotiation.realtime import background
 
     reactor.callWhenRunning(lambda: background.start(reactor._asyncioEventloop))  # type: ignore[attr-defined]
 

@@ -23,8 +23,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from game import FACILITATOR, SPECTATOR, RuleError
-from negotiation import errors, hub, lane, protocol, watch
+from negotiation import errors, protocol
 from negotiation.models import ActionLog, Game
+from negotiation.realtime import hub, lane, watch
 from negotiation.services import (
     actions,
     advice,
@@ -263,7 +264,7 @@ class GameConsumer(AsyncWebsocketConsumer):
         if _parallel_applies():
             applied = await database_sync_to_async(actions.apply_action, thread_sensitive=False)(
                 self.game_id, self.actor, action, sender=self.sender, client_msg_id=msg_id)
-        else:  # one database lane: group commit (negotiation/lane.py)
+        else:  # one database lane: group commit (negotiation/realtime/lane.py)
             applied = await lane.current().apply(self.game_id, self.actor, action, self.sender,
                                                  msg_id)
         await self._ack(msg_id, seq=applied.seq, duplicate=applied.duplicate)
@@ -370,7 +371,7 @@ class GameConsumer(AsyncWebsocketConsumer):
     # ---- pushes (from the hub and the watcher) -------------------------------------------
     def announce(self, version: int, clock: bool) -> bool:
         """A new committed version (from the hub): True if this connection needs its state
-        pushed by the game's fan-out (negotiation/fanout.py); a delayed spectator, which is shown
+        pushed by the game's fan-out (realtime/fanout.py); a delayed spectator, which is shown
         an older version, schedules its own."""
         if self.closed or self.role is None:
             return False
@@ -381,7 +382,7 @@ class GameConsumer(AsyncWebsocketConsumer):
             return False
         return self.last_seq is None or version > self.last_seq
 
-    # What the game's fan-out (negotiation/fanout.py) asks of a connection.
+    # What the game's fan-out (negotiation/realtime/fanout.py) asks of a connection.
     def wants_state(self, version: int) -> bool:
         return not self.closed and self.role is not None and not self.delay and \
             (self.last_seq is None or version > self.last_seq)
@@ -541,7 +542,7 @@ def _parallel_applies() -> bool:
     threads at once, each in its own transaction (the game's row lock keeps each game
     serial). Otherwise (the default, and always on SQLite, which has one writer) they go
     through the apply lane, which commits whatever has queued up in one transaction: one
-    set of round trips per batch instead of per action (negotiation/lane.py)."""
+    set of round trips per batch instead of per action (negotiation/realtime/lane.py)."""
     return bool(settings.FORGE_PARALLEL_APPLY) and connection.vendor == "postgresql"
 
 

@@ -72,7 +72,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Channel layer. The layer is at-most-once by specification, so a broadcast only says
 # "game G is at version N" and every connection reads its own view from the database; a
-# lost broadcast is healed by the per-process version watcher (negotiation/watch.py).
+# lost broadcast is healed by the per-process version watcher (negotiation/realtime/watch.py).
 # RedisPubSubChannelLayer is the one that carried the full broadcast load without drops
 # in ../shared/research/stack-ceiling.md (RedisChannelLayer's capacity=100 silently drops
 # group messages under load, and its 5 s socket timeout meets its 5 s BZPOPMIN). See
@@ -95,7 +95,7 @@ if REDIS_URL:
         }
     }
 else:
-    # One hub channel per process receives every game's broadcasts (negotiation/hub.py),
+    # One hub channel per process receives every game's broadcasts (negotiation/realtime/hub.py),
     # so its queue needs room beyond the default 100 when the loop is briefly busy.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
                                   "CONFIG": {"capacity": 10000}}}
@@ -139,7 +139,7 @@ FORGE_CLOCK = os.environ.get("FORGE_CLOCK", "1") == "1"
 FORGE_CLOCK_INTERVAL = float(os.environ.get("FORGE_CLOCK_INTERVAL", 0.5))
 FORGE_WATCH_INTERVAL = float(os.environ.get("FORGE_WATCH_INTERVAL", 2.0))
 # How actions reach the database: by default through one lane per process that applies
-# whatever has queued up in one transaction (group commit, negotiation/lane.py); with
+# whatever has queued up in one transaction (group commit, negotiation/realtime/lane.py); with
 # FORGE_PARALLEL_APPLY=1 on PostgreSQL, each action in its own transaction on a pool of
 # threads instead (fewer actions per second at load, in bench/server.py --services).
 FORGE_PARALLEL_APPLY = os.environ.get("FORGE_PARALLEL_APPLY", "0") == "1"  # PostgreSQL only

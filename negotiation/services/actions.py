@@ -19,7 +19,8 @@ from game import Action, RuleError, decode_action
 from game.actions import SetController, action_to_dict
 from negotiation.errors import NOT_FOUND, ServiceError
 from negotiation.models import ActionLog, Game, Seat
-from negotiation.services import broadcast, clock, loading, sql
+from negotiation.realtime import broadcast
+from negotiation.services import clock, loading, sql
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from game import FACILITATOR, SPECTATOR
 from negotiation.errors import BAD_REQUEST, BAD_ROOM, CHAT_DISABLED, MUTED, NOT_FOUND, ServiceError
 from negotiation.models import ChatMessage, Game, ModerationLog, Player
-from negotiation.services import broadcast
+from negotiation.realtime import broadcast
 
 PLENARY, ANNOUNCE = "plenary", "announce"
 TEXT_MAX = 1000

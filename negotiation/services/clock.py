@@ -20,7 +20,7 @@ from game import FACILITATOR, RuleError
 from game.actions import Action, Advance, Rewind
 from negotiation.errors import BAD_REQUEST, CONFLICT, NOT_FOUND, ServiceError
 from negotiation.models import Game
-from negotiation.services import broadcast
+from negotiation.realtime import broadcast
 
 log = logging.getLogger("negotiation.clock")
 

@@ -12,7 +12,8 @@ from game import FACILITATOR
 from game.cards import next_card_id
 from negotiation.errors import BAD_REQUEST, NOT_FOUND, ServiceError
 from negotiation.models import Game, ModerationLog, Player
-from negotiation.services import broadcast, chat, clock, games, loading
+from negotiation.realtime import broadcast
+from negotiation.services import chat, clock, games, loading
 
 MAX_SPECTATOR_DELAY = games.MAX_SPECTATOR_DELAY
 

@@ -14,7 +14,8 @@ from game.phases import check_controller
 from negotiation import scenarios, tokens
 from negotiation.errors import BAD_REQUEST, CONFLICT, FORBIDDEN, NOT_FOUND, ServiceError
 from negotiation.models import ActionLog, Game, ModerationLog, Player, Seat
-from negotiation.services import broadcast, loading
+from negotiation.realtime import broadcast
+from negotiation.services import loading
 from negotiation.services.actions import apply_locked
 
 MAX_SPECTATOR_DELAY = 600

@@ -24,7 +24,7 @@ _RENDERS_MAX = 1024
 _KEYS: OrderedDict[tuple[int, str], dict[int, dict[str, bytes]]] = OrderedDict()
 _KEYS_MAX = 4096  # (game, viewer) pairs
 _KEYS_VERSIONS = 4  # versions kept per pair
-# How pushes were served, for the operator (logged by negotiation/background.py).
+# How pushes were served, for the operator (logged by negotiation/realtime/background.py).
 stats: Counter[str] = Counter()
 _encode = msgspec.json.Encoder().encode
 

@@ -1,4 +1,4 @@
-"""The WAL checkpointer (negotiation/checkpoints.py), on a real SQLite file in a process of
+"""The WAL checkpointer (negotiation/realtime/checkpoints.py), on a real SQLite file in a process of
 its own: it copies the log into the database while the writer never checkpoints, and with
 the writer's own checkpoints left on, the log stays bounded under nonstop commits."""
 
@@ -16,7 +16,7 @@ import json, os, sys, time
 import django
 django.setup()
 from django.db import connection, transaction
-from negotiation import checkpoints
+from negotiation.realtime import checkpoints
 
 path = connection.settings_dict["NAME"]
 wal, writer_checkpoints, commits = path + "-wal", sys.argv[1] == "on", int(sys.argv[2])

@@ -1,4 +1,4 @@
-"""Group commit (negotiation/lane.py, actions.apply_batch): several actions, for several
+"""Group commit (negotiation/realtime/lane.py, actions.apply_batch): several actions, for several
 games, applied in one transaction must mean exactly what applying them one by one means:
 same results in the same order, refusals that spoil nothing, ids deduplicated within the
 batch and against the log, one broadcast per action after the commit, and a batch that
@@ -13,10 +13,10 @@ import pytest
 from django.db import connections
 
 from game import FACILITATOR, RuleError
-from negotiation import lane
 from negotiation.consumers import _parallel_applies
 from negotiation.errors import ServiceError
 from negotiation.models import ActionLog, Game
+from negotiation.realtime import lane
 from negotiation.services import actions, games, loading, sql
 from tests.server.helpers import db, facilitator, join, make_game, make_user, player
 

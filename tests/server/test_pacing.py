@@ -1,4 +1,4 @@
-"""The fan-out's turns (negotiation/pacing.py): one at a time, each after a pass of the
+"""The fan-out's turns (negotiation/realtime/pacing.py): one at a time, each after a pass of the
 event loop, none while the lane has a batch out, and a turn is never lost."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from itertools import pairwise
 
-from negotiation.pacing import Pacer
+from negotiation.realtime.pacing import Pacer
 
 
 async def _worker(pacer: Pacer, name: str, turns: int, log: list[str]) -> None:

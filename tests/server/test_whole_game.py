@@ -8,8 +8,8 @@ import asyncio
 import pytest
 
 from game import FACILITATOR
-from negotiation import background
 from negotiation.models import Game
+from negotiation.realtime import background
 from negotiation.services import actions, bots, games
 from tests.server.helpers import db, facilitator, join, make_game, make_user, player, spectator
 

@@ -6,7 +6,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from negotiation import background
+from negotiation.realtime import background
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 it is brought to the newest committed version. Each distinct (viewer, last seq) is
 rendered and encoded once, whatever the number of its connections (the spectators, the
 members of one delegation), and renders take turns with the rest of the event loop
-(negotiation/pacing.py). The hub (negotiation/hub.py) runs one fan-out at a time per game.
+(pacing.py). The hub (hub.py) runs one fan-out at a time per game.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Protocol
 
 from channels.db import database_sync_to_async
 
-from negotiation import pacing
+from negotiation.realtime import pacing
 from negotiation.services import rendering
 
 

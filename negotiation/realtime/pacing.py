@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
-from negotiation.per_loop import PerLoop
+from negotiation.realtime.per_loop import PerLoop
 
 
 class Pacer:

@@ -22,11 +22,11 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.db import connection
 
-from negotiation import pacing
-from negotiation.per_loop import PerLoop
-from negotiation.services import actions, broadcast
+from negotiation.realtime import broadcast, pacing
+from negotiation.realtime.per_loop import PerLoop
+from negotiation.services import actions
 
-log = logging.getLogger("negotiation.lane")
+log = logging.getLogger("negotiation.realtime.lane")
 
 MAX_BATCH = 64
 stats: Counter[str] = Counter()
@@ -49,7 +49,7 @@ class Lane:
     async def _run(self) -> None:
         pacer = pacing.current()
         # SQLite works inside this process, on the one core the loop also needs, so while
-        # a batch is out the fan-out waits (negotiation/pacing.py); PostgreSQL's time is
+        # a batch is out the fan-out waits (pacing.py); PostgreSQL's time is
         # mostly round trips, which the loop can spend rendering.
         pause = connection.vendor == "sqlite"
         try:
@@ -78,7 +78,7 @@ class Lane:
                 if kept:
                     # The senders' acks go first (their tasks were just woken: let them
                     # run), then the news of the new versions, whose fan-out renders every
-                    # viewer, a turn at a time (negotiation/pacing.py).
+                    # viewer, a turn at a time (pacing.py).
                     await asyncio.sleep(0)
                 pacer.resume()
                 if kept:

@@ -13,10 +13,10 @@ from typing import Any, Protocol
 
 from django.db.models import Max
 
-from negotiation import hub
 from negotiation.models import ChatMessage, Game
+from negotiation.realtime import hub
 
-log = logging.getLogger("negotiation.watch")
+log = logging.getLogger("negotiation.realtime.watch")
 
 
 class Watcher(Protocol):

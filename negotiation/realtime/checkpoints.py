@@ -3,7 +3,7 @@
 SQLite checkpoints inside whichever commit takes the log past 1000 pages: under the
 benchmark's load that was one commit every 0.4 s that copied ~4 MB of log into the
 database file, 5 ms instead of 0.6, while every sender queued behind it on the apply lane
-waited too. Here a server process (negotiation/background.py starts this) copies the log
+waited too. Here a server process (background.py starts this) copies the log
 across every INTERVAL seconds with PASSIVE checkpoints, which neither wait for nor block
 the writer or the readers. The commit's own checkpoint still runs, and must: only one
 that finds the log fully copied with no write in between lets the next write start the
@@ -19,7 +19,7 @@ import time
 
 from django.db import connection, connections
 
-log = logging.getLogger("negotiation.checkpoints")
+log = logging.getLogger("negotiation.realtime.checkpoints")
 
 INTERVAL = 0.1  # seconds
 RETRY_S = 5.0  # after a failed checkpoint

@@ -22,7 +22,7 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
-log = logging.getLogger("negotiation.broadcast")
+log = logging.getLogger("negotiation.realtime.broadcast")
 
 
 def group_name(game_id: int) -> str:
@@ -79,7 +79,7 @@ def send_now(game_id: int, message: dict[str, Any]) -> None:
 def _publish(loop: asyncio.AbstractEventLoop, game_id: int, message: dict[str, Any]) -> None:
     """On the loop: this process's own connections first, straight from here; then,
     with a shared layer (Redis), the other processes."""
-    from negotiation import hub
+    from negotiation.realtime import hub
 
     h = hub.for_loop(loop)
     if h is not None:

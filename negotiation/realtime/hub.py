@@ -6,7 +6,7 @@ with the in-memory layer each of those scans every channel (O(connections) per m
 and with Redis each is a subscriber. Here the layer delivers one message per process and
 the hub hands it to that process's connections; the layer's load no longer grows with the
 number of people watching. The hub also knows which games this process serves, which is
-what the version watcher (negotiation/watch.py) polls.
+what the version watcher (watch.py) polls.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
-from negotiation import fanout
-from negotiation.per_loop import PerLoop
-from negotiation.services import broadcast
-from negotiation.services.broadcast import group_name
+from negotiation.realtime import broadcast, fanout
+from negotiation.realtime.broadcast import group_name
+from negotiation.realtime.per_loop import PerLoop
 
-log = logging.getLogger("negotiation.hub")
+log = logging.getLogger("negotiation.realtime.hub")
 
 
 class Member(fanout.Connection, Protocol):

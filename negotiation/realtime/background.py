@@ -1,5 +1,5 @@
 """The loop each server process runs beside its connections: end due phases, let bots
-act on new versions, and heal connections that missed a broadcast (negotiation/watch.py).
+act on new versions, and heal connections that missed a broadcast (watch.py).
 
 Every step is safe to run in several processes at once (see services/clock.py and
 services/bots.py), so there is no leader to elect and nothing to fail over.
@@ -14,10 +14,10 @@ import time
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from negotiation import checkpoints, lane, watch
+from negotiation.realtime import checkpoints, lane, watch
 from negotiation.services import bots, clock, rendering
 
-log = logging.getLogger("negotiation.background")
+log = logging.getLogger("negotiation.realtime.background")
 
 
 def step() -> list[int]:
