@@ -41,11 +41,15 @@ demo: install
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
+# One shell for both passes, so the second runs even when the first fails; the target then
+# fails naming the passes that failed.
 test: install browser-deps
-	$(PY) -m pytest -q -m "not services"
+	failed=; \
+	$(PY) -m pytest -q -m "not services" || failed="$$failed embedded"; \
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) FORGE_LAYER_PREFIX=forge-test-$$$$ \
 	  FORGE_TEST_DB=test_forge_$$$$ \
-	  $(PY) -m pytest -q tests/server tests/security tests/faults
+	  $(PY) -m pytest -q tests/server tests/security tests/faults || failed="$$failed services"; \
+	if [ -n "$$failed" ]; then echo "make test: failed pass(es):$$failed"; exit 1; fi
 
 lint: install
 	$(VENV)/bin/ruff check .
