@@ -138,9 +138,21 @@ FORGE_REPLAY_WINDOW = int(os.environ.get("FORGE_REPLAY_WINDOW", 500))
 FORGE_CLOCK = os.environ.get("FORGE_CLOCK", "1") == "1"
 FORGE_CLOCK_INTERVAL = float(os.environ.get("FORGE_CLOCK_INTERVAL", 0.5))
 FORGE_WATCH_INTERVAL = float(os.environ.get("FORGE_WATCH_INTERVAL", 2.0))
-# How actions reach the database: by default through one lane per process that applies
-# whatever has queued up in one transaction (group commit, negotiation/realtime/lane.py); with
-# FORGE_PARALLEL_APPLY=1 on PostgreSQL, each action in its own transaction on a pool of
-# threads instead (fewer actions per second at load, in bench/server.py --services).
-FORGE_PARALLEL_APPLY = os.environ.get("FORGE_PARALLEL_APPLY", "0") == "1"  # PostgreSQL only
 FORGE_TOKEN_MAX_AGE = int(os.environ.get("FORGE_TOKEN_MAX_AGE", 14 * 24 * 3600))
+
+# What one client may cost the server (negotiation/limits.py, realtime/outbox.py,
+# docs/security.md). Messages: per socket (FORGE_RATE_*), and shared by all the sockets of
+# one person and of one seat (a delegation), as (per second, burst).
+FORGE_PERSON_RATE = (float(os.environ.get("FORGE_PERSON_RATE", 10)),
+                     int(os.environ.get("FORGE_PERSON_BURST", 40)))
+FORGE_SEAT_RATE = (float(os.environ.get("FORGE_SEAT_RATE", 20)),
+                   int(os.environ.get("FORGE_SEAT_BURST", 80)))
+FORGE_MAX_PERSON_SOCKETS = int(os.environ.get("FORGE_MAX_PERSON_SOCKETS", 4))
+FORGE_MAX_GAME_CONNECTIONS = int(os.environ.get("FORGE_MAX_GAME_CONNECTIONS", 400))
+# A connection whose client stops reading: at most this many frames / bytes queued, and
+# no send may take longer than this, or it is closed (4408) and its TCP connection dropped.
+FORGE_OUTBOX_FRAMES = int(os.environ.get("FORGE_OUTBOX_FRAMES", 256))
+FORGE_OUTBOX_BYTES = int(os.environ.get("FORGE_OUTBOX_BYTES", 2 * 1024 * 1024))
+FORGE_SEND_STALL_SECONDS = float(os.environ.get("FORGE_SEND_STALL_SECONDS", 5))
+# The kernel's send buffer per WebSocket (0: the system's default, which grows to megabytes)
+FORGE_SOCKET_SEND_BUFFER = int(os.environ.get("FORGE_SOCKET_SEND_BUFFER", 128 * 1024))
