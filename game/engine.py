@@ -43,7 +43,7 @@ from game.actions import (
     WithdrawDeal,
 )
 from game.errors import ErrorCode, RuleError
-from game.event import Event
+from game.event import Event, Unchanged
 from game.orders import Policy
 from game.rng import shuffled
 from game.scenario import Scenario
@@ -203,7 +203,8 @@ class Game:
     # ---- the entry point ----------------------------------------------------------------
     def apply(self, actor: str, action: Action) -> list[Event]:
         """Apply `action` for `actor` (a seat id or FACILITATOR). Raises RuleError, changing
-        nothing, if the rules refuse it."""
+        nothing, if the rules refuse it; returns no events and leaves `state.seq` as it was
+        if the action would change nothing (`event.Unchanged`)."""
         handler = HANDLERS.get(type(action))
         if handler is None:
             raise RuleError(ErrorCode.UNKNOWN_ACTION, f"unknown action {type(action).__name__}")
@@ -217,7 +218,10 @@ class Game:
             raise RuleError(ErrorCode.GAME_OVER, "the game is over")
         if st.paused and not isinstance(action, _WHILE_PAUSED):
             raise RuleError(ErrorCode.GAME_PAUSED, "the game is paused")
-        events = handler(self, actor, action)
+        try:
+            events = handler(self, actor, action)
+        except Unchanged:
+            return []
         self.state.seq += 1
         return events
 

@@ -20,6 +20,12 @@ class Event(msgspec.Struct, frozen=True):
     data: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
+class Unchanged(Exception):
+    """Raised by a handler, before it changes anything, for an action that would change
+    nothing (ready when already ready): `Game.apply` then returns no events and the game's
+    version stays, so a client repeating itself costs no version and no log row."""
+
+
 def visible(events: list[Event], viewer: str) -> list[Event]:
     if viewer == FACILITATOR:
         return list(events)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from game import cards, club
 from game.actions import Advance, EndGame, Pause, Ready, Resume, Rewind, SetController, Start
 from game.errors import ErrorCode, RuleError, require
-from game.event import Event
+from game.event import Event, Unchanged
 from game.scenario import Scenario
 from game.state import restore, snapshot
 
@@ -126,6 +126,8 @@ def ready(game: Game, actor: str, action: Ready) -> list[Event]:
     require(
         st.phase in ("negotiation", "orders"), ErrorCode.WRONG_PHASE, "nothing to be ready for now"
     )
+    if st.seats[actor].ready == action.ready:
+        raise Unchanged
     st.seats[actor].ready = action.ready
     events = [
         Event(
