@@ -24,7 +24,7 @@ from game.effects import (
 from game.errors import ErrorCode, RuleError, ScenarioError, require
 from game.event import Event
 from game.orders import Control, Tariff
-from game.scenario import Card, _check_effect
+from game.scenario import Card, check_card
 from game.state import ForcedControl, Modifier, OpenPrompt, Pending
 
 if TYPE_CHECKING:
@@ -87,6 +87,12 @@ def fire(game: Game, actor: str, action: FireCard) -> list[Event]:
         "cards are fired during negotiation",
     )
     if action.card_id:
+        # (what is sent is logged whole: a field that is ignored must still be empty)
+        require(
+            not (action.title or action.text or action.effects),
+            ErrorCode.BAD_ACTION,
+            "name a card from the deck or write one, not both",
+        )
         card = _card(game, action.card_id)
         require(
             card.id not in game.state.cards_drawn,
@@ -96,17 +102,12 @@ def fire(game: Game, actor: str, action: FireCard) -> list[Event]:
         if card.id in game.state.deck:
             game.state.deck.remove(card.id)
         return reveal(game, card)
-    require(
-        bool(action.title.strip()) and len(action.title) <= 120 and len(action.text) <= 1000,
-        ErrorCode.BAD_ACTION,
-        "a written card needs a title (≤120) and text (≤1000)",
-    )
+    # A written card is held to the very rules and bounds of a scenario's cards.
     seats, minerals = set(game.scenario.seat_ids), set(game.scenario.mineral_ids)
-    for i, e in enumerate(action.effects):
-        try:
-            _check_effect(e, f"effects[{i}]", seats, minerals, allow_self=False)
-        except ScenarioError as exc:
-            raise RuleError(ErrorCode.BAD_ACTION, exc.message) from None
+    try:
+        check_card(action.title, action.text, action.effects, "card", seats, minerals)
+    except ScenarioError as exc:
+        raise RuleError(ErrorCode.BAD_ACTION, f"a written card: {exc.message}") from None
     card_id = f"custom-{game.state.next_id}"
     game.state.next_id += 1
     return reveal(

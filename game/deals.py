@@ -19,7 +19,7 @@ from game.clauses import (
     Supply,
     TariffWaiver,
 )
-from game.errors import ErrorCode, RuleError, require
+from game.errors import ErrorCode, RuleError, require, require_text
 from game.event import Event
 from game.state import Deal, Pending
 
@@ -63,8 +63,8 @@ def validate_terms(
     remaining = st.rounds - max(st.round, 1) + 1
     if not 1 <= rounds <= remaining:
         raise _bad(f"rounds must be 1..{remaining} (the rounds left in the game)")
-    if len(note) > MAX_NOTE:
-        raise _bad(f"note longer than {MAX_NOTE} characters")
+    # a note is one person's words to another: newlines and tabs, no control characters
+    require_text(note, MAX_NOTE, ErrorCode.BAD_CLAUSE, "the note", multiline=True)
     minerals = set(sc.mineral_ids)
     pair = {a, b}
     for i, c in enumerate(clauses):

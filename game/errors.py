@@ -6,6 +6,7 @@ renamed once shipped. The message is for people and may change.
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 
 
@@ -83,3 +84,35 @@ def require(condition: bool, code: ErrorCode, message: str) -> None:
     """Refuse with `code` unless `condition` holds; keeps validators flat and readable."""
     if not condition:
         raise RuleError(code, message)
+
+
+# ---- text: one rule for every piece of text a person writes --------------------------------
+# Control characters (Unicode category Cc: NUL, ESC, DEL, the C1 range...) are refused
+# everywhere; a multi-line text (a note, a card's text, a chat message) may hold newlines
+# and tabs. PostgreSQL cannot store NUL at all, and the rest only ever spoof or garble what
+# other people see, so refusing them everywhere keeps both databases and every screen alike.
+_MULTILINE_OK = frozenset("\n\t")
+
+
+def text_fault(value: object, max_len: int, *, multiline: bool = False,
+               min_len: int = 0) -> str | None:
+    """Why `value` is not an acceptable text of `min_len`..`max_len` characters, or None."""
+    if not isinstance(value, str):
+        return "must be a string"
+    if not min_len <= len(value) <= max_len:
+        return f"must be {min_len} to {max_len} characters"
+    if value.isprintable():  # the fast path: no control (or other non-printing) character
+        return None
+    for ch in value:
+        if unicodedata.category(ch) in ("Cc", "Cs") and not (multiline and ch in _MULTILINE_OK):
+            what = "newline or tab" if ch in _MULTILINE_OK else f"control character U+{ord(ch):04X}"
+            return f"must not contain a {what}"
+    return None
+
+
+def require_text(value: object, max_len: int, code: ErrorCode, field: str, *,
+                 multiline: bool = False, min_len: int = 0) -> None:
+    """Refuse with `code` unless `value` is an acceptable text (see `text_fault`)."""
+    fault = text_fault(value, max_len, multiline=multiline, min_len=min_len)
+    if fault is not None:
+        raise RuleError(code, f"{field} {fault}")

@@ -14,7 +14,7 @@ import msgspec
 
 from game.clauses import CLAUSE_KINDS
 from game.effects import Effect
-from game.errors import ScenarioError
+from game.errors import ScenarioError, text_fault
 
 Form = Literal["ore", "refined"]
 FORMS: tuple[Form, Form] = ("ore", "refined")
@@ -327,10 +327,16 @@ def validate(s: Scenario) -> None:
     for i, card in enumerate(s.cards):
         at = f"$.cards[{i}]"
         _check(0 <= card.round <= s.rounds, f"{at}.round", "must be 0 (shuffled) or a round")
-        for j, e in enumerate(card.effects):
-            _check_effect(e, f"{at}.effects[{j}]", seats, minerals, allow_self=False)
+        _check_text(card.id, ID_MAX, f"{at}.id")
+        check_card(card.title, card.text, card.effects, at, seats, minerals)
         if card.prompt is not None:
             p = card.prompt
+            _check_text(p.text, CARD_TEXT_MAX, f"{at}.prompt.text", multiline=True)
+            for j, opt in enumerate(p.options):
+                _check_text(opt.id, ID_MAX, f"{at}.prompt.options[{j}].id")
+                _check_text(opt.label, CARD_TITLE_MAX, f"{at}.prompt.options[{j}].label")
+                _check(len(opt.effects) <= MAX_CARD_EFFECTS, f"{at}.prompt.options[{j}].effects",
+                       f"at most {MAX_CARD_EFFECTS} effects")
             _check(len(p.options) >= 1, f"{at}.prompt.options", "needs at least one option")
             _unique([o.id for o in p.options], f"{at}.prompt.options")
             _check(p.default in {o.id for o in p.options}, f"{at}.prompt.default", "not an option")
@@ -352,9 +358,42 @@ def validate(s: Scenario) -> None:
     _check(len(s.cards) >= s.rounds, "$.cards", "needs at least one card per round")
 
 
+# Bounds on a card's words and effects: the same for a scenario's cards and for a card the
+# facilitator writes during a game (`cards.fire`), so neither can put into a game what the
+# other could not.
+CARD_TITLE_MAX = 120
+CARD_TEXT_MAX = 1000
+MAX_CARD_EFFECTS = 12
+ID_MAX = 64
+MAX_EFFECT_ROUNDS = 12  # no scenario is longer (see `validate`)
+
+
+def _check_text(value: str, max_len: int, field: str, *, multiline: bool = False,
+                min_len: int = 1) -> None:
+    fault = text_fault(value, max_len, multiline=multiline, min_len=min_len)
+    if fault is not None:
+        raise ScenarioError(field, fault)
+
+
+def check_card(title: str, text: str, effects: tuple[Effect, ...], at: str, seats: set[str],
+               minerals: set[str]) -> None:
+    """A card's title (one line, 1-120 characters, not blank), text (0-1000 characters;
+    newlines and tabs allowed) and effects (at most 12, each within `_check_effect`'s
+    bounds). Raises ScenarioError naming the field."""
+    _check_text(title, CARD_TITLE_MAX, f"{at}.title")
+    _check(bool(title.strip()), f"{at}.title", "must not be blank")
+    _check_text(text, CARD_TEXT_MAX, f"{at}.text", multiline=True, min_len=0)
+    _check(len(effects) <= MAX_CARD_EFFECTS, f"{at}.effects",
+           f"at most {MAX_CARD_EFFECTS} effects")
+    for j, e in enumerate(effects):
+        _check_effect(e, f"{at}.effects[{j}]", seats, minerals, allow_self=False)
+
+
 def _check_effect(
     e: Effect, at: str, seats: set[str], minerals: set[str], allow_self: bool
 ) -> None:
+    """An effect names real seats and minerals and keeps every number within a range the
+    state can hold (a card lasting 10**30 rounds would overflow the snapshot)."""
     allowed = seats | {"$self"} if allow_self else seats
     seat = getattr(e, "seat", None)
     if seat is not None and seat != "ALL":
@@ -365,13 +404,15 @@ def _check_effect(
     mineral = getattr(e, "mineral", None)
     if mineral is not None:
         _check(mineral in minerals, f"{at}.mineral", f"unknown mineral {mineral!r}")
-    for t in getattr(e, "targets", ()):
+    targets = getattr(e, "targets", ())
+    for t in targets:
         _check(t == "ALL" or t in allowed, f"{at}.targets", f"unknown seat {t!r}")
+    _check(len(set(targets)) == len(targets), f"{at}.targets", "a seat is repeated")
     rounds = getattr(e, "rounds", 1)
     _check(
-        rounds >= (0 if e.__struct_config__.tag == "capacity" else 1),
+        (0 if e.__struct_config__.tag == "capacity" else 1) <= rounds <= MAX_EFFECT_ROUNDS,
         f"{at}.rounds",
-        "must be at least 1 (0 allowed only for a permanent capacity change)",
+        f"must be 1 to {MAX_EFFECT_ROUNDS} (0 allowed only for a permanent capacity change)",
     )
     for name, low, high in _EFFECT_RANGES:
         value = getattr(e, name, None)
