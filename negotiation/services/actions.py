@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from game import Action, RuleError, decode_action
 from game.actions import SetController, action_to_dict
-from negotiation.errors import NOT_FOUND, ServiceError
+from negotiation.errors import CONFLICT, FORBIDDEN, NOT_FOUND, ServiceError
 from negotiation.models import ActionLog, Game, Seat
 from negotiation.realtime import broadcast
 from negotiation.services import clock, loading, sql
@@ -28,9 +28,17 @@ class Applied:
     seq: int
     duplicate: bool = False
     events: tuple[dict[str, Any], ...] = ()
+    unchanged: bool = False  # the action would have changed nothing: no new version
+
+    @property
+    def changed(self) -> bool:
+        return not (self.duplicate or self.unchanged)
 
 
 lock_game = sql.lock_game
+
+# One request to apply: (game id, actor, payload, sender, client message id).
+Request = tuple[int, str, "dict[str, Any] | Action", str, "str | None"]
 
 
 def apply_action(game_id: int, actor: str, payload: dict[str, Any] | Action, *,
@@ -40,49 +48,40 @@ def apply_action(game_id: int, actor: str, payload: dict[str, Any] | Action, *,
     A repeat of (sender, client_msg_id) returns the first answer and changes nothing.
     Raises RuleError (engine refusal) or ServiceError; neither changes anything.
     """
-    action = payload if not isinstance(payload, dict) else decode_action(payload)
-    try:
-        with transaction.atomic(), sql.pipelined():
-            key = (game_id, sender, client_msg_id) if client_msg_id is not None else None
-            rows, seen = sql.lock_and_look_up([game_id], {key} if key else set())
-            row = rows.get(game_id)
-            if row is None:
-                raise ServiceError(NOT_FOUND, f"no game {game_id}")
-            prev = seen.get(key) if key else None
-            if prev is not None:
-                return Applied(seq=prev, duplicate=True)
-            return apply_locked(row, actor, action, sender=sender, client_msg_id=client_msg_id)
-    except IntegrityError:
-        # Only a duplicate (sender, id) racing on a database without row locks gets here.
-        prev = ActionLog.objects.filter(game_id=game_id, sender=sender,
-                                        client_msg_id=client_msg_id).only("seq").first()
-        if prev is None:
-            raise
-        return Applied(seq=prev.seq, duplicate=True)
-
-
-# One request to apply: (game id, actor, payload, sender, client message id).
-Request = tuple[int, str, "dict[str, Any] | Action", str, "str | None"]
+    result = apply_batch([(game_id, actor, payload, sender, client_msg_id)])[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 def apply_batch(requests: list[Request]) -> list[Applied | BaseException]:
-    """Apply several requests in one transaction (group commit): one BEGIN, one read of
-    the games' rows, one look-up of the senders' ids, one INSERT of all the log rows, one
+    """Apply requests in one transaction (group commit): one BEGIN, one read of the games'
+    rows, one look-up of the senders' ids and removals, one INSERT of all the log rows, one
     UPDATE per game and one COMMIT -- and one hop to the database thread -- for all of
     them. Each result is an Applied or the RuleError/ServiceError that refused it (a
     refusal writes nothing, so it never spoils the others). Broadcasts go out after the
-    commit, in order.
+    commit, in order. Every action of every sender takes this path: the lane's batches,
+    the clock's and the bots' single actions alike.
 
-    If anything unexpected fails, nothing of the batch is committed and every request is
-    applied again on its own, so only the culprit fails."""
-    if len(requests) == 1:
-        return [_alone(requests[0])]
+    If anything unexpected fails, nothing of the batch is committed and each request of a
+    batch is applied again on its own, so only the culprit fails."""
+    try:
+        return _apply_all(requests)
+    except Exception as exc:
+        if len(requests) == 1:
+            return [_duplicate_race(requests[0], exc)]
+        return [apply_batch([r])[0] for r in requests]
+
+
+def _apply_all(requests: list[Request]) -> list[Applied | BaseException]:
     results: list[Applied | BaseException] = []
     touched: set[int] = set()
     try:
         with transaction.atomic(), sql.pipelined():
-            rows, seen = sql.lock_and_look_up(sorted({r[0] for r in requests}),
-                                              {(g, s, m) for g, _a, _p, s, m in requests if m})
+            rows, seen, removed = sql.lock_and_look_up(
+                sorted({r[0] for r in requests}),
+                {(g, s, m) for g, _a, _p, s, m in requests if m},
+                {r[3] for r in requests})
             log_rows: list[sql.LogRow] = []
             for game_id, actor, payload, sender, msg_id in requests:
                 try:
@@ -94,10 +93,12 @@ def apply_batch(requests: list[Request]) -> list[Applied | BaseException]:
                     if prev is not None:
                         results.append(Applied(seq=prev, duplicate=True))
                         continue
+                    if sender in removed:
+                        raise ServiceError(FORBIDDEN, "you were removed from this game")
                     touched.add(game_id)
                     applied = apply_locked(row, actor, action, sender=sender,
                                            client_msg_id=msg_id, log_rows=log_rows)
-                    if msg_id:
+                    if msg_id and applied.changed:
                         seen[(game_id, sender, msg_id)] = applied.seq
                     results.append(applied)
                 except (RuleError, ServiceError) as exc:
@@ -105,13 +106,25 @@ def apply_batch(requests: list[Request]) -> list[Applied | BaseException]:
             if log_rows:
                 now = timezone.now()
                 sql.insert_logs(log_rows, now)
-                for game_id in sorted(touched):
-                    sql.save_game(rows[game_id], now)  # type: ignore[arg-type]
+                for game_id in sorted({r[0] for r in log_rows}):
+                    sql.save_game(rows[game_id], now)
     except Exception:
         for game_id in touched:  # the cache may hold versions that were never committed
             loading.drop(game_id)
-        return [_alone(r) for r in requests]
+        raise
     return results
+
+
+def _duplicate_race(request: Request, exc: Exception) -> Applied | BaseException:
+    """A lone request that failed: if it lost a race to a duplicate of itself (two
+    processes, one (sender, id), on a database without row locks), the first's answer."""
+    game_id, _actor, _payload, sender, msg_id = request
+    if isinstance(exc, IntegrityError) and msg_id is not None:
+        prev = ActionLog.objects.filter(game_id=game_id, sender=sender,
+                                        client_msg_id=msg_id).only("seq").first()
+        if prev is not None:
+            return Applied(seq=prev.seq, duplicate=True)
+    return exc
 
 
 def apply_batch_held(requests: list[Request]
@@ -120,14 +133,6 @@ def apply_batch_held(requests: list[Request]
     with broadcast.held() as kept:
         results = apply_batch(requests)
     return results, kept
-
-
-def _alone(request: Request) -> Applied | BaseException:
-    game_id, actor, payload, sender, msg_id = request
-    try:
-        return apply_action(game_id, actor, payload, sender=sender, client_msg_id=msg_id)
-    except Exception as exc:
-        return exc
 
 
 def apply_locked(row: Game, actor: str, action: Action, *, sender: str,
@@ -142,6 +147,9 @@ def apply_locked(row: Game, actor: str, action: Action, *, sender: str,
         loaded = loading.load(row)
         game = loaded.game
         before = (game.state.round, game.state.phase, game.state.paused)
+        seat = game.state.seats.get(actor)
+        if sender.startswith("p:") and seat is not None and seat.controller != "human":
+            raise ServiceError(CONFLICT, "a bot plays this seat now")
         try:
             events = game.apply(actor, action)
         except RuleError:
@@ -149,6 +157,8 @@ def apply_locked(row: Game, actor: str, action: Action, *, sender: str,
         except Exception:
             loading.drop(row.pk)
             raise
+        if game.state.seq == row.version:  # changed nothing: no version, no log row
+            return Applied(seq=row.version, unchanged=True)
         try:
             seq = game.state.seq
             ev = loading.events_to_dicts(events)

@@ -9,7 +9,7 @@ transaction (`atomic` still begins and commits it). Everything else uses the ORM
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import ExitStack, closing, contextmanager
 from datetime import datetime
 from typing import Any
@@ -17,12 +17,13 @@ from typing import Any
 import msgspec
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from negotiation.models import ActionLog, Game, Snapshot
+from negotiation.models import ActionLog, Game, Player, Snapshot
 
 _json = msgspec.json.Encoder().encode
 _GAME = Game._meta.db_table
 _LOG = ActionLog._meta.db_table
 _SNAP = Snapshot._meta.db_table
+_PLAYER = Player._meta.db_table
 
 
 class _Raw:
@@ -116,11 +117,13 @@ def _game_from(conn: Any, names: list[str], converters: list[list[Any]], row: An
 Key = tuple[int, str, str]  # (game id, sender, client message id)
 
 
-def lock_and_look_up(game_ids: list[int], keys: set[Key]) -> tuple[dict[int, Game], dict[Key, int]]:
+def lock_and_look_up(game_ids: list[int], keys: set[Key], senders: Collection[str] = ()
+                     ) -> tuple[dict[int, Game], dict[Key, int], set[str]]:
     """The games' rows, locked (as `lock_game`) in id order, which every batch uses, so two
-    batches never wait for each other in a circle; and the seqs already given to these
-    (game, sender, client message id). In a pipeline both queries go out in one round trip,
-    and the look-up still runs after the locks are held (statements run in order)."""
+    batches never wait for each other in a circle; the seqs already given to these
+    (game, sender, client message id); and which of these senders ("p:<player id>") the
+    facilitator has removed. In a pipeline the queries go out in one round trip, and the
+    look-ups still run after the locks are held (statements run in order)."""
     conn = connections[DEFAULT_DB_ALIAS]
     sql, names, converters = _game_read(conn, False)
     if len(game_ids) > 1:
@@ -129,10 +132,15 @@ def lock_and_look_up(game_ids: list[int], keys: set[Key]) -> tuple[dict[int, Gam
     with ExitStack() as stack:
         games = stack.enter_context(closing(_raw.start(sql, game_ids)))
         seqs = stack.enter_context(closing(_raw.start(*_seqs_query(keys)))) if keys else None
+        players = sorted({int(s[2:]) for s in senders if s.startswith("p:")})
+        revoked = stack.enter_context(closing(_raw.start(
+            f"SELECT id FROM {_PLAYER} WHERE revoked AND id IN "
+            f"({', '.join(['%s'] * len(players))})", players))) if players else None
         rows = [_game_from(conn, names, converters, row) for row in games.fetchall()]
         found = seqs.fetchall() if seqs is not None else []
+        gone = {f"p:{pk}" for (pk,) in revoked.fetchall()} if revoked is not None else set()
     return ({g.pk: g for g in rows},
-            {(g, s, m): int(seq) for g, s, m, seq in found if (g, s, m) in keys})
+            {(g, s, m): int(seq) for g, s, m, seq in found if (g, s, m) in keys}, gone)
 
 
 def _seqs_query(keys: set[Key]) -> tuple[str, list[Any]]:

@@ -22,8 +22,8 @@ def _close_thread_connections(django_db_setup, django_db_blocker):  # type: igno
     from django.db import connections
 
     SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
-    # On PostgreSQL, actions run on the event loops' worker threads too (parallel applies),
-    # whose connections outlive their loops: end them, so the test database can be dropped.
+    # On PostgreSQL, connections opened by other threads (the tests' own executors) may
+    # outlive their loops: end them, so the test database can be dropped.
     conn = connections["default"]
     if conn.vendor == "postgresql":
         with django_db_blocker.unblock(), conn.cursor() as c:

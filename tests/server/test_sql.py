@@ -10,7 +10,7 @@ from django.utils import timezone
 from game import FACILITATOR
 from negotiation.models import ActionLog
 from negotiation.services import actions, sql
-from tests.server.helpers import make_game, make_user
+from tests.server.helpers import join, make_game, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,12 +29,17 @@ def test_lock_and_look_up_reads_rows_and_seen_ids_together():
     user = make_user()
     a, b = make_game(user), make_game(user, seed=8)
     actions.apply_action(a.pk, FACILITATOR, {"type": "start"}, sender="f", client_msg_id="x")
+    (gone, _), (kept, _) = join(a, "USA", "Gone"), join(a, "AUS", "Kept")
+    gone.revoked = True
+    gone.save()
     with transaction.atomic(), sql.pipelined():
-        rows, seen = sql.lock_and_look_up(
-            [a.pk, b.pk, 10**9], {(a.pk, "f", "x"), (a.pk, "f", "y"), (b.pk, "f", "x")})
+        rows, seen, removed = sql.lock_and_look_up(
+            [a.pk, b.pk, 10**9], {(a.pk, "f", "x"), (a.pk, "f", "y"), (b.pk, "f", "x")},
+            {"f", f"p:{gone.pk}", f"p:{kept.pk}"})
     assert sorted(rows) == [a.pk, b.pk]
     assert (rows[a.pk].version, rows[b.pk].version) == (1, 0)
     assert seen == {(a.pk, "f", "x"): 1}
+    assert removed == {f"p:{gone.pk}"}
 
 
 def test_a_repeated_id_is_answered_as_a_duplicate_however_it_is_found():
