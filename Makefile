@@ -22,10 +22,27 @@ browser-deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
+# DEBUG is on (unless DEBUG=0) only when HOST is a loopback address; on any other address it
+# is off, no demo account is made, and ALLOWED_HOSTS defaults to this machine's names and
+# addresses. The secret key is this checkout's own (.secret_key, made once) unless SECRET_KEY
+# is set.
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py demo_game
-	$(VENV)/bin/uvicorn --host $${HOST:-127.0.0.1} --port $${PORT:-8000} \
+	@host="$${HOST:-127.0.0.1}"; port="$${PORT:-8000}"; \
+	case "$$host" in 127.*|localhost|::1|\[::1\]) DEBUG="$${DEBUG:-1}" ;; *) DEBUG=0 ;; esac; \
+	if [ "$$DEBUG" = 0 ] && [ -z "$$ALLOWED_HOSTS" ]; then \
+	  case "$$host" in 0.0.0.0|::|\[::\]) mine="$$(hostname) $$(hostname -I 2>/dev/null)" ;; *) mine="$$host" ;; esac; \
+	  ALLOWED_HOSTS="localhost,127.0.0.1,[::1],$$(printf '%s\n' $$mine | sed '/:/s/^\[*\([^]]*\)\]*$$/[\1]/' | paste -sd, -)"; \
+	  echo "ALLOWED_HOSTS=$$ALLOWED_HOSTS (set ALLOWED_HOSTS to change it)"; \
+	fi; \
+	if [ -z "$$SECRET_KEY" ]; then \
+	  test -s .secret_key || (umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key); \
+	  SECRET_KEY="$$(cat .secret_key)"; \
+	fi; \
+	export DEBUG ALLOWED_HOSTS SECRET_KEY HOST="$$host" PORT="$$port"; \
+	[ -n "$$ALLOWED_HOSTS" ] || unset ALLOWED_HOSTS; \
+	$(PY) manage.py demo_game && \
+	exec $(VENV)/bin/uvicorn --host "$$host" --port "$$port" \
 	  --loop uvloop --http httptools --ws websockets-sansio \
 	  --ws-max-size 65536 --ws-per-message-deflate false \
 	  --lifespan on --timeout-graceful-shutdown 5 --no-access-log \

@@ -6,6 +6,7 @@ import asyncio
 import gc
 import os
 import sys
+import warnings
 from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "negotiation.settings")
@@ -14,12 +15,67 @@ from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.conf import settings
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.asgi import get_asgi_application
 
-# The consoles are a few small ES modules: Django serves them itself (found by the
-# staticfiles finders), so `make run` needs no collectstatic and no second server.
-django_asgi_app = ASGIStaticFilesHandler(get_asgi_application())
+
+class BodyLimit:
+    """Refuse an HTTP request body over `max_bytes` with 413 before Django reads it: Django's
+    ASGI handler spools a whole body to a temporary file before any check of its own, so a
+    client could otherwise fill the disk. A declared Content-Length over the bound is refused
+    at once; a chunked body is cut off (Django sees the client go) once it passes the bound.
+    Static files are served by WhiteNoise inside Django (settings.MIDDLEWARE)."""
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length" and (not value.isdigit()
+                                              or int(value) > self.max_bytes):
+                await self.refuse(scope, send)
+                return
+        seen = 0
+        cut = started = False
+
+        async def bounded_receive() -> dict:
+            nonlocal seen, cut
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    cut = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def watched_send(message: dict) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        await self.app(scope, bounded_receive, watched_send)
+        if cut and not started:
+            await self.refuse(scope, send)
+
+    async def refuse(self, scope: dict, send: Any) -> None:
+        from negotiation.views import too_large_body
+
+        status, content_type, body = too_large_body(scope.get("path", ""), self.max_bytes)
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", content_type.encode()),
+                                (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+
+# WhiteNoise answers a static file with a FileResponse, whose iterator is synchronous: Django
+# reads the (small) file on a thread and warns that it did so, once per process. Expected.
+warnings.filterwarnings("ignore", category=Warning, module="django.core.handlers.asgi",
+                        message="StreamingHttpResponse must consume synchronous iterators")
+django_asgi_app = BodyLimit(get_asgi_application(), settings.FORGE_MAX_BODY_BYTES)
 
 # Commits run on the database thread, which gives up the GIL at each SQL call and must win
 # it back from the busy event loop: at the default 5 ms switch interval each such wait may

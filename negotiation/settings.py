@@ -8,9 +8,16 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
-DEBUG = os.environ.get("DEBUG", "1") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+# The key every checkout shares: good for tests and a server on loopback only. `make run`
+# uses a random key of its own (.secret_key); negotiation.settings_production refuses this one.
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me"
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
+# Off unless a development switch says otherwise: DEBUG=1 in the environment. `make run` sets
+# it only when it binds a loopback address (never on a LAN); nothing else does.
+DEBUG = os.environ.get("DEBUG", "0") == "1"
+ALLOWED_HOSTS = [h.strip() for h in
+                 os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+                 if h.strip()]
 
 INSTALLED_APPS = [
     "daphne",
@@ -26,6 +33,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the consoles' ES modules, CSS, the admin's), with or without DEBUG.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,8 +109,42 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
                                   "CONFIG": {"capacity": 10000}}}
 
+# Cache: the throttles' counters (negotiation/views.py). Shared by every server process
+# through Redis when REDIS_URL is set, so a limit holds however many processes serve; in
+# this process's memory otherwise (the embedded default runs one process).
+if REDIS_URL:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("FORGE_LAYER_PREFIX", "forge"),
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "LOCATION": "forge"}}
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]
+# WhiteNoise serves straight from the finders (frontend/static, the admin's files), so
+# neither `make run` nor the tests need collectstatic; with DEBUG on it re-reads the disk
+# on every request. Same-origin pages only: no CORS header on static files.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_ALLOW_ALL_ORIGINS = False
+
+# No request body reaches a view above this size: the ASGI app answers 413 before Django
+# reads it (negotiation/asgi.py), and Django itself refuses larger form or JSON data (400).
+FORGE_MAX_BODY_BYTES = int(os.environ.get("FORGE_MAX_BODY_BYTES", 256 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = FORGE_MAX_BODY_BYTES
+# Throttles, "N/period" with period s, m, h or d (optionally a count: "100/10m"), counted in
+# the cache above per fixed window that opens at the first request. Joining (the form and
+# POST /api/join/): per client address and per game. Logging in (ours and the admin's):
+# per client address and per username. A classroom behind one NAT address shares the
+# address budget, hence the generous defaults. The client address is REMOTE_ADDR (behind a
+# proxy, run uvicorn with --proxy-headers --forwarded-allow-ips=<the proxy's address>).
+FORGE_JOIN_RATE = os.environ.get("FORGE_JOIN_RATE", "60/m")
+FORGE_JOIN_GAME_RATE = os.environ.get("FORGE_JOIN_GAME_RATE", "120/m")
+FORGE_LOGIN_RATE = os.environ.get("FORGE_LOGIN_RATE", "10/m")
+FORGE_LOGIN_USER_RATE = os.environ.get("FORGE_LOGIN_USER_RATE", "30/h")
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

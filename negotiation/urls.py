@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth import views as auth_views
+from django.urls import path
 
 from negotiation import views
 
@@ -12,6 +13,20 @@ urlpatterns = [
     path("g/<str:code>/watch/", views.watch, name="watch"),
     path("g/<str:code>/facilitate/", views.facilitate, name="facilitate"),
     path("g/<str:code>/export/<str:kind>", views.export, name="export"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # django.contrib.auth's pages, less the password reset ones: this server sends no mail.
+    # Logging in is throttled (views.login), the admin's log-in page too.
+    path("accounts/login/", views.login, name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(),
+         name="password_change"),
+    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+    path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]
+
+# Friendly pages (JSON under /api/), never a traceback or the URL patterns.
+handler400 = "negotiation.views.bad_request"
+handler403 = "negotiation.views.permission_denied"
+handler404 = "negotiation.views.page_not_found"
+handler500 = "negotiation.views.server_error"

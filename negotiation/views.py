@@ -1,29 +1,190 @@
 """HTTP: the lobby (create a game, join by code), the minimal pages the server needs to be
-playable, a JSON join endpoint for clients, and the facilitator's exports. The full
-consoles are built separately against docs/protocol.md."""
+playable, a JSON join endpoint for clients, and the facilitator's exports; the throttles on
+joining and logging in; and the error pages (400/403/404/429/500), JSON under /api/.
+
+Every input is checked here, at the edge, before the database sees it: a code is the six
+letters of a join code or it names no game, a seat id is short and printable, and the JSON
+join body is decoded into one typed shape (docs/security.md, "HTTP and deployment")."""
 
 from __future__ import annotations
 
+import hashlib
+import html
+import ipaddress
 import json
-from typing import Any
+import logging
+import re
+from typing import Annotated, Any
 
+import msgspec
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    HttpResponseForbidden,
-    JsonResponse,
-)
+from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from negotiation import scenarios
+from negotiation import errors, scenarios, tokens
 from negotiation.errors import ServiceError
 from negotiation.models import Game
 from negotiation.services import exports, games
+
+log = logging.getLogger("negotiation.http")
+
+_CODE_RE = re.compile(f"[{tokens.CODE_ALPHABET}]{{{tokens.CODE_LENGTH}}}")
+SEAT_MAX = 32  # Seat.seat_id's column
+
+
+# ---- edge checks -----------------------------------------------------------------------------
+def _code(raw: str) -> str | None:
+    """The join code in canonical form, or None when `raw` cannot be one (then it names no
+    game, and no query is made: PostgreSQL refuses a NUL in a string with an error)."""
+    code = tokens.normalise_code(raw[:64])
+    return code if _CODE_RE.fullmatch(code) else None
+
+
+def _seat(raw: str) -> str | None:
+    ok = 1 <= len(raw) <= SEAT_MAX and raw.isprintable()
+    return raw if ok else None
+
+
+# ---- throttles ---------------------------------------------------------------------------------
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_RATE_RE = re.compile(r"(\d+)/(\d*)([smhd])")
+
+
+def parse_rate(spec: str) -> tuple[int, int]:
+    """"60/m" -> (60, 60): at most 60 in a window of 60 seconds; "100/10m" -> (100, 600)."""
+    m = _RATE_RE.fullmatch(spec.strip())
+    if not m:
+        raise ValueError(f"a rate is N/period, period s, m, h or d (e.g. 60/m), not {spec!r}")
+    return int(m[1]), int(m[2] or 1) * _PERIODS[m[3]]
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address as the server process saw it (behind a proxy, uvicorn's
+    --proxy-headers puts the forwarded client here). IPv6 counts per /64, the block one
+    host is usually given, so rotating addresses inside it gains nothing."""
+    raw = request.META.get("REMOTE_ADDR") or "unknown"
+    try:
+        ip = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def over_limit(kind: str, who: str, spec: str) -> bool:
+    """Count one attempt for `who` under `kind` and say whether it goes over the rate. The
+    counter lives in the cache (Redis with REDIS_URL, so every process counts together) and
+    expires a window after its first attempt. Should the cache fail, the attempt is let
+    through (and logged): a throttle must not take joining down with it."""
+    limit, window = parse_rate(spec)
+    key = f"throttle:{kind}:{hashlib.sha256(who.encode()).hexdigest()[:40]}"
+    try:
+        if cache.add(key, 1, timeout=window):
+            count = 1
+        else:
+            try:
+                count = int(cache.incr(key))
+            except ValueError:  # expired between the two calls: a new window
+                cache.add(key, 1, timeout=window)
+                count = 1
+    except Exception:
+        log.warning("throttle %s: the cache failed; letting the attempt through", kind,
+                    exc_info=True)
+        return False
+    return count > limit
+
+
+def _retry_after(resp: HttpResponse, spec: str) -> HttpResponse:
+    """A 429 says when to come back: at the latest, one window on."""
+    resp["Retry-After"] = str(parse_rate(spec)[1])
+    return resp
+
+
+LIMITED = "too many attempts from here; wait a minute and try again"
+
+
+def _join_limited(request: HttpRequest) -> str | None:
+    """The rate that this join attempt's client address went over, if any."""
+    rate = settings.FORGE_JOIN_RATE
+    return rate if over_limit("join-addr", client_address(request), rate) else None
+
+
+def _join_game_limited(code: str) -> str | None:
+    rate = settings.FORGE_JOIN_GAME_RATE
+    return rate if over_limit("join-game", code, rate) else None
+
+
+# ---- JSON answers ------------------------------------------------------------------------------
+def api_error(code: str, message: str, status: int) -> JsonResponse:
+    """The API's one error shape: {"error": {"code", "message"}}, code from errors.py."""
+    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def too_large_body(path: str, max_bytes: int) -> tuple[int, str, bytes]:
+    """The 413 answer negotiation.asgi.BodyLimit sends before Django sees the request."""
+    message = f"the request body is over {max_bytes} bytes"
+    if path.startswith("/api/"):
+        body = json.dumps({"error": {"code": errors.TOO_LARGE, "message": message}}).encode()
+        return 413, "application/json", body
+    page = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<title>FORGE: too large</title></head><body style=\"font-family:system-ui,"
+            "sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem\"><p><a href=\"/\">"
+            f"FORGE</a></p><h1>Too large</h1><p>{html.escape(message)}.</p></body></html>")
+    return 413, "text/html; charset=utf-8", page.encode()
+
+
+# ---- error pages (urls.handler400 ... handler500) -----------------------------------------------
+ERROR_TEXT = {
+    400: ("Bad request", "The server could not understand that request."),
+    403: ("Not allowed", "You are not allowed to see this page."),
+    404: ("Not found", "There is no page at this address. If you typed a game code, check it "
+                       "with your facilitator."),
+}
+
+
+def _error_page(request: HttpRequest, status: int, code: str, message: str | None = None
+                ) -> HttpResponse:
+    title, text = ERROR_TEXT[status]
+    if _wants_json(request):
+        return api_error(code, message or text, status)
+    return render(request, f"{status}.html", {"title": title, "message": message or text},
+                  status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 400, errors.BAD_REQUEST)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 403, errors.FORBIDDEN)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 404, errors.NOT_FOUND)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """No traceback, no settings: a page (or the API's JSON) that says it failed. Rendered
+    without the request's context, so a failing session or database cannot fail it too."""
+    if _wants_json(request):
+        return api_error(errors.SERVER_ERROR, "the server failed; nothing was changed", 500)
+    return defaults.server_error(request, template_name="500.html")
 
 
 def _token_key(game: Game) -> str:
@@ -83,52 +244,128 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
-    code = (request.POST.get("code") or request.GET.get("code") or "").strip()
-    ctx: dict[str, Any] = {"code": code}
+    raw = (request.POST.get("code") or request.GET.get("code") or "").strip()
+    ctx: dict[str, Any] = {"code": raw[:64]}
+    attempt = request.method == "POST" and "seat" in request.POST
+    if attempt and _join_limited(request):
+        ctx["error"] = LIMITED
+        return _retry_after(render(request, "forge/join.html", ctx, status=429),
+                            settings.FORGE_JOIN_RATE)
+    code = _code(raw)
     game = None
-    if code:
+    if raw:
         try:
+            if code is None:
+                raise ServiceError(errors.NOT_FOUND, "no game with that code")
             game = games.by_code(code)
             ctx["game"] = game
             ctx["seats"] = list(game.seats.filter(controller="human"))
         except ServiceError as exc:
             ctx["error"] = exc.message
-    if request.method == "POST" and game is not None and "seat" in request.POST:
+    if attempt and game is not None:
+        assert code is not None
+        if _join_game_limited(code):
+            ctx["error"] = "too many people are joining this game right now; try again shortly"
+            return _retry_after(render(request, "forge/join.html", ctx, status=429),
+                                settings.FORGE_JOIN_GAME_RATE)
+        seat = _seat(request.POST.get("seat", ""))
         try:
-            _player, token = games.join(code, request.POST.get("name", ""),
-                                        request.POST.get("seat", ""))
+            if seat is None:
+                raise ServiceError(errors.NOT_FOUND, "no such seat in this game")
+            _player, token = games.join(code, request.POST.get("name", ""), seat)
         except ServiceError as exc:
             ctx["error"] = exc.message
             return render(request, "forge/join.html", ctx, status=400)
         request.session[_token_key(game)] = token
         return redirect("play", game.code)
-    return render(request, "forge/join.html", ctx)
+    return render(request, "forge/join.html", ctx, status=400 if attempt else 200)
+
+
+class JoinRequest(msgspec.Struct):
+    """POST /api/join/'s body; extra keys are ignored, a wrong type is refused."""
+
+    code: Annotated[str, msgspec.Meta(max_length=64)] = ""
+    name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    seat: Annotated[str, msgspec.Meta(max_length=64)] = ""
+
+
+_join_decoder = msgspec.json.Decoder(JoinRequest)
 
 
 @csrf_exempt
-@require_POST
 def api_join(request: HttpRequest) -> JsonResponse:
-    """JSON join for clients: {code, name, seat} -> {token, seat, ws}. No cookie is used,
-    so there is nothing for a cross-site request to ride on."""
+    """JSON join for clients: {code, name, seat} -> {token, seat, player, ws}. No cookie is
+    used, so there is nothing for a cross-site request to ride on. Refusals are
+    {"error": {"code", "message"}} with a code from errors.py; none is a 500."""
+    if request.method != "POST":
+        resp = api_error(errors.BAD_REQUEST, "POST a JSON object", 405)
+        resp["Allow"] = "POST"
+        return resp
+    if _join_limited(request):
+        return _retry_after(api_error(errors.RATE_LIMITED, LIMITED, 429),
+                            settings.FORGE_JOIN_RATE)
     try:
-        body = json.loads(request.body or b"{}")
-        if not isinstance(body, dict):
-            raise ValueError
-    except ValueError:
-        return JsonResponse({"code": "bad_json", "message": "send a JSON object"}, status=400)
+        raw = request.body
+    except RequestDataTooBig:
+        return api_error(errors.TOO_LARGE,
+                         f"the body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes", 413)
     try:
-        player, token = games.join(str(body.get("code", "")), str(body.get("name", "")),
-                                   str(body.get("seat", "")))
+        body = _join_decoder.decode(raw or b"{}")
+    except msgspec.ValidationError as exc:
+        return api_error(errors.BAD_REQUEST, f"send {{code, name, seat}} as strings: {exc}", 400)
+    except (msgspec.DecodeError, RecursionError):
+        return api_error(errors.BAD_JSON, "send a JSON object in UTF-8", 400)
+    code, seat = _code(body.code), _seat(body.seat)
+    if code is None:
+        return api_error(errors.NOT_FOUND, "no game with that code", 404)
+    if _join_game_limited(code):
+        return _retry_after(api_error(errors.RATE_LIMITED, "too many people are joining this "
+                                      "game right now; try again shortly", 429),
+                            settings.FORGE_JOIN_GAME_RATE)
+    try:
+        if seat is None:
+            raise ServiceError(errors.NOT_FOUND, "no such seat in this game")
+        player, token = games.join(code, body.name, seat)
     except ServiceError as exc:
-        status = {"not_found": 404, "conflict": 409}.get(exc.code, 400)
-        return JsonResponse({"code": exc.code, "message": exc.message}, status=status)
+        status = {errors.NOT_FOUND: 404, errors.CONFLICT: 409}.get(exc.code, 400)
+        return api_error(exc.code, exc.message, status)
     return JsonResponse({"token": token, "seat": player.seat.seat_id, "player": player.pk,
                          "ws": f"/ws/v1/games/{player.game.code}/"})
 
 
+# ---- logging in (ours and the admin's), throttled --------------------------------------------
+def _login_limited(request: HttpRequest) -> HttpResponse | None:
+    if request.method != "POST":
+        return None
+    rate = settings.FORGE_LOGIN_RATE
+    if not over_limit("login-addr", client_address(request), rate):
+        rate = settings.FORGE_LOGIN_USER_RATE
+        username = str(request.POST.get("username", ""))[:150].strip().lower()
+        if not over_limit("login-user", username, rate):
+            return None
+    page = render(request, "429.html", {"title": "Too many attempts",
+                                        "message": "Too many log-in attempts. Wait a while "
+                                                   "and try again."}, status=429)
+    return _retry_after(page, rate)
+
+
+_login_view = auth_views.LoginView.as_view()
+
+
+def login(request: HttpRequest) -> HttpResponse:
+    return _login_limited(request) or _login_view(request)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    return _login_limited(request) or admin.site.login(request)
+
+
 def _game(code: str) -> Game:
+    canonical = _code(code)
     try:
-        return games.by_code(code)
+        if canonical is None:
+            raise ServiceError(errors.NOT_FOUND, "no game with that code")
+        return games.by_code(canonical)
     except ServiceError:
         raise Http404("no game with that code") from None
 
@@ -154,7 +391,7 @@ def _owned(request: HttpRequest, code: str) -> Game | HttpResponse:
     if not user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     if not (user.pk == game.created_by_id or user.is_superuser):
-        return HttpResponseForbidden("you do not run this game")
+        return _error_page(request, 403, errors.FORBIDDEN, "You do not run this game.")
     return game
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
@@ -56,7 +58,7 @@ def test_json_join():
                                (json.dumps({"code": game.code, "name": "", "seat": "AUS"}),
                                 400, "bad_request")]:
         r = c.post("/api/join/", body, content_type="application/json")
-        assert r.status_code == status and r.json()["code"] == code
+        assert r.status_code == status and r.json()["error"]["code"] == code
     assert Player.objects.count() == 1
 
 
@@ -94,7 +96,8 @@ def test_exports_are_for_the_facilitator_and_hold_the_game():
     assert Client().get(f"/g/{game.code}/export/log.json").status_code == 302
 
 
-def test_demo_game_is_idempotent_and_prints_the_links(capsys):
+def test_demo_game_is_idempotent_and_prints_the_links(capsys, monkeypatch):
+    monkeypatch.delenv("FORGE_DEMO_PASSWORD", raising=False)
     call_command("demo_game")
     first = capsys.readouterr().out
     call_command("demo_game")
@@ -104,3 +107,59 @@ def test_demo_game_is_idempotent_and_prints_the_links(capsys):
     assert f"/join/?code={game.code}" in first and "facilitator" in first
     humans = game.seats.filter(controller="human").count()
     assert humans == 2 and game.seats.count() == 13
+    # A random password, printed once, when it is set; never the old public one.
+    password = re.search(r"log in as facilitator / (\S+)", first)[1]
+    assert len(password) >= 16 and password not in second and "forge-dev" not in first
+    user = get_user_model().objects.get(username="facilitator")
+    assert user.check_password(password) and not user.check_password("forge-dev")
+    assert Client().login(username="facilitator", password=password)
+
+
+def test_demo_password_is_new_for_each_database_and_may_be_chosen(monkeypatch, capsys):
+    monkeypatch.delenv("FORGE_DEMO_PASSWORD", raising=False)
+    call_command("demo_game")
+    first = re.search(r"facilitator / (\S+)", capsys.readouterr().out)[1]
+    Game.objects.all().delete()  # a fresh database
+    get_user_model().objects.all().delete()
+    call_command("demo_game")
+    second = re.search(r"facilitator / (\S+)", capsys.readouterr().out)[1]
+    assert first != second
+    monkeypatch.setenv("FORGE_DEMO_PASSWORD", "chosen-by-the-teacher")
+    call_command("demo_game")
+    out = capsys.readouterr().out
+    assert "chosen-by-the-teacher" not in out and "FORGE_DEMO_PASSWORD" in out
+    assert get_user_model().objects.get().check_password("chosen-by-the-teacher")
+
+
+def test_demo_game_upgrades_the_old_fixed_password(monkeypatch, capsys):
+    monkeypatch.delenv("FORGE_DEMO_PASSWORD", raising=False)
+    user = make_user("facilitator")
+    user.set_password("forge-dev")
+    user.save()
+    call_command("demo_game")
+    password = re.search(r"facilitator / (\S+)", capsys.readouterr().out)[1]
+    user.refresh_from_db()
+    assert user.check_password(password) and not user.check_password("forge-dev")
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::", "forge.example.org"])
+def test_no_demo_facilitator_off_loopback(host, monkeypatch, capsys):
+    monkeypatch.delenv("FORGE_DEMO_PASSWORD", raising=False)
+    old = make_user("facilitator")
+    old.set_password("forge-dev")
+    old.save()
+    call_command("demo_game", host=host)
+    out = capsys.readouterr().out
+    assert "createsuperuser" in out and not Game.objects.exists()
+    old.refresh_from_db()
+    assert not old.has_usable_password()  # the public password no longer opens it
+    old.delete()
+    call_command("demo_game", host=host)
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"])
+def test_demo_game_on_loopback(host, monkeypatch, capsys):
+    monkeypatch.delenv("FORGE_DEMO_PASSWORD", raising=False)
+    call_command("demo_game", host=host)
+    assert "facilitator /" in capsys.readouterr().out and Game.objects.count() == 1

@@ -1,8 +1,14 @@
 """`make run`'s demo: a facilitator account and a game on the ministerial scenario with
 most seats played by bots, ready to join; prints the links. Idempotent: a second run
-reuses the unfinished demo game."""
+reuses the unfinished demo game.
 
+Only for the loopback default: on any other address the command creates nothing (a known
+account on a LAN is an open door) and says how to make an account. The facilitator gets a
+random password, printed once when it is set; FORGE_DEMO_PASSWORD chooses one instead."""
+
+import ipaddress
 import os
+import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +17,8 @@ from negotiation import scenarios
 from negotiation.models import Game
 from negotiation.services import games
 
-DEV_PASSWORD = "forge-dev"  # for the local demo only; set FORGE_DEMO_PASSWORD elsewhere
+USERNAME = "facilitator"
+OLD_FIXED_PASSWORD = "forge-dev"  # what earlier versions set: replaced on the next run
 HUMAN_SEATS = 2
 STRATEGIES = ("cooperative", "hawk", "passive")
 
@@ -32,13 +39,35 @@ class Command(BaseCommand):
                 raise CommandError("no scenarios in fixtures/scenarios")
             self.stderr.write(f"{scenario_id} not found; using {available[0]}")
             scenario_id = available[0]
-        password = os.environ.get("FORGE_DEMO_PASSWORD", DEV_PASSWORD)
         User = get_user_model()
-        user, created = User.objects.get_or_create(username="facilitator",
+        if not is_loopback(options["host"]):
+            old = User.objects.filter(username=USERNAME).first()
+            if old is not None and old.check_password(OLD_FIXED_PASSWORD):
+                old.set_unusable_password()  # the password every copy of the README printed
+                old.save()
+                self.stdout.write(f"The account {USERNAME} had the old public password; it "
+                                  "can no longer log in.")
+            self.stdout.write(
+                f"Serving on {options['host']}, not loopback: no demo facilitator or game is "
+                "created. Make an account with `.venv/bin/python manage.py createsuperuser` "
+                "and set ALLOWED_HOSTS to the names and addresses people will type.")
+            return
+        user, created = User.objects.get_or_create(username=USERNAME,
                                                    defaults={"is_staff": True})
-        if created or not user.check_password(password):
+        chosen = os.environ.get("FORGE_DEMO_PASSWORD", "")
+        if chosen:
+            if created or not user.check_password(chosen):
+                user.set_password(chosen)
+                user.save()
+            login = f"log in as {USERNAME} with FORGE_DEMO_PASSWORD"
+        elif created or user.check_password(OLD_FIXED_PASSWORD) or not user.has_usable_password():
+            password = secrets.token_urlsafe(12)
             user.set_password(password)
             user.save()
+            login = f"log in as {USERNAME} / {password}  (shown once: note it now)"
+        else:
+            login = (f"log in as {USERNAME} with the password printed when it was made; "
+                     f"`manage.py changepassword {USERNAME}` sets a new one")
         game = (Game.objects.filter(created_by=user, scenario_id=scenario_id,
                                     options__demo=True)
                 .exclude(status=Game.ENDED).order_by("-created").first())
@@ -49,11 +78,22 @@ class Command(BaseCommand):
             game = games.create_game(user, scenario_id, {"bots": bots})
             game.options = {**game.options, "demo": True}
             game.save(update_fields=["options"])
-        base = f"http://{options['host']}:{options['port']}"
+        host = options["host"].strip("[]")
+        base = f"http://{f'[{host}]' if ':' in host else host}:{options['port']}"
         humans = list(game.seats.filter(controller="human").values_list("seat_id", flat=True))
         self.stdout.write(self.style.SUCCESS(f"Demo game {game.code} on {scenario_id}"))
         self.stdout.write(f"  human seats: {', '.join(humans)} (the rest are bots)")
         self.stdout.write(f"  players:     {base}/join/?code={game.code}")
         self.stdout.write(f"  projector:   {base}/g/{game.code}/watch/")
-        self.stdout.write(f"  facilitator: {base}/g/{game.code}/facilitate/  "
-                          f"(log in as facilitator / {password})")
+        self.stdout.write(f"  facilitator: {base}/g/{game.code}/facilitate/  ({login})")
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost: only this machine can reach a server bound there."""
+    host = host.strip().strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
