@@ -10,6 +10,7 @@ and the engine refusing a stale `Advance` (STALE_PHASE) if all else failed.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -112,9 +113,13 @@ def state(row: Game, now: datetime | None = None) -> dict[str, Any]:
 
 
 def due_games(now: datetime | None = None, limit: int = 50) -> list[int]:
+    return [pk for pk, _version in _due(now, limit)]
+
+
+def _due(now: datetime | None, limit: int) -> list[tuple[int, int]]:
     now = now or timezone.now()
     return list(Game.objects.filter(status=Game.RUNNING, deadline__lte=now)
-                .order_by("deadline").values_list("pk", flat=True)[:limit])
+                .order_by("deadline").values_list("pk", "version")[:limit])
 
 
 def fire_deadline(game_id: int, now: datetime | None = None) -> int | None:
@@ -143,13 +148,79 @@ def fire_deadline(game_id: int, now: datetime | None = None) -> int | None:
         return applied.seq
 
 
+# ---- a game the clock cannot advance -------------------------------------------------------
+# When ending a phase fails with anything but a rule (a bug, a state the snapshot cannot
+# hold, ...), the failure is logged once with its traceback and reported once to the game's
+# facilitator (`broadcast.alert`), and this process leaves the game alone until its version
+# changes (the facilitator rewound, say, or fixed a seat) or a pause has passed; each retry
+# that fails again at the same version doubles the pause, up to RETRY_MAX, and is logged as
+# one line, without the traceback. The deadline stays, so the game ends its phase as soon as
+# the cause is gone. (Per process: with N server processes, at most N reports.)
+ALERT_ADVANCE_FAILED = "advance_failed"
+RETRY_FIRST = timedelta(seconds=30)
+RETRY_MAX = timedelta(minutes=10)
+
+
+@dataclass
+class _Failure:
+    version: int
+    retry_at: datetime
+    pause: timedelta
+    attempts: int = 1
+
+
+_failures: dict[int, _Failure] = {}
+
+
+def forget_failures() -> None:
+    """Forget every failure (tests, whose databases reuse game ids)."""
+    _failures.clear()
+
+
+def failing_games() -> dict[int, int]:
+    """{game id: the version it failed at} for the games this process is backing off."""
+    return {game_id: f.version for game_id, f in _failures.items()}
+
+
+def _failed(game_id: int, version: int, now: datetime, exc: Exception) -> None:
+    known = _failures.get(game_id)
+    if known is not None and known.version == version:
+        known.attempts += 1
+        known.pause = min(known.pause * 2, RETRY_MAX)
+        known.retry_at = now + known.pause
+        log.warning("game %s: ending the phase failed again at version %s (%s, attempt %s); "
+                    "next try in %ss or when the game changes", game_id, version,
+                    type(exc).__name__, known.attempts, int(known.pause.total_seconds()))
+        return
+    _failures[game_id] = _Failure(version, now + RETRY_FIRST, RETRY_FIRST)
+    log.error("game %s: ending the phase failed at version %s; next try in %ss or when the "
+              "game changes", game_id, version, int(RETRY_FIRST.total_seconds()),
+              exc_info=exc)
+    try:
+        broadcast.alert(game_id, ALERT_ADVANCE_FAILED,
+                        f"The clock could not end this phase ({type(exc).__name__}). It will "
+                        "try again; rewinding the phase or ending the game may help.")
+    except Exception:  # the report is a courtesy: it must not break the clock
+        log.warning("game %s: could not alert the facilitator", game_id, exc_info=True)
+
+
 def tick(now: datetime | None = None) -> list[int]:
     """One pass of the clock: end every due phase. Returns the games it advanced."""
+    now = now or timezone.now()
     fired = []
-    for game_id in due_games(now):
+    due = _due(now, 50)
+    for game_id in set(_failures) - {pk for pk, _v in due}:
+        del _failures[game_id]  # no longer due here: ended, paused, moved on elsewhere
+    for game_id, version in due:
+        known = _failures.get(game_id)
+        if known is not None and known.version == version and now < known.retry_at:
+            continue
         try:
             if fire_deadline(game_id, now) is not None:
                 fired.append(game_id)
-        except Exception:
-            log.exception("game %s: ending the phase failed", game_id)
+        except Exception as exc:
+            _failed(game_id, version, now, exc)
+            continue
+        if _failures.pop(game_id, None) is not None:
+            log.info("game %s: the clock advances it again", game_id)
     return fired

@@ -19,7 +19,8 @@ MAX_SPECTATOR_DELAY = games.MAX_SPECTATOR_DELAY
 
 
 def _player(game: Game, player_id: Any) -> Player:
-    if not isinstance(player_id, int) or isinstance(player_id, bool):
+    if not isinstance(player_id, int) or isinstance(player_id, bool) or \
+            not 0 < player_id <= chat.ID_MAX:
         raise ServiceError(BAD_REQUEST, "player must be a player id")
     p = Player.objects.filter(game=game, pk=player_id).first()
     if p is None:
@@ -48,6 +49,8 @@ def set_muted(game: Game, player_id: Any, muted: bool, by: str) -> None:
 
 
 def announce(game: Game, text: Any, by: str) -> int:
+    """A message to everyone in the `announce` room: chat's rule for text (1..1000
+    characters, newlines and tabs allowed, no control characters)."""
     msg = chat.post(game, sender=FACILITATOR, room=chat.ANNOUNCE, text=text, name="Facilitator")
     ModerationLog.objects.create(game=game, by=by, act="announce", target=f"message:{msg.pk}")
     return msg.pk

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from game import FACILITATOR, RuleError
 from game.actions import Pause, decode_action
+from game.errors import text_fault
 from game.phases import check_controller
 from negotiation import scenarios, tokens
 from negotiation.errors import BAD_REQUEST, CONFLICT, FORBIDDEN, NOT_FOUND, ServiceError
@@ -103,8 +104,9 @@ def by_code(code: str) -> Game:
 def join(code: str, name: str, seat_id: str) -> tuple[Player, str]:
     """A person takes (or joins the delegation at) a human seat; returns them and their token."""
     row = by_code(code)
-    name = (name or "").strip()
-    if not 1 <= len(name) <= NAME_MAX or any(ord(ch) < 32 for ch in name):
+    name = name.strip() if isinstance(name, str) else ""
+    # one line, no control characters (game.errors.text_fault): the engine's rule for text
+    if text_fault(name, NAME_MAX, min_len=1) is not None:
         raise ServiceError(BAD_REQUEST, f"a display name is 1 to {NAME_MAX} printable characters")
     if row.status == Game.ENDED:
         raise ServiceError(CONFLICT, "this game is over")

@@ -115,3 +115,93 @@ def test_end_clears_the_clock_and_status():
     game.refresh_from_db()
     assert game.status == Game.ENDED and game.deadline is None
     assert clock.tick(timezone.now() + timedelta(days=1)) == []
+
+
+# ---- a game the clock cannot advance (issue 9: no state can jam a game) ---------------------
+@pytest.fixture(autouse=True)
+def _no_failures_left():
+    clock.forget_failures()  # ids are reused from one test's database to the next
+    yield
+    clock.forget_failures()
+
+
+def _broken_advance(game, actor, action):
+    raise RuntimeError("simulated fault while ending the phase")
+
+
+def _alerts(kept):
+    return [m for _g, m in kept if m["type"] == "game.alert"]
+
+
+def test_a_failing_advance_is_logged_once_reported_once_and_retried_later(monkeypatch, caplog):
+    from game import engine
+    from game.actions import Advance
+    from negotiation.realtime import broadcast
+
+    game = _started(negotiation_seconds=60, orders_seconds=3600)
+    other = _started(negotiation_seconds=60, orders_seconds=3600)
+    start = game.deadline + timedelta(seconds=1)
+    monkeypatch.setitem(engine.HANDLERS, Advance, _broken_advance)
+    caplog.set_level("INFO", logger="negotiation.clock")
+    with broadcast.held() as kept:
+        for i in range(40):  # 20 s of ticks every half second, as the server's loop runs
+            assert clock.tick(start + timedelta(seconds=i / 2)) == []
+    records = [r for r in caplog.records if r.name == "negotiation.clock"]
+    # one line per game (the other game fails too, at its own deadline), not one per tick
+    assert sorted(r.args[0] for r in records) == sorted([game.pk, other.pk]), \
+        [r.getMessage() for r in records]
+    assert all(r.levelname == "ERROR" and r.exc_info is not None for r in records)
+    assert "simulated fault" in caplog.text
+    alerts = _alerts(kept)
+    assert sorted(a["game"] for a in alerts) == sorted([game.pk, other.pk])
+    alert = next(a for a in alerts if a["game"] == game.pk)
+    assert alert["code"] == clock.ALERT_ADVANCE_FAILED and alert["message"]
+    assert "simulated fault" not in alert["message"]  # the facilitator gets no internals
+    game.refresh_from_db()
+    assert game.version == 1 and game.phase == "negotiation" and game.deadline is not None
+
+    # after the pause it tries again: one line, no traceback, no second alert
+    caplog.clear()
+    with broadcast.held() as kept:
+        assert clock.tick(start + clock.RETRY_FIRST + timedelta(seconds=1)) == []
+        assert clock.tick(start + clock.RETRY_FIRST + timedelta(seconds=2)) == []
+    records = [r for r in caplog.records if r.name == "negotiation.clock"]
+    assert [(r.levelname, r.exc_info) for r in records] == [("WARNING", None)] * 2  # two games
+    assert _alerts(kept) == []
+
+    # the cause goes: still backing off (doubled pause) until the pause has passed...
+    monkeypatch.undo()
+    later = start + clock.RETRY_FIRST + timedelta(seconds=2)
+    assert clock.tick(later) == []
+    # ...or at once for a game whose version changes (the facilitator pauses and resumes)
+    actions.apply_action(other.pk, FACILITATOR, {"type": "pause"}, sender="f:1")
+    actions.apply_action(other.pk, FACILITATOR, {"type": "resume"}, sender="f:1")
+    Game.objects.filter(pk=other.pk).update(deadline=later - timedelta(seconds=1))
+    assert clock.tick(later) == [other.pk]
+    assert clock.tick(later + 3 * clock.RETRY_FIRST) == [game.pk]
+    for row in (game, other):
+        row.refresh_from_db()
+        assert row.phase == "orders"
+    assert clock.failing_games() == {}
+
+
+def test_a_new_failure_after_the_game_changed_is_reported_again(monkeypatch, caplog):
+    from game import engine
+    from game.actions import Advance
+    from negotiation.realtime import broadcast
+
+    game = _started(negotiation_seconds=60)
+    now = game.deadline + timedelta(seconds=1)
+    monkeypatch.setitem(engine.HANDLERS, Advance, _broken_advance)
+    caplog.set_level("INFO", logger="negotiation.clock")
+    with broadcast.held() as kept:
+        clock.tick(now)
+        assert clock.failing_games() == {game.pk: 1}
+        actions.apply_action(game.pk, FACILITATOR, {"type": "fire_card", "card_id": "c2"},
+                             sender="f:1")
+        clock.tick(now)
+        clock.tick(now)
+    assert clock.failing_games() == {game.pk: 2}
+    errors = [r for r in caplog.records if r.name == "negotiation.clock"
+              and r.levelname == "ERROR"]
+    assert len(errors) == 2 and len(_alerts(kept)) == 2
