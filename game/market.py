@@ -10,12 +10,22 @@ the most; ties go to the smallest imbalance, then the price nearest the referenc
 the lower price. Matching: cheapest sellers meet the keenest buyers first, seats before
 the rest of the world (RoW is the residual on both sides), in the order given for equal
 limits; a pair that controls or exclusivity forbid is skipped for the next counterparty.
+A FORGE member selling goes to member buyers first (the club's matching priority).
+
+Controlled flows clear separately. When a control (or exclusivity) stops some seller from
+reaching some buyer, those buyers are *restricted*: they clear first, in a pool of their
+own, against only the supply that may legally reach them (the rest of the world's supply
+included, since it is not the controlling seat's). What that pool leaves unsold, and the
+controlling seat's lots, then clear in the *open* pool with everyone else. Restricted
+buyers therefore pay their own, higher price, and the controlling seat sells into a
+thinner market: a glut, at a discount. If the restricted pool would clear at or below the
+open price, the control does not bind and the market clears as one pool.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple
@@ -36,12 +46,16 @@ _LIMIT = attrgetter("limit")  # sort key for orders
 
 
 class Curve(NamedTuple):
-    """The rest-of-world curve, linear around the reference price, as in the scenario."""
+    """The rest-of-world curve, linear around the reference price, as in the scenario.
+
+    `supply_used` lots have already been sold by the rest of the world this round (in the
+    restricted pool), so the curve offers that much less at every price."""
 
     supply: int
     demand: int
     elasticity_bp: int
     ref: int
+    supply_used: int = 0
 
 
 class Fill(NamedTuple):
@@ -53,19 +67,21 @@ class Fill(NamedTuple):
 
 
 class Outcome(NamedTuple):
-    price: int
+    price: int  # the open (world) price
     volume: int  # lots traded between seats and RoW (fund purchases not included)
     fills: list[Fill]
     fund: list[Fill]  # FORGE fund purchases at the floor, buyer FUND
+    restricted_price: int = 0  # what restricted buyers paid, when controls split the market
+    restricted: tuple[str, ...] = ()  # the restricted buyers, when the market was split
 
 
 def row_supply(curve: Curve, price: int) -> int:
-    s, _, e, ref = curve
-    return max(0, s + s * e * (price - ref) // (ref * 10000))
+    s, _, e, ref, used = curve
+    return max(0, s + s * e * (price - ref) // (ref * 10000) - used)
 
 
 def row_demand(curve: Curve, price: int) -> int:
-    _, d, e, ref = curve
+    _, d, e, ref, _ = curve
     return max(0, d - d * e * (price - ref) // (ref * 10000))
 
 
@@ -144,27 +160,104 @@ def run_auction(
     members: Collection[str] = (),
     floor: int = 0,
     fund: int = 0,
+    may_block: bool = True,
 ) -> Outcome:
     """Clear one market. `blocked(seller, buyer)` and `tariff_bp(importer, exporter)` come from
     game.policy; `budgets` caps what each seat may spend; `fund` is what the FORGE fund may
-    spend here on member supply left unsold at `floor`."""
+    spend here on member supply left unsold at `floor`. `may_block=False` says no pair is
+    blocked in this market, which skips the search for restricted buyers."""
     sells = [o for o in sells if o.qty > 0]
     buys = [o for o in buys if o.qty > 0]
+    club = frozenset(members)
+    if may_block:
+        restricted = _restricted_buyers(sells, buys, curve, blocked)
+        if restricted:
+            split = _split(sells, buys, curve, restricted, blocked, tariff_bp, budgets, club,
+                           floor, fund)
+            if split is not None:
+                return split
     price = clearing_price(sells, buys, curve)
-    ceiling = max(price, floor)
+    matcher = _Matcher(price, floor, club, blocked, tariff_bp, budgets)
+    sellers, unsold = _match(matcher, sells, buys, curve, row_demand_on=True)
+    fund_fills = _fund_purchases(sellers, unsold, club, floor, fund, blocked)
+    volume = sum(f.qty for f in matcher.fills)
+    return Outcome(price, volume, matcher.fills, fund_fills)
+
+
+def _match(matcher: _Matcher, sells: Sequence[Order], buys: Sequence[Order], curve: Curve,
+           *, row_demand_on: bool) -> tuple[list[Order], list[int]]:
+    """Match one pool at the matcher's price: returns the sellers in matching order and what
+    each has left unsold."""
+    price = matcher.price
+    ceiling = max(price, matcher.floor)
     sellers = sorted((o for o in sells if o.limit <= ceiling), key=_LIMIT)
     # highest limit first; a stable sort keeps equal limits in the order given
     buyers = sorted((o for o in buys if o.limit >= price), key=_LIMIT, reverse=True)
-    supply, demand = row_supply(curve, price), row_demand(curve, price)
+    supply = row_supply(curve, price)
+    demand = row_demand(curve, price) if row_demand_on else 0
     if supply:
         sellers.append(Order(ROW, supply, 0))
     if demand:
         buyers.append(Order(ROW, demand, _NO_LIMIT))
-    matcher = _Matcher(price, floor, frozenset(members), blocked, tariff_bp, budgets)
-    unsold = [matcher.sell(s, buyers) for s in sellers]
-    fund_fills = _fund_purchases(sellers, unsold, frozenset(members), floor, fund, blocked)
-    volume = sum(f.qty for f in matcher.fills)
-    return Outcome(price, volume, matcher.fills, fund_fills)
+    return sellers, [matcher.sell(s, buyers) for s in sellers]
+
+
+def _restricted_buyers(sells: Sequence[Order], buys: Sequence[Order], curve: Curve,
+                       blocked: Callable[[str, str], bool]) -> frozenset[str]:
+    """Buyers (the rest of the world included) that some seller on the market may not reach."""
+    sellers = {o.seat for o in sells}
+    if not sellers:
+        return frozenset()
+    buyers = {o.seat for o in buys}
+    if curve.demand > 0:
+        buyers.add(ROW)
+    return frozenset(b for b in buyers
+                     if any(s != b and blocked(s, b) for s in sellers))
+
+
+def _split(sells: list[Order], buys: list[Order], curve: Curve, restricted: frozenset[str],
+           blocked: Callable[[str, str], bool], tariff_bp: Callable[[str, str], int],
+           budgets: Mapping[str, int], club: frozenset[str], floor: int,
+           fund: int) -> Outcome | None:
+    """Restricted buyers first, against the supply that may reach them; then the open pool.
+    None when the restricted price would not be above the open one (the control does not
+    bind, so one pool is the right answer)."""
+    r_buys = [o for o in buys if o.seat in restricted]
+    o_buys = [o for o in buys if o.seat not in restricted]
+    # a seller belongs to the restricted pool if it may reach at least one restricted buyer
+    r_sells = [o for o in sells
+               if any(b != o.seat and not blocked(o.seat, b) for b in restricted)]
+    row_restricted = ROW in restricted
+    r_curve = curve if row_restricted else curve._replace(demand=0)
+    r_price = clearing_price(r_sells, r_buys, r_curve)
+    r_match = _Matcher(r_price, floor, club, blocked, tariff_bp, budgets)
+    r_sellers, r_unsold = _match(r_match, r_sells, r_buys, r_curve, row_demand_on=row_restricted)
+    left: dict[int, int] = {}  # sells index -> lots left after the restricted pool
+    r_index = {id(o): i for i, o in enumerate(r_sellers)}
+    row_sold = 0
+    for i, o in enumerate(sells):
+        j = r_index.get(id(o))
+        left[i] = o.qty if j is None else r_unsold[j]
+    for j, o in enumerate(r_sellers):
+        if o.seat == ROW:
+            row_sold += o.qty - r_unsold[j]
+    o_sells = [o._replace(qty=left[i]) for i, o in enumerate(sells) if left[i] > 0]
+    o_curve = curve._replace(supply_used=curve.supply_used + row_sold)
+    if row_restricted:
+        o_curve = o_curve._replace(demand=0)
+    o_price = clearing_price(o_sells, o_buys, o_curve)
+    if r_price <= o_price:
+        return None
+    o_match = _Matcher(o_price, floor, club, blocked, tariff_bp, r_match.budgets)
+    o_sellers, o_unsold = _match(o_match, o_sells, o_buys, o_curve,
+                                 row_demand_on=not row_restricted)
+    fund_fills = _fund_purchases(o_sellers, o_unsold, club, floor, fund, blocked)
+    fills = r_match.fills + o_match.fills
+    volume = sum(f.qty for f in fills)
+    # the recorded price is the open pool's, unless only the restricted pool traded
+    price = o_price if o_match.fills or not r_match.fills else r_price
+    return Outcome(price, volume, fills, fund_fills, r_price,
+                   tuple(sorted(restricted)))
 
 
 class _Matcher:
@@ -192,13 +285,17 @@ class _Matcher:
         return self.price
 
     def sell(self, s: Order, buyers: list[Order]) -> int:
-        """Offer one sell order down the buyer list; return what is left unsold."""
+        """Offer one sell order down the buyer list; return what is left unsold. A member
+        seller offers to member buyers first (the club's matching priority)."""
         left = s.qty
         seller = s.seat
         price, wanted, budgets = self.price, self.wanted, self.budgets
         # `pair_price`, worked out once per seller: only member pairs can pay the floor
         floor = self.floor if self.floor > price and seller in self.members else 0
-        for j, b in enumerate(buyers):
+        order: Iterable[tuple[int, Order]] = enumerate(buyers)
+        if self.members and seller in self.members:
+            order = sorted(order, key=lambda jb: jb[1].seat not in self.members)
+        for j, b in order:
             if left == 0:
                 break
             buyer = b.seat

@@ -131,6 +131,14 @@ class PolicyIndex:
             self._controls[seat] = found
         return found
 
+    def may_block(self, mineral: str, form: str) -> bool:
+        """Whether any control or exclusivity could stop a lot of this market reaching some
+        buyer (so the market needs to look for restricted buyers at all)."""
+        if any(m == mineral for _, m, _ in self._exclusions):
+            return True
+        return any(c.mineral == mineral and c.form == form
+                   for seat in self._game.state.seats for c in self.controls(seat))
+
     def is_licensed(self, licensor: str, licensee: str, mineral: str) -> bool:
         return (licensor, licensee, mineral) in self._licenses
 

@@ -61,6 +61,8 @@ class _Round:
         self.buy_lines: dict[str, dict[tuple[str, str], list[MarketOrder]]] = {}
         self.prices: dict[str, int] = {}
         self.volumes: dict[str, int] = {}
+        # markets that controls split: the restricted buyers and the price they paid
+        self.restricted: dict[str, dict[str, Any]] = {}
         self.fund_fills: list[tuple[str, str, market.Fill]] = []
         self.output: dict[str, int] = {s.id: 0 for s in self.seats}
         self.met: dict[str, tuple[int, int]] = {}
@@ -194,7 +196,7 @@ def _deliver(r: _Round, deal: Deal, seller: str, buyer: str, mineral: str, form:
         _move(src.holdings[mineral], dst.holdings[mineral], form, affordable)
         src.treasury += affordable * price
         dst.treasury -= affordable * price
-        _count_trade(r, seller, buyer, mineral, form, affordable, traceable)
+        _count_trade(r, seller, buyer, mineral, form, affordable, traceable, by_deal=True)
     row = {"deal": deal.id, "seller": seller, "buyer": buyer, "mineral": mineral, "form": form,
            "due": qty, "qty": affordable, "price": price}
     r.note(seller, "deliveries", row)
@@ -226,8 +228,9 @@ def _move(src: Holdings, dst: Holdings, form: str, qty: int) -> None:
 
 
 def _count_trade(r: _Round, seller: str, buyer: str, mineral: str, form: str, qty: int,
-                 traceable: bool) -> None:
-    """Trade statistics for scoring: volumes, traceable volumes and refined suppliers."""
+                 traceable: bool, by_deal: bool = False) -> None:
+    """Trade statistics for scoring: volumes, traceable volumes and refined suppliers (and,
+    for deal deliveries, the supply secured ahead of the market)."""
     seats = r.st.seats
     for seat in (seller, buyer):
         if seat in seats:
@@ -237,6 +240,9 @@ def _count_trade(r: _Round, seller: str, buyer: str, mineral: str, form: str, qt
     if form == "refined" and buyer in seats:
         sources = seats[buyer].stats.sources.setdefault(mineral, {})
         sources[seller] = sources.get(seller, 0) + qty
+        if by_deal:
+            secured = seats[buyer].stats.secured.setdefault(mineral, {})
+            secured[seller] = secured.get(seller, 0) + qty
 
 
 # ---- 3. refining -------------------------------------------------------------------------
@@ -278,6 +284,7 @@ def _spot_markets(r: _Round) -> None:
                 tariff_bp=partial(r.index.tariff_bp, mineral=m.id),
                 budgets={s.id: s.treasury for s in r.seats},
                 members=members, floor=st.forge.floors.get(key, 0), fund=fund_left,
+                may_block=r.index.may_block(m.id, form),
             )
             for fill in outcome.fills:
                 _apply_fill(r, m.id, form, fill)
@@ -287,6 +294,9 @@ def _spot_markets(r: _Round) -> None:
             st.prices.setdefault(key, []).append(outcome.price)
             r.prices[key] = outcome.price
             r.volumes[key] = outcome.volume
+            if outcome.restricted:
+                r.restricted[key] = {"price": outcome.restricted_price,
+                                     "buyers": list(outcome.restricted)}
 
 
 def _market_orders(r: _Round, m: Mineral, form: Form) -> tuple[list[market.Order],
@@ -464,6 +474,7 @@ def _industry(r: _Round) -> None:
             s.treasury += value
             r.output[s.id] += value
             s.stats.shortage.setdefault(m.id, []).append(demand - used)
+            s.stats.demand_by[m.id] = s.stats.demand_by.get(m.id, 0) + demand
             demand_total += demand
             met_total += used
         s.stats.output_value += r.output[s.id]
@@ -575,6 +586,7 @@ def _public_report(r: _Round) -> dict[str, Any]:
     return {
         "prices": dict(r.prices),
         "volumes": dict(r.volumes),
+        "restricted": dict(r.restricted),
         "controls": {k: v for k, v in controls.items() if v},
         "deals_signed": [d.id for d in st.deals.values()
                          if d.signed_round == r.round and d.status in scoring.SIGNED],

@@ -8,9 +8,13 @@ the result is clamped to 0..300 so no single part can decide a game alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from game.clauses import clause_kind
+from game.effects import ForceControl
 from game.scenario import PARTS, Country, Objective, Scenario
 from game.state import Deal, Score, Seat
 
@@ -37,23 +41,46 @@ def prosperity(seat: Seat) -> int:
     return seat.treasury - seat.start_treasury
 
 
-def security(seat: Seat) -> int:
-    """Demand met, less a quarter of the largest single foreign supplier's share.
+def security(seat: Seat, values: Mapping[str, int] | None = None) -> int:
+    """Demand met, less a quarter of the demand left exposed; both are shares of the value of
+    the seat's demand (`values`: each mineral's output value per refined lot, so a magnet lot
+    at risk is not a graphite lot; without values every lot counts 1).
 
-    The rest of the world is many suppliers, not one, so it dilutes dependence instead of
-    counting as a supplier itself.
+    Exposed is the demand not secured ahead of the market away from the seat's largest
+    foreign supplier: not covered by its own refining, by deal deliveries from other seats,
+    or by FORGE stockpile releases. A cut-off therefore costs a seat through the demand it
+    fails to meet, and never flatters it by making it buy less from the seat that cut it off;
+    preparing (deals with others, refining at home, the club) is what lowers exposure.
     """
     st = seat.stats
-    met_bp = st.met * 10000 // st.demand if st.demand else 10000
-    by_supplier: dict[str, int] = {}
-    received = 0
-    for suppliers in st.sources.values():
+
+    def v(mineral: str) -> int:
+        return 1 if values is None else values.get(mineral, 1)
+
+    demand = sum(v(m) * q for m, q in st.demand_by.items())
+    if not demand:
+        return 10000
+    short = sum(v(m) * sum(qs) for m, qs in st.shortage.items())
+    met_bp = (demand - short) * 10000 // demand
+    largest = largest_supplier(seat, values)
+    secured = 0
+    for m, q in st.demand_by.items():
+        by_deal = sum(n for s, n in st.secured.get(m, {}).items() if s != largest)
+        secured += v(m) * min(q, st.refined_out.get(m, 0) + by_deal)
+    exposed_bp = (demand - secured) * 10000 // demand
+    return met_bp - exposed_bp // 4
+
+
+def largest_supplier(seat: Seat, values: Mapping[str, int] | None = None) -> str:
+    """The foreign seat that supplied the most value of refined lots ("" if none); the rest
+    of the world is many suppliers, not one, so it never counts."""
+    totals: dict[str, int] = {}
+    for m, suppliers in seat.stats.sources.items():
+        w = 1 if values is None else values.get(m, 1)
         for supplier, qty in suppliers.items():
-            by_supplier[supplier] = by_supplier.get(supplier, 0) + qty
-            received += qty
-    largest = max((q for s, q in by_supplier.items() if s not in (ROW, seat.id)), default=0)
-    dependence_bp = largest * 10000 // received if received else 0
-    return met_bp - dependence_bp // 4
+            if supplier not in (ROW, seat.id):
+                totals[supplier] = totals.get(supplier, 0) + w * qty
+    return min(totals, key=lambda s: (-totals[s], s)) if totals else ""
 
 
 def sustainability(seat: Seat) -> int:
@@ -70,10 +97,14 @@ def reputation(seat: Seat) -> int:
     return seat.reputation * 1000
 
 
-def raw_parts(seat: Seat) -> dict[str, int]:
+def output_values(scenario: Scenario) -> dict[str, int]:
+    return {m.id: m.output_value for m in scenario.minerals}
+
+
+def raw_parts(seat: Seat, values: Mapping[str, int] | None = None) -> dict[str, int]:
     return {
         "prosperity": prosperity(seat),
-        "security": security(seat),
+        "security": security(seat, values),
         "sustainability": sustainability(seat),
         "reputation": reputation(seat),
     }
@@ -97,9 +128,8 @@ def objective_met(game: Game, seat: Seat, o: Objective,
     st = seat.stats
     m = o.mineral
     if o.kind == "max_import_share":
-        received = st.sources.get(m, {})
-        total = sum(received.values())
-        return total == 0 or received.get(o.other, 0) * 10000 <= o.share_bp * total
+        return secured_outside(seat, m, o.other) * 10000 >= (10000 - o.share_bp) * \
+            st.demand_by.get(m, 0)
     if o.kind == "home_refining_share":
         mined = st.mined.get(m, 0)
         return mined > 0 and st.refined_home.get(m, 0) * 10000 >= o.share_bp * mined
@@ -115,6 +145,16 @@ def objective_met(game: Game, seat: Seat, o: Objective,
     if o.kind == "forge_member":
         return seat.id in game.state.forge.members
     return False
+
+
+def secured_outside(seat: Seat, mineral: str, other: str) -> int:
+    """Refined lots of the mineral the seat secured outside `other`: its own refining, deal
+    deliveries from any seat but `other`, and FORGE stockpile releases. Spot purchases do
+    not count (nothing was secured), so a cut-off by `other` can never meet an objective
+    judged on this; only preparing for it can."""
+    st = seat.stats
+    deals = sum(q for s, q in st.secured.get(mineral, {}).items() if s != other)
+    return st.refined_out.get(mineral, 0) + deals
 
 
 def _signed_deal(game: Game, seat: str, mineral: str, kinds: tuple[str, ...],
@@ -146,7 +186,7 @@ def signed_by_seat(game: Game) -> dict[str, list[Deal]]:
 def score_seat(game: Game, seat: Seat, country: Country,
                signed: dict[str, list[Deal]] | None = None) -> Score:
     base = _baseline_now(game, seat.id)
-    raw = raw_parts(seat)
+    raw = raw_parts(seat, _values(game))
     weights = country.weights
     parts: dict[str, int] = {}
     weight_sum = weighted_sum = 0
@@ -159,6 +199,14 @@ def score_seat(game: Game, seat: Seat, country: Country,
     objectives = {o.id: objective_met(game, seat, o, signed) for o in country.objectives}
     bonus = sum(o.bonus for o in country.objectives if objectives[o.id])
     return Score(parts=parts, objectives=objectives, total=weighted + bonus)
+
+
+def _values(game: Game) -> dict[str, int]:
+    found = game.memo.get("output_values")
+    if found is None:
+        found = game.memo["output_values"] = output_values(game.scenario)
+    assert isinstance(found, dict)
+    return found
 
 
 def _baseline_now(game: Game, seat: str) -> dict[str, int]:
@@ -186,24 +234,42 @@ def ranking(game: Game) -> list[str]:
                                         order.index(s)))
 
 
+def calm(scenario: Scenario) -> Scenario:
+    """The scenario without the export controls its cards would force (and without those
+    cards' prompts, which answer the control): the world a seat could prepare for. Every
+    card keeps its place, so the deck and every other draw are unchanged."""
+    cards = []
+    for c in scenario.cards:
+        if any(isinstance(e, ForceControl) for e in c.effects):
+            c = msgspec.structs.replace(
+                c, effects=tuple(e for e in c.effects if not isinstance(e, ForceControl)),
+                prompt=None)
+        cards.append(c)
+    return msgspec.structs.replace(scenario, cards=tuple(cards))
+
+
 def compute_baseline(
     scenario: Scenario, seed: int, rounds: int
 ) -> dict[str, list[dict[str, int]]]:
     """Raw parts per seat, after each round, in a game where nobody negotiates and everyone
-    takes the default orders; the cards still fire, because they are the world, not a choice."""
+    takes the default orders. The cards still fire, because they are the world, not a choice,
+    except for the export controls they force: those are the shocks a seat can prepare for
+    (deals outside the controlling seat, stockpiles, licences, the club), so the baseline is
+    the calm world, and an unprepared target scores below 100 when a control hits it."""
     from game.actions import FACILITATOR, Advance, Start
     from game.engine import Game
 
-    g = Game.new(scenario, seed, rounds=rounds, baseline=False)
+    g = Game.new(calm(scenario), seed, rounds=rounds, baseline=False)
     g.scratch = True  # its scores and phase snapshots are never read
     g.apply(FACILITATOR, Start())
+    values = output_values(scenario)
     out: dict[str, list[dict[str, int]]] = {sid: [] for sid in g.state.seats}
     while g.state.phase != "ended":
         resolved = len(g.state.reports)
         g.apply(FACILITATOR, Advance())
         if len(g.state.reports) > resolved:
             for sid, s in g.state.seats.items():
-                out[sid].append(raw_parts(s))
+                out[sid].append(raw_parts(s, values))
     return out
 
 

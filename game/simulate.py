@@ -16,13 +16,13 @@ import csv
 import json
 import math
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing import Pool
 from pathlib import Path
 from time import process_time
 from typing import Any
 
-from game.actions import FACILITATOR, Advance, Start
+from game.actions import FACILITATOR, Action, Advance, Start
 from game.bots import STRATEGIES, act
 from game.engine import Game
 from game.errors import RuleError
@@ -55,23 +55,40 @@ def assign(scenario: Scenario, bots: str, seed: int, index: int) -> dict[str, st
 
 
 def play(scenario: Scenario, seed: int, strategies: dict[str, str],
-         timings: list[float] | None = None) -> tuple[Game, int]:
+         timings: list[float] | None = None, *,
+         refuse: Callable[[Action], bool] | None = None,
+         on_phase: Callable[[Game], None] | None = None,
+         on_round: Callable[[Game], None] | None = None,
+         setup: Callable[[Game], None] | None = None) -> tuple[Game, int]:
     """Play one game to the end; return it and the number of bot actions the engine refused
-    (a bot bug: it must stay 0). With `timings`, each act() call's CPU seconds are appended."""
+    (a bot bug: it must stay 0). With `timings`, each act() call's CPU seconds are appended.
+
+    The hooks serve paired experiments (game.experiments): `setup` changes the new game
+    before it starts, `on_phase` runs at the start of every phase (before the bots act),
+    `on_round` after every resolution, and a bot action for which `refuse` is true is
+    dropped before it reaches the engine (a rule the experiment imposes, such as no deals)."""
     controllers = {s: f"bot:{strategies[s]}" for s in scenario.seat_ids}
     game = Game.new(scenario, seed, controllers=controllers)
+    if setup is not None:
+        setup(game)
     game.apply(FACILITATOR, Start())
     errors = 0
     seats = list(scenario.seat_ids)
+    resolved = 0
     while not game.is_over:
         key = (game.state.round, game.state.phase)
+        if on_phase is not None:
+            on_phase(game)
         for _ in range(MAX_PASSES):
-            acted, refused = _pass(game, seats, key, timings)
+            acted, refused = _pass(game, seats, key, timings, refuse)
             errors += refused
             if not acted or _moved(game, key):
                 break
         if not game.is_over and not _moved(game, key):
             game.apply(FACILITATOR, Advance(key[0], key[1]))
+        if on_round is not None and len(game.state.reports) > resolved:
+            resolved = len(game.state.reports)
+            on_round(game)
     return game, errors
 
 
@@ -80,7 +97,8 @@ def _moved(game: Game, key: tuple[int, str]) -> bool:
 
 
 def _pass(game: Game, seats: list[str], key: tuple[int, str],
-          timings: list[float] | None) -> tuple[bool, int]:
+          timings: list[float] | None,
+          refuse: Callable[[Action], bool] | None = None) -> tuple[bool, int]:
     """Each seat in order takes its turn; returns (anything applied, actions refused)."""
     acted, refused = False, 0
     for seat in seats:
@@ -95,6 +113,8 @@ def _pass(game: Game, seats: list[str], key: tuple[int, str],
         for action in actions:
             if _moved(game, key):
                 break
+            if refuse is not None and refuse(action):
+                continue
             try:
                 game.apply(seat, action)
                 acted = True

@@ -45,6 +45,10 @@ class SeatStats(msgspec.Struct):
     refined_out: dict[str, int] = msgspec.field(default_factory=dict)
     # refined lots received, per mineral, per supplier ("ROW" for the rest of the world)
     sources: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
+    # of those, the lots secured ahead of the market: delivered under deals, per supplier,
+    # or released by the FORGE bloc stockpile (supplier "FORGE")
+    secured: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
+    demand_by: dict[str, int] = msgspec.field(default_factory=dict)  # per mineral, cumulative
     traded: int = 0
     traceable: int = 0
     standard_sum: int = 0  # sum of the env standard kept at each resolution

@@ -7,6 +7,7 @@ import pytest
 from game import scoring
 from game.actions import FACILITATOR, Advance, Start
 from game.clauses import Payment, Supply
+from game.effects import ForceControl
 from game.engine import Game
 from game.scenario import Objective, Scenario
 from game.state import Score, Seat
@@ -43,20 +44,39 @@ def test_prosperity_is_treasury_gain_which_already_holds_output(tiny_game: Game)
     assert scoring.prosperity(use) == 60
 
 
-def test_security_is_demand_met_less_a_quarter_of_the_largest_supplier(
+def test_security_is_demand_met_less_a_quarter_of_the_exposed_demand(
     tiny_game: Game,
 ) -> None:
     use = seat_of(tiny_game, "USE")
-    use.stats.demand, use.stats.met = 10, 8
-    use.stats.sources = {"li": {"REF": 4, "ROW": 4}, "re": {"REF": 2, "MIN": 2}}
-    assert scoring.security(use) == 8000 - (6 * 10000 // 12) // 4
+    use.stats.demand_by = {"li": 6, "re": 4}
+    use.stats.shortage = {"li": [1, 1], "re": [0, 0]}  # 8 of 10 lots met
+    use.stats.sources = {"li": {"REF": 4, "ROW": 2}, "re": {"REF": 2, "MIN": 2}}
+    # nothing secured ahead of the market: all of the demand is exposed
+    assert scoring.security(use) == 8000 - 10000 // 4
+    # deals: from MIN they count; from REF, the largest supplier, they do not
+    use.stats.secured = {"re": {"MIN": 2, "REF": 2}}
+    use.stats.refined_out = {"li": 1}  # own refining counts
+    assert scoring.security(use) == 8000 - (7 * 10000 // 10) // 4
+
+
+def test_a_cut_off_does_not_flatter_security(tiny_game: Game) -> None:
+    """Buying less from the seat that cut you off lowers no measure of exposure."""
+    use = seat_of(tiny_game, "USE")
+    use.stats.demand_by = {"li": 10}
+    use.stats.shortage = {"li": [0]}
+    use.stats.sources = {"li": {"REF": 8, "ROW": 2}}
+    before = scoring.security(use)
+    use.stats.shortage = {"li": [4]}
+    use.stats.sources = {"li": {"REF": 4, "ROW": 2}}
+    assert scoring.security(use) == before - 4000
 
 
 def test_the_rest_of_the_world_is_not_a_single_supplier(tiny_game: Game) -> None:
     use = seat_of(tiny_game, "USE")
-    use.stats.demand, use.stats.met = 10, 10
+    use.stats.sources = {"li": {"ROW": 9, "REF": 1}}
+    assert scoring.largest_supplier(use) == "REF"
     use.stats.sources = {"li": {"ROW": 9}}
-    assert scoring.security(use) == 10000
+    assert scoring.largest_supplier(use) == ""
 
 
 def test_no_demand_counts_as_fully_met(tiny_game: Game) -> None:
@@ -86,14 +106,30 @@ def obj(**kw: object) -> Objective:
     return Objective(id="o", text="", **kw)  # type: ignore[arg-type]
 
 
-def test_max_import_share(tiny_game: Game) -> None:
+def test_max_import_share_is_judged_on_supply_secured_outside_the_other(
+    tiny_game: Game,
+) -> None:
     use = seat_of(tiny_game, "USE")
     o = obj(kind="max_import_share", mineral="li", other="REF", share_bp=5000)
-    assert scoring.objective_met(tiny_game, use, o)  # nothing received yet
-    use.stats.sources = {"li": {"REF": 5, "ROW": 5}}
-    assert scoring.objective_met(tiny_game, use, o)
-    use.stats.sources = {"li": {"REF": 6, "ROW": 4}}
+    assert scoring.objective_met(tiny_game, use, o)  # nothing needed yet
+    use.stats.demand_by = {"li": 10}
+    use.stats.sources = {"li": {"ROW": 10}}  # bought on the spot market: nothing secured
     assert not scoring.objective_met(tiny_game, use, o)
+    use.stats.secured = {"li": {"REF": 9, "MIN": 4}}  # deals: only MIN's count
+    use.stats.refined_out = {"li": 1}  # own refining counts
+    assert scoring.objective_met(tiny_game, use, o)
+    use.stats.secured = {"li": {"REF": 9, "MIN": 3}}
+    assert not scoring.objective_met(tiny_game, use, o)
+
+
+def test_security_weighs_lots_by_their_value(tiny_game: Game) -> None:
+    use = seat_of(tiny_game, "USE")
+    use.stats.demand_by = {"li": 10, "re": 10}
+    use.stats.shortage = {"li": [0], "re": [5]}
+    use.stats.refined_out = {"li": 10, "re": 10}  # all secured at home: nothing exposed
+    assert scoring.security(use) == 7500  # 15 of 20 lots
+    # a rare-earth lot is worth 9 lithium lots: the 5 short are 450 of 1,000 value
+    assert scoring.security(use, {"li": 10, "re": 90}) == 10000 - 10000 * 450 // 1000
 
 
 def test_home_refining_share(tiny_game: Game) -> None:
@@ -171,19 +207,39 @@ def test_total_is_the_weighted_mean_plus_bonuses(tiny_game: Game) -> None:
 
 def test_doing_nothing_scores_one_hundred_in_every_part(tiny_scenario: Scenario,
                                                        lite_scenario: Scenario) -> None:
-    for scenario in (tiny_scenario, lite_scenario):
+    for scenario in (scoring.calm(tiny_scenario), scoring.calm(lite_scenario)):
         g = play_out(Game.new(scenario, 5))
         for score in g.state.scores.values():
             assert set(score.parts.values()) == {100}
 
 
-def test_baseline_is_the_raw_parts_of_a_default_game(lite_scenario: Scenario) -> None:
+def test_an_unprepared_target_of_a_control_scores_below_the_calm_baseline(
+    lite_scenario: Scenario,
+) -> None:
+    """classroom-lite's round-2 card forces China's rare-earth control on the US, Japan and
+    the EU; the baseline is the world without it, so doing nothing through it costs them."""
+    g = play_out(Game.new(lite_scenario, 5))
+    card = next(c for c in lite_scenario.cards if c.id == "china_re_controls")
+    targets = next(e for e in card.effects if isinstance(e, ForceControl)).targets
+    short = [t for t in targets if sum(g.state.seats[t].stats.shortage["rare_earths"])]
+    assert short
+    for t in short:
+        assert g.state.scores[t].parts["security"] < 100
+
+
+def test_baseline_is_the_raw_parts_of_a_default_game_without_forced_controls(
+    lite_scenario: Scenario,
+) -> None:
     baseline = scoring.compute_baseline(lite_scenario, 3, lite_scenario.rounds)
-    g = play_out(Game.new(lite_scenario, 3, baseline=False))
+    g = play_out(Game.new(scoring.calm(lite_scenario), 3, baseline=False))
+    values = scoring.output_values(lite_scenario)
     assert {sid: parts[-1] for sid, parts in baseline.items()} == {
-        sid: scoring.raw_parts(s) for sid, s in g.state.seats.items()}
+        sid: scoring.raw_parts(s, values) for sid, s in g.state.seats.items()}
     assert all(len(parts) == lite_scenario.rounds for parts in baseline.values())
     assert baseline == scoring.compute_baseline(lite_scenario, 3, lite_scenario.rounds)
+    calm = scoring.calm(lite_scenario)
+    assert [c.id for c in calm.cards] == [c.id for c in lite_scenario.cards]
+    assert not any(isinstance(e, ForceControl) for c in calm.cards for e in c.effects)
 
 
 def test_mid_game_scores_compare_with_the_baseline_at_the_same_round(

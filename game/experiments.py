@@ -1,0 +1,435 @@
+"""Paired experiments: does the model tell the story the article tells?
+
+    python -m game.experiments [--only re_control,forge_hawk,...] [--games 300] [--seed 1]
+        [--scenario ministerial-2026] [--jobs 1] [--list]
+
+Each experiment plays the same games twice, game for game: same seeds, same bots in the same
+seats, one thing changed (a control card live or blanked, FORGE cut to its chair, a floor
+forced, deals barred, a prompt answered one way or the other). For each measure it prints
+the mean in each arm and the mean paired difference with its standard error (the standard
+deviation of the per-game differences over the square root of the number of pairs), and
+ends with one JSON line holding every figure, so a script can read the last line.
+
+Everything an experiment changes is done through the scenario data (a card pinned to a
+round, or the same card with its effects blanked so the deck stays identical), through the
+public actions (a deal proposed and accepted as players would), or through a rule the bots
+obey (an action refused before it reaches the engine): the engine itself is not touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from multiprocessing import Pool
+from typing import Any
+
+import msgspec
+
+from game.actions import (
+    AcceptDeal,
+    Action,
+    CounterDeal,
+    ProposeDeal,
+    RespondPrompt,
+)
+from game.clauses import Invest
+from game.engine import Game
+from game.errors import RuleError
+from game.scenario import Scenario, load_scenario
+from game.simulate import assign, game_seed, play, scenario_path
+
+RE = "rare_earths"
+LI = "lithium"
+TARGETS = ("USA", "JPN", "EU")  # whom China's rare-earth control card names
+CONTROL_CARD = "china_re_controls"
+
+Measures = dict[str, float | None]
+Transform = Callable[[Scenario], Scenario]
+
+
+# ---- what an arm may change ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Arm:
+    """One side of a pair: the scenario as changed, bot overrides and scripted actions."""
+
+    name: str
+    transforms: tuple[Transform, ...] = ()
+    bots: dict[str, str] = field(default_factory=dict)  # seat -> strategy, over the rotation
+    all_bots: str = ""  # every seat plays this strategy
+    script: tuple[tuple[int, str, Callable[[Game], None]], ...] = ()  # (round, phase, do)
+    setup: Callable[[Game], None] | None = None  # after creation, before the start
+    no_deals: bool = False
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    story: str
+    treatment: Arm
+    reference: Arm
+    measures: tuple[str, ...]
+    expect: str = ""  # the figure the issue asks for, in words
+
+
+def pin_card(card_id: str, rnd: int, live: bool) -> Transform:
+    """The card comes up in round `rnd` in both arms; in the reference arm it is blank (no
+    effects, no prompt), so the shuffled deck and every other draw stay the same."""
+
+    def tf(sc: Scenario) -> Scenario:
+        cards = []
+        for c in sc.cards:
+            if c.id == card_id:
+                c = msgspec.structs.replace(c, round=rnd)
+                if not live:
+                    c = msgspec.structs.replace(c, effects=(), prompt=None,
+                                                title=c.title + " (blank)")
+            cards.append(c)
+        return msgspec.structs.replace(sc, cards=tuple(cards))
+
+    return tf
+
+
+def cut_forge(sc: Scenario) -> Scenario:
+    """FORGE cut to its chair: the other founders start outside the club."""
+    chair = sc.forge.chair
+    countries = tuple(msgspec.structs.replace(c, forge_member=c.id == chair)
+                      for c in sc.countries)
+    return msgspec.structs.replace(sc, countries=countries,
+                                   forge=msgspec.structs.replace(sc.forge, members=(chair,)))
+
+
+def force_floor(mineral: str, form: str, pct: int) -> Callable[[Game], None]:
+    def setup(game: Game) -> None:
+        ref = game.scenario.mineral(mineral).ref_price(form)  # type: ignore[arg-type]
+        game.state.forge.floors[f"{mineral}:{form}"] = ref * pct // 100
+
+    return setup
+
+
+def answer(seat: str, card: str, option: str) -> Callable[[Game], None]:
+    """The seat answers the card's prompt with `option` before its bot can."""
+
+    def do(game: Game) -> None:
+        for p in game.state.prompts:
+            if p.seat == seat and p.card == card and p.status == "open":
+                game.apply(seat, RespondPrompt(p.id, option))
+
+    return do
+
+
+def lynas_deal(investor: str, host: str, capacity: int) -> Callable[[Game], None]:
+    """A Lynas-style deal signed in round 1: the investor pays for rare-earth refining in the
+    host and takes all its output at the reference price for the rest of the game."""
+
+    def do(game: Game) -> None:
+        m = game.scenario.mineral(RE)
+        clause = Invest(investor=investor, host=host, amount=capacity * m.capex_refine,
+                        mineral=RE, kind="refine", capacity=capacity, delay=1,
+                        offtake_bp=10000, offtake_price=m.ref_price_refined)
+        rounds = game.state.rounds - game.state.round + 1
+        before = set(game.state.deals)
+        game.apply(investor, ProposeDeal(host, (clause,), rounds, "experiment: prepared"))
+        (deal,) = set(game.state.deals) - before
+        game.apply(host, AcceptDeal(deal))
+
+    return do
+
+
+def _refuse_deals(action: Action) -> bool:
+    return isinstance(action, (ProposeDeal, CounterDeal, AcceptDeal))
+
+
+# ---- the experiments ------------------------------------------------------------------------
+def _control(name: str, story: str, *, prepared: bool = False, no_deals: bool = False,
+             rnd: int = 3) -> Experiment:
+    script = ((1, "negotiation", lynas_deal("USA", "AUS", 3)),) if prepared else ()
+    arms = [Arm(label, (pin_card(CONTROL_CARD, rnd, live),), script=script, no_deals=no_deals)
+            for label, live in (("control live", True), ("control blank", False))]
+    return Experiment(name, story, arms[0], arms[1],
+                      ("targets_re_price", "targets_re_bought", "targets_re_shortage",
+                       "chn_re_export_revenue", "chn_re_export_price", "world_re_price",
+                       "USA_security", "JPN_security", "EU_security", "targets_security",
+                       "USA_total", "targets_total", "USA_re_china_objective"))
+
+
+EXPERIMENTS: dict[str, Experiment] = {
+    e.name: e for e in (
+        _control("re_control", "China's rare-earth control (rounds 3-4) cuts the targets off, "
+                 "raises what they pay and costs China export revenue; an unprepared target's "
+                 "security part falls"),
+        _control("re_control_prepared", "The same control, with the US prepared: it financed "
+                 "3 lots of Australian rare-earth refining in round 1 and takes the output "
+                 "(a Lynas-style deal); its security loss should be at most half the "
+                 "unprepared one", prepared=True),
+        _control("re_control_no_deals", "The same control with deals barred in both arms: "
+                 "compare its cost to the targets with re_control (deals as a hedge)",
+                 no_deals=True),
+        Experiment(
+            "forge_hawk", "Under a hawkish China, FORGE makes its members more secure: the "
+            "club (stockpile releases to short members, matching priority, floors) against "
+            "the same seeds with the club cut to its chair",
+            Arm("FORGE as founded", bots={"CHN": "hawk"}),
+            Arm("FORGE cut to chair", (cut_forge,), bots={"CHN": "hawk"}),
+            ("founders_re_shortage", "founders_shortage_value", "founders_security",
+             "founders_money", "founders_total", "bloc_released")),
+        Experiment(
+            "li_floor", "A lithium floor at 120% brings refining investment outside China, at "
+            "a cost to consumers",
+            Arm("floor 120%", setup=force_floor(LI, "refined", 120)),
+            Arm("no floor"),
+            ("out_china_li_refine_capacity", "members_li_price", "world_li_price",
+             "li_floor_at_end")),
+        Experiment(
+            "concentration", "Concentration eases only slowly: China's share of rare-earth "
+            "refining in all-cooperative play, round by round",
+            Arm("all cooperative", all_bots="cooperative"),
+            Arm("all passive", all_bots="passive"),
+            ("chn_re_share_r1", "chn_re_share_last", "chn_re_share_max_fall_per_round")),
+        Experiment(
+            "ghana_local", "Ghana's value-added bargain is a trade-off: approve Ewoyaa with a "
+            "local-refining clause, or as it stands",
+            Arm("approve with local refining",
+                script=((2, "negotiation", answer("GHA", "ghana_ewoyaa", "approve_local")),)),
+            Arm("approve as it stands",
+                script=((2, "negotiation", answer("GHA", "ghana_ewoyaa", "approve")),)),
+            ("GHA_money", "GHA_total")),
+    )
+}
+
+
+# ---- one game -------------------------------------------------------------------------------
+class _Recorder:
+    """Figures read after each resolution that the end state no longer holds."""
+
+    def __init__(self) -> None:
+        self.refined: list[dict[str, int]] = []  # per round: seat -> RE lots refined so far
+
+    def __call__(self, game: Game) -> None:
+        self.refined.append({s.id: s.stats.refined_out.get(RE, 0)
+                             for s in game.state.seats.values()})
+
+
+def play_arm(scenario: Scenario, arm: Arm, seed: int, index: int) -> Measures:
+    sc = scenario
+    for tf in arm.transforms:
+        sc = tf(sc)
+    if arm.all_bots:
+        strategies = {s: arm.all_bots for s in sc.seat_ids}
+    else:
+        strategies = assign(scenario, "mix", seed, index)
+        strategies.update(arm.bots)
+    scripted = {(r, ph): do for r, ph, do in arm.script}
+    done: set[tuple[int, str]] = set()
+    failed: list[str] = []
+
+    def on_phase(game: Game) -> None:
+        key = (game.state.round, game.state.phase)
+        do = scripted.get(key)
+        if do is not None and key not in done:
+            done.add(key)
+            try:
+                do(game)
+            except RuleError as exc:  # not possible in this game: counted, the bots play on
+                failed.append(str(exc))
+
+    recorder = _Recorder()
+    game, _ = play(sc, game_seed(seed, index), strategies,
+                   refuse=_refuse_deals if arm.no_deals else None,
+                   on_phase=on_phase, on_round=recorder, setup=arm.setup)
+    out = measure(game, recorder, scenario)
+    out["script_failed"] = float(len(failed))
+    return out
+
+
+def _bought(game: Game, seats: Sequence[str], mineral: str, form: str, rounds: range,
+            seller: str = "") -> tuple[int, int]:
+    """(lots, value) the seats received by spot fills and deal deliveries in those rounds;
+    with `seller`, only what that seat sold (to anyone, value net of tariff)."""
+    lots = value = 0
+    for rep in game.state.reports:
+        if rep.round not in rounds:
+            continue
+        for seat in (seller,) if seller else seats:
+            priv = rep.private.get(seat, {})
+            for row in priv.get("fills", []) + priv.get("deliveries", []):
+                if row["mineral"] != mineral or row["form"] != form:
+                    continue
+                if seller and row["seller"] == seller and row["buyer"] != seller:
+                    lots += row["qty"]
+                    value += row["qty"] * row["price"] - row.get("tariff", 0)
+                elif not seller and row["buyer"] == seat:
+                    lots += row["qty"]
+                    value += row["qty"] * row["price"]
+    return lots, value
+
+
+def _shortage(game: Game, seats: Sequence[str], mineral: str, rounds: range) -> int:
+    return sum(q for s in seats
+               for i, q in enumerate(game.state.seats[s].stats.shortage.get(mineral, []))
+               if i + 1 in rounds)
+
+
+def _shortage_value(game: Game, seats: Sequence[str]) -> int:
+    values = {m.id: m.output_value for m in game.scenario.minerals}
+    return sum(q * values[m] for s in seats
+               for m, qs in game.state.seats[s].stats.shortage.items() for q in qs)
+
+
+def _mean(xs: Sequence[float]) -> float:
+    return sum(xs) / len(xs) if xs else 0.0
+
+
+def measure(game: Game, rec: _Recorder, scenario: Scenario) -> Measures:
+    st = game.state
+    window = range(3, 5)
+    out: Measures = {}
+    lots, value = _bought(game, TARGETS, RE, "refined", window)
+    out["targets_re_bought"] = lots
+    out["targets_re_price"] = value / lots if lots else None
+    out["targets_re_shortage"] = _shortage(game, TARGETS, RE, window)
+    lots, value = _bought(game, (), RE, "refined", window, seller="CHN")
+    out["chn_re_export_revenue"] = value
+    out["chn_re_export_price"] = value / lots if lots else None
+    prices = st.prices.get(f"{RE}:refined", [])
+    out["world_re_price"] = _mean([p for i, p in enumerate(prices) if i + 1 in window])
+    for s in (*TARGETS, "GHA"):
+        if s in st.scores:
+            out[f"{s}_security"] = st.scores[s].parts["security"]
+            out[f"{s}_total"] = st.scores[s].total
+            out[f"{s}_money"] = st.seats[s].treasury - st.seats[s].start_treasury
+    out["targets_security"] = _mean([st.scores[s].parts["security"] for s in TARGETS])
+    out["targets_total"] = _mean([st.scores[s].total for s in TARGETS])
+    out["USA_re_china_objective"] = float(bool(
+        st.scores["USA"].objectives.get("usa_re_china", False)))
+    founders = [s for s in scenario.forge.members if s != scenario.forge.chair]
+    out["founders_re_shortage"] = _shortage(game, founders, RE, range(1, st.rounds + 1))
+    out["founders_shortage_value"] = _shortage_value(game, founders)
+    out["founders_security"] = _mean([st.scores[s].parts["security"] for s in founders])
+    out["founders_total"] = _mean([st.scores[s].total for s in founders])
+    out["founders_money"] = sum(st.seats[s].treasury - st.seats[s].start_treasury
+                                for s in founders)
+    out["bloc_released"] = st.ledger.minerals.get(f"{RE}:refined", {}).get("bloc_release", 0)
+    out["out_china_li_refine_capacity"] = sum(
+        s.capacity[LI].refine for s in st.seats.values() if s.id != "CHN" and LI in s.capacity)
+    members = list(st.forge.members)
+    lots, value = _bought(game, members, LI, "refined", range(1, st.rounds + 1))
+    out["members_li_price"] = value / lots if lots else None
+    out["world_li_price"] = _mean(st.prices.get(f"{LI}:refined", []))
+    out["li_floor_at_end"] = float(f"{LI}:refined" in st.forge.floors)
+    shares = []
+    prev: dict[str, int] = {}
+    for row in rec.refined:
+        this = {s: q - prev.get(s, 0) for s, q in row.items()}
+        total = sum(this.values())
+        shares.append(100 * this.get("CHN", 0) / total if total else 0.0)
+        prev = row
+    if shares:
+        out["chn_re_share_r1"] = shares[0]
+        out["chn_re_share_last"] = shares[-1]
+        out["chn_re_share_max_fall_per_round"] = max(
+            (a - b for a, b in pairwise(shares)), default=0.0)
+    return out
+
+
+# ---- many games, paired ---------------------------------------------------------------------
+_W: dict[str, Any] = {}
+
+
+def _init(path: str, seed: int) -> None:
+    _W.update(scenario=load_scenario(path), seed=seed)
+
+
+def _pair(job: tuple[str, int]) -> tuple[Measures, Measures]:
+    name, index = job
+    e = EXPERIMENTS[name]
+    sc, seed = _W["scenario"], _W["seed"]
+    return play_arm(sc, e.treatment, seed, index), play_arm(sc, e.reference, seed, index)
+
+
+def run(name: str, scenario: str, games: int, seed: int, jobs: int = 1) -> dict[str, Any]:
+    path = str(scenario_path(scenario))
+    jobs_list = [(name, i) for i in range(games)]
+    if jobs <= 1:
+        _init(path, seed)
+        pairs = list(map(_pair, jobs_list))
+    else:
+        with Pool(jobs, initializer=_init, initargs=(path, seed)) as pool:
+            pairs = pool.map(_pair, jobs_list, chunksize=max(1, games // (4 * jobs)))
+    e = EXPERIMENTS[name]
+    return {"experiment": name, "story": e.story, "scenario": scenario, "games": games,
+            "seed": seed, "treatment": e.treatment.name, "reference": e.reference.name,
+            "measures": {m: paired(pairs, m) for m in e.measures}}
+
+
+def paired(pairs: Sequence[tuple[Measures, Measures]], key: str) -> dict[str, float]:
+    """Means per arm and the mean paired difference ± its standard error, over the games in
+    which both arms define the measure."""
+    xs = [(a[key], b[key]) for a, b in pairs
+          if a.get(key) is not None and b.get(key) is not None]
+    n = len(xs)
+    if not n:
+        return {"n": 0}
+    ta = [float(a) for a, _ in xs]  # type: ignore[arg-type]
+    rb = [float(b) for _, b in xs]  # type: ignore[arg-type]
+    d = [a - b for a, b in zip(ta, rb, strict=True)]
+    mean_d = _mean(d)
+    sd = math.sqrt(sum((x - mean_d) ** 2 for x in d) / (n - 1)) if n > 1 else 0.0
+    out = {"n": n, "treatment": round(_mean(ta), 3), "reference": round(_mean(rb), 3),
+           "diff": round(mean_d, 3), "se": round(sd / math.sqrt(n), 3)}
+    mb = _mean(rb)
+    if mb:
+        out["pct"] = round(100 * mean_d / mb, 2)
+        out["pct_se"] = round(100 * sd / math.sqrt(n) / abs(mb), 2)
+    return out
+
+
+def table(res: dict[str, Any]) -> str:
+    lines = [f"{res['experiment']}: {res['story']}",
+             f"  {res['games']} paired games of {res['scenario']}, seed {res['seed']}; "
+             f"A = {res['treatment']}, B = {res['reference']}",
+             f"  {'measure':<34}{'n':>5}{'A':>11}{'B':>11}{'A - B':>11}{'± se':>9}{'%':>9}"]
+    for m, f in res["measures"].items():
+        if not f["n"]:
+            lines.append(f"  {m:<34}{0:>5}")
+            continue
+        pct = f"{f['pct']:+.1f}" if "pct" in f else ""
+        lines.append(f"  {m:<34}{f['n']:>5}{f['treatment']:>11.2f}{f['reference']:>11.2f}"
+                     f"{f['diff']:>+11.2f}{f['se']:>9.2f}{pct:>9}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m game.experiments", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--scenario", default="ministerial-2026")
+    p.add_argument("--games", type=int, default=60)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--jobs", type=int, default=1)
+    p.add_argument("--only", default="", help="comma list of: " + ", ".join(EXPERIMENTS))
+    p.add_argument("--list", action="store_true")
+    a = p.parse_args(argv)
+    if a.list:
+        for e in EXPERIMENTS.values():
+            print(f"{e.name}: {e.story}")
+        return 0
+    names = [n.strip() for n in a.only.split(",") if n.strip()] or list(EXPERIMENTS)
+    unknown = [n for n in names if n not in EXPERIMENTS]
+    if unknown:
+        p.error(f"unknown experiment(s) {', '.join(unknown)}; --list shows them")
+    results = []
+    for n in names:
+        res = run(n, a.scenario, a.games, a.seed, a.jobs)
+        results.append(res)
+        print(table(res), flush=True)
+        print(flush=True)
+    sys.stdout.write(json.dumps({"experiments": results}, sort_keys=True) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
