@@ -125,3 +125,107 @@ async def test_hiding_a_message_reaches_clients_that_already_have_it():
     assert "SPAM-SPAM" not in str(late.frames)
     for ws in (f, usa, aus, chn, spec, late):
         await ws.close()
+
+
+# ---- text and ids checked before any database sees them (issue 9: alike on both backends) ---
+HOSTILE_TEXT = ["a\x00b", "\x00", "ESC\x1b[2J", "bell\x07", "cr\rlf", "del\x7f", "c1\x85c1",
+                "", "   ", "x" * 1001, 5, None, ["x"], {"t": "x"}]
+
+
+def _counts(game):  # type: ignore[no-untyped-def]
+    return (ChatMessage.objects.filter(game=game).count(),
+            ModerationLog.objects.filter(game=game).count())
+
+
+async def test_chat_text_reasons_and_announcements_are_checked_before_the_database():
+    from game import FACILITATOR
+    from negotiation.errors import BAD_REQUEST, ServiceError
+    from negotiation.services import chat, facilitator
+
+    user = await db(make_user)()
+    game = await db(make_game)(user)
+    pu, _ = await db(join)(game, "USA", "Ann")
+
+    def run() -> None:
+        player = type(pu).objects.select_related("seat").get(pk=pu.pk)
+        ok = chat.post(game, sender="USA", room="plenary", text="  fine\n\tindented  ",
+                       player=player, name="Ann")
+        assert ok.text == "fine\n\tindented"  # surrounding whitespace goes; lines stay
+        before = _counts(game)
+        for text in HOSTILE_TEXT:
+            for call in (
+                lambda t=text: chat.post(game, sender="USA", room="plenary", text=t,
+                                         player=player, name="Ann"),
+                lambda t=text: chat.post(game, sender=FACILITATOR, room="pair:AUS|USA",
+                                         text=t, name="Facilitator"),
+                lambda t=text: facilitator.announce(game, t, "f:1"),
+            ):
+                with pytest.raises(ServiceError) as info:
+                    call()
+                assert info.value.code == BAD_REQUEST, text
+        for reason in ["why\x00", "x" * 201, 7, None]:
+            with pytest.raises(ServiceError) as info:
+                chat.report(game, ok.pk, "AUS", by="p:2", reason=reason)
+            assert info.value.code == BAD_REQUEST, reason
+        assert _counts(game) == before
+        chat.report(game, ok.pk, "AUS", by="p:2", reason="rude,\nand off topic")
+        assert ModerationLog.objects.get(game=game, act="report").detail == \
+            {"reason": "rude,\nand off topic"}
+
+    await db(run)()
+
+
+async def test_rooms_and_ids_from_clients_are_bounded():
+    from game import FACILITATOR
+    from negotiation.errors import BAD_REQUEST, BAD_ROOM, NOT_FOUND, ServiceError
+    from negotiation.services import chat, facilitator
+
+    user = await db(make_user)()
+    game = await db(make_game)(user)
+    pu, _ = await db(join)(game, "USA", "Ann")
+
+    def run() -> None:
+        player = type(pu).objects.select_related("seat").get(pk=pu.pk)
+        before = _counts(game)
+        long_pair = "pair:AUS|USA" + "Z" * 5000  # the issue's 5,000-character room
+        for sender, room in [(FACILITATOR, long_pair), (FACILITATOR, "pair:A" * 900 + "|B"),
+                             (FACILITATOR, "pair:AUS|ZZZ"), (FACILITATOR, "x" * 5000),
+                             ("USA", long_pair), ("USA", "pair:USA|" + "Z" * 5000)]:
+            with pytest.raises(ServiceError) as info:
+                chat.post(game, sender=sender, room=room, text="hi", name="x",
+                          player=player if sender == "USA" else None)
+            assert info.value.code == BAD_ROOM and len(info.value.message) < 200
+        for bad_id in [10**30, 2**63, -1, 0, True, "1", 1.0, None]:
+            for call in (lambda i=bad_id: chat.report(game, i, "AUS", by="p:2"),
+                         lambda i=bad_id: chat.hide(game, i, "f:1"),
+                         lambda i=bad_id: facilitator.remove_player(game, i, "f:1"),
+                         lambda i=bad_id: facilitator.set_muted(game, i, True, "f:1")):
+                with pytest.raises(ServiceError) as info:
+                    call()
+                assert info.value.code == BAD_REQUEST, bad_id
+        for call in (lambda: chat.report(game, 2**63 - 1, "AUS", by="p:2"),
+                     lambda: chat.hide(game, 2**63 - 1, "f:1")):
+            with pytest.raises(ServiceError) as info:
+                call()
+            assert info.value.code == NOT_FOUND
+        assert chat.history(game.pk, "USA", after=10**30) == []
+        assert _counts(game) == before
+        assert not type(pu).objects.filter(pk=pu.pk, revoked=True).exists()
+
+    await db(run)()
+
+
+@pytest.mark.parametrize("name", ["Ann\x00", "\x1b[31mAnn", "Ann\nBob", "Ann\tB", "Ann\x7f",
+                                  "Ann\x9b", "x" * 41, "", "   ", 42, None])
+async def test_a_display_name_is_one_printable_line(name):
+    from negotiation.errors import BAD_REQUEST, ServiceError
+    from negotiation.models import Player
+    from negotiation.services import games
+
+    game = await db(make_game)()
+    with pytest.raises(ServiceError) as info:
+        await db(games.join)(game.code, name, "USA")
+    assert info.value.code == BAD_REQUEST
+    assert await db(Player.objects.filter(game=game).count)() == 0
+    player, _token = await db(games.join)(game.code, "  Ann Éloïse \u2014 \U0001f600 ", "USA")
+    assert player.name == "Ann Éloïse \u2014 \U0001f600"
