@@ -1,9 +1,12 @@
 """`view()` is the only way state reaches a person; hidden information is removed here.
 
 Public: the board (capacities, demand, reputation, standards, policies in force), signed
-deals, FORGE (members, floors, motion tallies), prices and the public part of reports.
-A seat adds its own secrets: treasury, holdings, objectives, its own proposals and orders,
-its prompts, its private report parts, its score. The facilitator sees everything.
+deals without their notes, FORGE (members, floors, motion tallies), prices and the public
+part of reports; once the game has ended, every seat's score and objectives (ids, texts,
+bonuses, whether met) and the world outcome, for the debrief. A seat adds its own secrets:
+treasury, holdings, objectives, its own proposals and orders, the notes of the deals it
+is a party to, its prompts, its private report parts, its score. The facilitator sees
+everything. docs/rules.md (section 2) states the same for players.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ def view(game: Game, viewer: str) -> dict[str, Any]:
     pub = public(game)
     out: dict[str, Any] = {"viewer": viewer, **pub.head}
     out["forge"] = pub.forge(game, viewer == FACILITATOR or viewer in st.forge.members)
+    out["deals"] = pub.deals_for(game, viewer)
     out.update(pub.tail)
     if viewer in st.seats:
         out["me"] = _private_seat(game, viewer)
@@ -71,16 +75,17 @@ class Public:
     Valid while `game.state` is the same object at the same `seq`: every change goes
     through `Game.apply`, which bumps `seq`, and a rewind replaces the state object."""
 
-    __slots__ = ("_by_seat", "_forge", "head", "seq", "state", "tail", "unsigned")
+    __slots__ = ("_by_seat", "_forge", "_signed_for", "head", "seq", "signed", "state", "tail",
+                 "unsigned")
 
     def __init__(self, game: Game) -> None:
         st, sc = game.state, game.scenario
         self.state, self.seq = st, st.seq
         countries = {c.id: c for c in sc.countries}
-        signed: list[Deal] = []
+        self.signed: list[Deal] = []  # everyone sees their terms; the notes only the parties
         self.unsigned: list[Deal] = []  # proposals: a seat sees its own, the facilitator all
         for d in st.deals.values():
-            (signed if d.status in _SIGNED else self.unsigned).append(d)
+            (self.signed if d.status in _SIGNED else self.unsigned).append(d)
         self.head: dict[str, Any] = {
             "scenario": _static(game, ("scenario",),
                                 lambda: {"id": sc.id, "title": sc.title}),
@@ -94,7 +99,7 @@ class Public:
             if st.card else None,
             "minerals": _static(game, ("minerals",), lambda: _minerals(game)),
             "seats": {sid: _public_seat(game, s, countries[sid]) for sid, s in st.seats.items()},
-            "deals": _deals(game, signed),
+            "deals": _deals(game, self.signed, notes=False),
         }
         self.tail: dict[str, Any] = {
             "prices": st.prices,
@@ -103,10 +108,34 @@ class Public:
         if st.phase == "ended":
             from game.scoring import world_outcome
 
-            self.tail["scores"] = {sid: _b(s) for sid, s in st.scores.items()}
+            # the debrief: each seat's score, with the objectives it was judged on (the
+            # same objects as each seat's own `me.objectives`)
+            self.tail["scores"] = {
+                sid: {**_b(s), "objective_list": _objectives_of(game, countries[sid])}
+                for sid, s in st.scores.items()}
             self.tail["world"] = world_outcome(game)
         self._forge: dict[bool, dict[str, Any]] = {}
         self._by_seat: dict[str, list[Deal]] | None = None
+        self._signed_for: dict[str, list[dict[str, Any]]] = {}
+
+    def deals_for(self, game: Game, viewer: str) -> list[dict[str, Any]]:
+        """The signed deals as `viewer` sees them: with the notes of the deals it is a
+        party to (the facilitator: all of them), without the others'. A viewer party to
+        none shares the public list."""
+        found = self._signed_for.get(viewer)
+        if found is not None:
+            return found
+        public: list[dict[str, Any]] = self.head["deals"]
+        if viewer == FACILITATOR:
+            found = _deals(game, self.signed)
+        elif any(viewer in (d.a, d.b) for d in self.signed):
+            full = _deals(game, self.signed)
+            found = [f if viewer in (d.a, d.b) else p
+                     for d, f, p in zip(self.signed, full, public, strict=True)]
+        else:
+            found = public
+        self._signed_for[viewer] = found
+        return found
 
     def proposals_of(self, seat: str) -> list[Deal]:
         """The proposals `seat` sees: those it is a party to, open or among its CLOSED_SHOWN
@@ -207,7 +236,7 @@ def _private_seat(game: Game, seat: str) -> dict[str, Any]:
         "treasury": s.treasury,
         "stockpile_budget": s.stockpile_budget,
         "holdings": _b(s.holdings),
-        "objectives": _static(game, ("objectives", seat), lambda: _objectives(c)),
+        "objectives": _objectives_of(game, c),
         "weights": _static(game, ("weights", seat), lambda: dict(c.weights)),
         "orders": _b(s.orders) if s.orders is not None else None,
         "prompts": prompts,
@@ -217,6 +246,11 @@ def _private_seat(game: Game, seat: str) -> dict[str, Any]:
             m.kind == "admit" and m.seat == seat and m.status == "open" for m in st.forge.motions
         ),
     }
+
+
+def _objectives_of(game: Game, c: Country) -> list[dict[str, Any]]:
+    """A seat's objectives as its view shows them (and, at the end, everyone's)."""
+    return _static(game, ("objectives", c.id), lambda: _objectives(c))  # type: ignore[no-any-return]
 
 
 def _objectives(c: Country) -> list[dict[str, Any]]:
@@ -245,11 +279,13 @@ def _static(game: Game, key: tuple[str, ...], build: Callable[[], Any]) -> Any:
     return found
 
 
-def _deals(game: Game, deals: list[Deal]) -> list[dict[str, Any]]:
+def _deals(game: Game, deals: list[Deal], notes: bool = True) -> list[dict[str, Any]]:
     """Deals as dicts, each built once and reused for as long as the deal stays as it was:
     a view lists dozens of deals and few change between two versions. A dict is never
     changed once built (a changed deal gets a new one): the server keeps each one's
-    encoding from version to version by identity."""
+    encoding from version to version by identity. With `notes` false, each deal's public
+    dict: the same without its note, which only the parties (and the facilitator) read."""
+    at = 3 if notes else 4
     cache = game.memo
     out: list[dict[str, Any] | None] = []
     todo: list[tuple[int, Deal, tuple[Any, ...]]] = []
@@ -262,7 +298,7 @@ def _deals(game: Game, deals: list[Deal]) -> list[dict[str, Any]]:
         # (every change of terms assigns a new one; the cache holds the old, so its id
         # cannot come back) and the same marks
         if hit is not None and hit[0] is d and hit[1] is d.clauses and hit[2] == mark:
-            out.append(hit[3])
+            out.append(hit[at])
         else:
             todo.append((len(out), d, mark))
             out.append(None)
@@ -284,8 +320,9 @@ def _deals(game: Game, deals: list[Deal]) -> list[dict[str, Any]]:
                 "breaches": d.breaches,
                 "cancel_by": d.cancel_by,
             }
-            cache["deal", d.id] = (d, d.clauses, mark, built)
-            out[i] = built
+            public = {k: v for k, v in built.items() if k != "note"}
+            cache["deal", d.id] = (d, d.clauses, mark, built, public)
+            out[i] = built if notes else public
     return out  # type: ignore[return-value]
 
 
