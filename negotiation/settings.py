@@ -161,7 +161,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"negotiation": {"handlers": ["console"],
-                                "level": os.environ.get("FORGE_LOG", "INFO")}},
+                                "level": os.environ.get("FORGE_LOG", "INFO")},
+                # With DEBUG off Django sends a failed request's traceback only to the
+                # (unconfigured) admins' mail: print it in the server's log instead. Never
+                # to the client, which gets the 500 page.
+                "django.request": {"handlers": ["console"], "level": "ERROR",
+                                   "propagate": False}},
 }
 
 FORGE_SCENARIO_DIR = BASE_DIR / "fixtures" / "scenarios"

@@ -313,7 +313,7 @@ def api_join(request: HttpRequest) -> JsonResponse:
         body = _join_decoder.decode(raw or b"{}")
     except msgspec.ValidationError as exc:
         return api_error(errors.BAD_REQUEST, f"send {{code, name, seat}} as strings: {exc}", 400)
-    except (msgspec.DecodeError, RecursionError):
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
         return api_error(errors.BAD_JSON, "send a JSON object in UTF-8", 400)
     code, seat = _code(body.code), _seat(body.seat)
     if code is None:
