@@ -146,15 +146,18 @@ def _refuse_deals(action: Action) -> bool:
 
 # ---- the experiments ------------------------------------------------------------------------
 def _control(name: str, story: str, *, prepared: bool = False, no_deals: bool = False,
-             rnd: int = 3) -> Experiment:
+             alone: bool = False, rnd: int = 3) -> Experiment:
     script = ((1, "negotiation", lynas_deal("USA", "AUS", 3)),) if prepared else ()
-    arms = [Arm(label, (pin_card(CONTROL_CARD, rnd, live),), script=script, no_deals=no_deals)
+    club: tuple[Transform, ...] = (cut_forge,) if alone else ()
+    arms = [Arm(label, (*club, pin_card(CONTROL_CARD, rnd, live)), script=script,
+                no_deals=no_deals)
             for label, live in (("control live", True), ("control blank", False))]
     return Experiment(name, story, arms[0], arms[1],
                       ("targets_re_price", "targets_re_bought", "targets_re_shortage",
                        "chn_re_export_revenue", "chn_re_export_price", "world_re_price",
                        "USA_security", "JPN_security", "EU_security", "targets_security",
-                       "USA_total", "targets_total", "USA_re_china_objective"))
+                       "USA_total", "targets_total", "USA_re_china_objective",
+                       "EU_re_china_objective", "re_shared", "script_failed"))
 
 
 EXPERIMENTS: dict[str, Experiment] = {
@@ -164,8 +167,13 @@ EXPERIMENTS: dict[str, Experiment] = {
                  "security part falls"),
         _control("re_control_prepared", "The same control, with the US prepared: it financed "
                  "3 lots of Australian rare-earth refining in round 1 and takes the output "
-                 "(a Lynas-style deal); its security loss should be at most half the "
-                 "unprepared one", prepared=True),
+                 "(a Lynas-style deal)", prepared=True),
+        _control("re_control_alone", "The control on targets outside any club (FORGE cut to "
+                 "its chair in both arms): no club stockpile to share, no deal signed by the "
+                 "harness: the unprepared target", alone=True),
+        _control("re_control_alone_prepared", "The control on targets outside any club, the US "
+                 "prepared by the Lynas-style deal of round 1: its security loss should be at "
+                 "most half of re_control_alone's", alone=True, prepared=True),
         _control("re_control_no_deals", "The same control with deals barred in both arms: "
                  "compare its cost to the targets with re_control (deals as a hedge)",
                  no_deals=True),
@@ -176,7 +184,7 @@ EXPERIMENTS: dict[str, Experiment] = {
             Arm("FORGE as founded", bots={"CHN": "hawk"}),
             Arm("FORGE cut to chair", (cut_forge,), bots={"CHN": "hawk"}),
             ("founders_re_shortage", "founders_shortage_value", "founders_security",
-             "founders_money", "founders_total", "bloc_released")),
+             "founders_money", "founders_total", "re_shared")),
         Experiment(
             "li_floor", "A lithium floor at 120% brings refining investment outside China, at "
             "a cost to consumers",
@@ -304,8 +312,9 @@ def measure(game: Game, rec: _Recorder, scenario: Scenario) -> Measures:
             out[f"{s}_money"] = st.seats[s].treasury - st.seats[s].start_treasury
     out["targets_security"] = _mean([st.scores[s].parts["security"] for s in TARGETS])
     out["targets_total"] = _mean([st.scores[s].total for s in TARGETS])
-    out["USA_re_china_objective"] = float(bool(
-        st.scores["USA"].objectives.get("usa_re_china", False)))
+    for seat, objective in (("USA", "usa_re_china"), ("EU", "eu_crma")):
+        met = st.scores[seat].objectives.get(objective)
+        out[f"{seat}_re_china_objective"] = None if met is None else float(met)
     founders = [s for s in scenario.forge.members if s != scenario.forge.chair]
     out["founders_re_shortage"] = _shortage(game, founders, RE, range(1, st.rounds + 1))
     out["founders_shortage_value"] = _shortage_value(game, founders)
@@ -313,7 +322,9 @@ def measure(game: Game, rec: _Recorder, scenario: Scenario) -> Measures:
     out["founders_total"] = _mean([st.scores[s].total for s in founders])
     out["founders_money"] = sum(st.seats[s].treasury - st.seats[s].start_treasury
                                 for s in founders)
-    out["bloc_released"] = st.ledger.minerals.get(f"{RE}:refined", {}).get("bloc_release", 0)
+    out["re_shared"] = sum(row["qty"] for rep in st.reports
+                           for row in rep.public.get("forge", {}).get("shared", [])
+                           if row["mineral"] == RE)
     out["out_china_li_refine_capacity"] = sum(
         s.capacity[LI].refine for s in st.seats.values() if s.id != "CHN" and LI in s.capacity)
     members = list(st.forge.members)

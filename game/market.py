@@ -10,7 +10,10 @@ the most; ties go to the smallest imbalance, then the price nearest the referenc
 the lower price. Matching: cheapest sellers meet the keenest buyers first, seats before
 the rest of the world (RoW is the residual on both sides), in the order given for equal
 limits; a pair that controls or exclusivity forbid is skipped for the next counterparty.
-A FORGE member selling goes to member buyers first (the club's matching priority).
+A FORGE member selling goes to member buyers first (the club's matching priority). A
+floor binds members' imports too: a member buying from a non-member (or the rest of the
+world) below the floor pays the floor, the seller gets the price, and the difference is a
+levy paid into the FORGE fund.
 
 Controlled flows clear separately. When a control (or exclusivity) stops some seller from
 reaching some buyer, those buyers are *restricted*: they clear first, in a pool of their
@@ -62,8 +65,9 @@ class Fill(NamedTuple):
     seller: str
     buyer: str
     qty: int
-    price: int  # per lot, paid by the buyer
+    price: int  # per lot, paid by the buyer (and the seller's, before the tariff)
     tariff: int  # total withheld from the seller and kept by the buyer's treasury
+    levy: int = 0  # total the buyer pays on top into the FORGE fund (the floor on imports)
 
 
 class Outcome(NamedTuple):
@@ -304,22 +308,26 @@ class _Matcher:
                 continue
             pp = floor if floor and buyer in self.members else price
             row = buyer == ROW
+            # a member importing from outside the club pays the floor; the gap is a levy
+            levy_per = 0
+            if not floor and self.floor > price and buyer in self.members:
+                levy_per = self.floor - price
             tariff_bp = 0 if row else self.tariff_bp(buyer, seller)
             net = pp - pp * tariff_bp // 10000  # what the seller keeps per lot
-            if s.limit > net or b.limit < pp or self.blocked(seller, buyer):
+            if s.limit > net or b.limit < pp + levy_per or self.blocked(seller, buyer):
                 continue
             qty = min(left, want)
-            if not row and pp > 0:
-                qty = min(qty, budgets.get(buyer, 0) // pp)
+            if not row and pp + levy_per > 0:
+                qty = min(qty, budgets.get(buyer, 0) // (pp + levy_per))
             if qty <= 0:
                 continue
             value = qty * pp
             tariff = value * tariff_bp // 10000
-            self.fills.append(Fill(seller, buyer, qty, pp, tariff))
+            self.fills.append(Fill(seller, buyer, qty, pp, tariff, qty * levy_per))
             left -= qty
             wanted[j] = want - qty
             if not row:
-                budgets[buyer] = budgets.get(buyer, 0) - value
+                budgets[buyer] = budgets.get(buyer, 0) - value - qty * levy_per
         return left
 
 

@@ -63,6 +63,7 @@ class _Round:
         self.volumes: dict[str, int] = {}
         # markets that controls split: the restricted buyers and the price they paid
         self.restricted: dict[str, dict[str, Any]] = {}
+        self.shared: list[dict[str, Any]] = []  # FORGE emergency sharing (step 5)
         self.fund_fills: list[tuple[str, str, market.Fill]] = []
         self.output: dict[str, int] = {s.id: 0 for s in self.seats}
         self.met: dict[str, tuple[int, int]] = {}
@@ -396,10 +397,13 @@ def _apply_fill(r: _Round, mineral: str, form: str, f: market.Fill) -> None:
     else:
         buyer = st.seats[f.buyer]
         setattr(buyer.holdings[mineral], form, getattr(buyer.holdings[mineral], form) + f.qty)
-        buyer.treasury -= value - f.tariff
+        buyer.treasury -= value - f.tariff + f.levy
+        st.forge.fund += f.levy  # the floor on a member's imports: the gap goes to the fund
     _count_trade(r, f.seller, f.buyer, mineral, form, f.qty, traceable=False)
     row = {"mineral": mineral, "form": form, "seller": f.seller, "buyer": f.buyer,
            "qty": f.qty, "price": f.price, "tariff": f.tariff}
+    if f.levy:
+        row["levy"] = f.levy
     r.note(f.seller, "fills", row)
     r.note(f.buyer, "fills", row)
 
@@ -408,7 +412,67 @@ def _apply_fill(r: _Round, mineral: str, form: str, f: market.Fill) -> None:
 def _stockpiles_and_fund(r: _Round) -> None:
     _fund_purchases(r)
     _stockpile_moves(r)
+    _club_sharing(r)
     _contributions(r)
+
+
+def _club_sharing(r: _Round) -> None:
+    """FORGE's emergency sharing, as the IEA shares oil: a member still short of refined lots
+    for this round's industry draws on the bloc stockpile, then on other members' strategic
+    stockpiles beyond one round of each lender's own demand, in seat order. It pays the
+    holder the round's price (the floor if higher; the reference if nothing traded), as far
+    as its treasury allows."""
+    forge = r.st.forge
+    members = [s for s in r.seats if s.id in forge.members]
+    if len(members) < 2 and not any(h.refined for h in forge.bloc.values()):
+        return
+    for m in r.minerals:
+        key = f"{m.id}:refined"
+        price = max(r.prices.get(key, 0), forge.floors.get(key, 0)) or m.ref_price_refined
+        for s in members:
+            short = r.demand[s.id, m.id] - s.holdings[m.id].refined
+            if short <= 0:
+                continue
+            bloc = forge.bloc[m.id]
+            got = min(short, bloc.refined, s.treasury // max(1, price))
+            if got > 0:
+                bloc.refined -= got
+                forge.fund += got * price
+                _shared(r, s, FUND, m.id, got, price)
+                short -= got
+            for lender in members:
+                if short <= 0:
+                    break
+                if lender is s:
+                    continue
+                h = lender.holdings[m.id]
+                spare = h.stockpile - r.demand[lender.id, m.id]
+                got = min(short, spare, s.treasury // max(1, price))
+                if got <= 0:
+                    continue
+                h.stockpile -= got
+                lender.treasury += got * price
+                _shared(r, s, lender.id, m.id, got, price)
+                short -= got
+
+
+def _shared(r: _Round, s: Seat, holder: str, mineral: str, qty: int, price: int) -> None:
+    """A member receives `qty` refined lots from the bloc (holder FUND) or a lender's
+    stockpile: supply secured through the club, paid at `price`."""
+    s.holdings[mineral].refined += qty
+    s.treasury -= qty * price
+    st = s.stats
+    sources = st.sources.setdefault(mineral, {})
+    sources[holder] = sources.get(holder, 0) + qty
+    secured = st.secured.setdefault(mineral, {})
+    secured[holder] = secured.get(holder, 0) + qty
+    r.shared.append({"mineral": mineral, "from": holder, "to": s.id, "qty": qty,
+                     "price": price})
+    row = {"mineral": mineral, "form": "refined", "seller": holder, "buyer": s.id,
+           "qty": qty, "price": price, "tariff": 0, "club": True}
+    r.note(s.id, "fills", row)
+    if holder != FUND:
+        r.note(holder, "fills", row)
 
 
 def _fund_purchases(r: _Round) -> None:
@@ -591,7 +655,7 @@ def _public_report(r: _Round) -> dict[str, Any]:
         "deals_signed": [d.id for d in st.deals.values()
                          if d.signed_round == r.round and d.status in scoring.SIGNED],
         "forge": {"members": list(st.forge.members), "floors": dict(st.forge.floors),
-                  "fund": st.forge.fund,
+                  "fund": st.forge.fund, "shared": list(r.shared),
                   "bloc": {m: {"ore": h.ore, "refined": h.refined}
                            for m, h in st.forge.bloc.items()}},
         "headline": headline,

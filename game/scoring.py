@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 SIGNED = ("active", "completed", "breached")  # deal statuses that count as signed
 ROW = "ROW"
+FORGE = "FORGE"  # the club's bloc stockpile as a source: not a foreign seat
 PART_FLOOR = {"security": 1000, "sustainability": 1000, "reputation": 1000}
 MIN_PART, BASE_PART, MAX_PART = 0, 100, 300
 MAX_STANDARD = 3
@@ -73,12 +74,13 @@ def security(seat: Seat, values: Mapping[str, int] | None = None) -> int:
 
 def largest_supplier(seat: Seat, values: Mapping[str, int] | None = None) -> str:
     """The foreign seat that supplied the most value of refined lots ("" if none); the rest
-    of the world is many suppliers, not one, so it never counts."""
+    of the world is many suppliers, not one, and the FORGE bloc is the club's, so neither
+    counts."""
     totals: dict[str, int] = {}
     for m, suppliers in seat.stats.sources.items():
         w = 1 if values is None else values.get(m, 1)
         for supplier, qty in suppliers.items():
-            if supplier not in (ROW, seat.id):
+            if supplier not in (ROW, FORGE, seat.id):
                 totals[supplier] = totals.get(supplier, 0) + w * qty
     return min(totals, key=lambda s: (-totals[s], s)) if totals else ""
 

@@ -224,7 +224,10 @@ def _investments(ctx: Ctx, why: list[str]) -> tuple[Investment, ...]:
 
 
 def _controls(ctx: Ctx, why: list[str]) -> tuple[Control, ...]:
-    """Controls where I refine a large share of the table's supply, aimed at FORGE buyers."""
+    """Controls where I refine a large share of the table's supply, aimed at every importer
+    that has not signed with me: leverage (sign, or be cut off), whether or not the importer
+    is in FORGE, as China's 2025 licensing covered every destination. So whom a hawk cuts
+    off does not hinge on club membership, and what the club does for its members shows."""
     if ctx.is_member:
         return ()
     out: list[Control] = []
@@ -234,7 +237,7 @@ def _controls(ctx: Ctx, why: list[str]) -> tuple[Control, ...]:
         if total <= 0 or mine * 10000 < MARKET_POWER_BP * total:
             continue
         partners = {p for d in ctx.active for p in d["parties"]}
-        targets = tuple(sorted(s for s in ctx.members if s != ctx.seat and s not in partners
+        targets = tuple(sorted(s for s in ctx.seats if s != ctx.seat and s not in partners
                                and ctx.structural(s, m).refined < 0))
         if targets:
             out.append(Control(m, "refined", targets))

@@ -22,7 +22,7 @@ from game.market import (
 )
 
 NO_ROW = Curve(0, 0, 10000, 10)
-RICH = {s: 10**6 for s in "ABCDE"}
+RICH = {s: 10**6 for s in ("A", "B", "C", "D", "E", "T", "F", "CHN")}
 
 
 def never(_seller: str, _buyer: str) -> bool:
@@ -211,7 +211,70 @@ def test_member_offering_between_price_and_floor_sells_to_a_member() -> None:
     out = auction(sells, [Order("C", 10, 20)], Curve(5, 0, 0, 8), members=("A", "C"),
                   floor=12)
     assert out.price == 8
-    assert out.fills == [Fill("B", "C", 5, 8, 0), Fill("A", "C", 5, 12, 0)]
+    # C imports B's lots below the floor, so it pays the floor: 4 a lot to the fund
+    assert out.fills == [Fill("B", "C", 5, 8, 0, 20), Fill("A", "C", 5, 12, 0)]
+
+
+def test_a_member_importing_below_the_floor_pays_a_levy() -> None:
+    out = auction([Order("B", 5, 1)], [Order("C", 5, 20)], Curve(0, 0, 10000, 8),
+                  members=("C",), floor=12)
+    assert out.fills == [Fill("B", "C", 5, out.price, 0, 5 * (12 - out.price))]
+    # a member unwilling to pay the floor buys nothing
+    out = auction([Order("B", 5, 1)], [Order("C", 5, 11)], Curve(0, 0, 10000, 8),
+                  members=("C",), floor=12)
+    assert out.fills == []
+
+
+def test_a_member_seller_serves_member_buyers_first() -> None:
+    buys = [Order("B", 5, 30), Order("C", 5, 30)]
+    out = auction([Order("A", 5, 1)], buys, Curve(0, 0, 10000, 10), members=("A", "C"))
+    assert [(f.seller, f.buyer, f.qty) for f in out.fills] == [("A", "C", 5)]
+    out = auction([Order("A", 5, 1)], buys, Curve(0, 0, 10000, 10))
+    assert [(f.seller, f.buyer, f.qty) for f in out.fills] == [("A", "B", 5)]
+
+
+# ---- controlled flows ------------------------------------------------------------------------
+def chn_controls_t(seller: str, buyer: str) -> bool:
+    return seller == "CHN" and buyer == "T"
+
+
+def test_a_target_clears_against_the_supply_it_may_get_and_pays_more() -> None:
+    """CHN may not sell to T. T bids high and gets only the rest of the world's supply, at
+    its own (restricted) price; CHN sells into the open pool, at a lower price."""
+    curve = Curve(supply=4, demand=4, elasticity_bp=10000, ref=80)
+    sells = [Order("CHN", 20, 40)]
+    buys = [Order("T", 10, 120), Order("F", 6, 120)]
+    out = auction(sells, buys, curve, blocked=chn_controls_t)
+    assert out.restricted == ("T",)
+    assert out.restricted_price > out.price
+    t_fills = [f for f in out.fills if f.buyer == "T"]
+    assert t_fills and all(f.seller == "ROW" and f.price == out.restricted_price
+                           for f in t_fills)
+    chn = [f for f in out.fills if f.seller == "CHN"]
+    assert chn and all(f.price == out.price for f in chn)
+    # the same market without the control: one price, and CHN sells more, dearer
+    free = auction(sells, buys, curve)
+    assert free.restricted == ()
+    assert sum(f.qty for f in chn) < sum(f.qty for f in free.fills if f.seller == "CHN")
+    assert out.price <= free.price < out.restricted_price
+
+
+def test_a_control_that_does_not_bind_keeps_one_pool() -> None:
+    """T can get all it wants from B at the open price: no premium, one price."""
+    sells = [Order("CHN", 5, 1), Order("B", 20, 1)]
+    buys = [Order("T", 5, 50), Order("F", 5, 50)]
+    out = auction(sells, buys, Curve(0, 0, 10000, 10), blocked=chn_controls_t)
+    assert out.restricted == ()
+    assert {f.price for f in out.fills} == {out.price}
+    assert not any(f.seller == "CHN" and f.buyer == "T" for f in out.fills)
+
+
+def test_the_rest_of_the_world_sells_once_across_both_pools() -> None:
+    curve = Curve(supply=6, demand=0, elasticity_bp=0, ref=10)
+    out = auction([Order("CHN", 10, 1)], [Order("T", 10, 30), Order("F", 10, 9)], curve,
+                  blocked=chn_controls_t)
+    assert sum(f.qty for f in out.fills if f.seller == "ROW") <= 6
+    assert sum(f.qty for f in out.fills if f.buyer == "T") == 6
 
 
 def test_fund_buys_unsold_member_supply_at_the_floor() -> None:
