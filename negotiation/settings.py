@@ -2,9 +2,11 @@
 point at real services, so `make run` needs nothing and production needs no code change."""
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -145,6 +147,11 @@ FORGE_JOIN_RATE = os.environ.get("FORGE_JOIN_RATE", "60/m")
 FORGE_JOIN_GAME_RATE = os.environ.get("FORGE_JOIN_GAME_RATE", "120/m")
 FORGE_LOGIN_RATE = os.environ.get("FORGE_LOGIN_RATE", "10/m")
 FORGE_LOGIN_USER_RATE = os.environ.get("FORGE_LOGIN_USER_RATE", "30/h")
+for _rate in ("FORGE_JOIN_RATE", "FORGE_JOIN_GAME_RATE", "FORGE_LOGIN_RATE",
+              "FORGE_LOGIN_USER_RATE"):  # the format negotiation.views.parse_rate reads
+    if not re.fullmatch(r"\d+/\d*[smhd]", globals()[_rate].strip()):
+        raise ImproperlyConfigured(f"{_rate} is N/period, period s, m, h or d (e.g. 60/m), "
+                                   f"not {globals()[_rate]!r}")
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -202,5 +209,7 @@ FORGE_MAX_GAME_CONNECTIONS = int(os.environ.get("FORGE_MAX_GAME_CONNECTIONS", 40
 FORGE_OUTBOX_FRAMES = int(os.environ.get("FORGE_OUTBOX_FRAMES", 256))
 FORGE_OUTBOX_BYTES = int(os.environ.get("FORGE_OUTBOX_BYTES", 2 * 1024 * 1024))
 FORGE_SEND_STALL_SECONDS = float(os.environ.get("FORGE_SEND_STALL_SECONDS", 5))
-# The kernel's send buffer per WebSocket (0: the system's default, which grows to megabytes)
+# Per WebSocket, what the kernel (0: the system's default, which grows to megabytes) and the
+# server's transport (0: its default, 64 KiB) may hold before a send waits.
 FORGE_SOCKET_SEND_BUFFER = int(os.environ.get("FORGE_SOCKET_SEND_BUFFER", 128 * 1024))
+FORGE_SOCKET_WRITE_BUFFER = int(os.environ.get("FORGE_SOCKET_WRITE_BUFFER", 16 * 1024))

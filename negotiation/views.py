@@ -115,15 +115,14 @@ def _retry_after(resp: HttpResponse, spec: str) -> HttpResponse:
 LIMITED = "too many attempts from here; wait a minute and try again"
 
 
-def _join_limited(request: HttpRequest) -> str | None:
-    """The rate that this join attempt's client address went over, if any."""
-    rate = settings.FORGE_JOIN_RATE
-    return rate if over_limit("join-addr", client_address(request), rate) else None
+def _join_limited(request: HttpRequest) -> bool:
+    """Counts a join attempt against its client address."""
+    return over_limit("join-addr", client_address(request), settings.FORGE_JOIN_RATE)
 
 
-def _join_game_limited(code: str) -> str | None:
-    rate = settings.FORGE_JOIN_GAME_RATE
-    return rate if over_limit("join-game", code, rate) else None
+def _join_game_limited(code: str) -> bool:
+    """Counts a join attempt against its game (checked after the address)."""
+    return over_limit("join-game", code, settings.FORGE_JOIN_GAME_RATE)
 
 
 # ---- JSON answers ------------------------------------------------------------------------------

@@ -429,6 +429,10 @@ def test_parse_rate():
     for bad in ("", "60", "60/w", "-1/m", "1/0.5m"):
         with pytest.raises(ValueError):
             views.parse_rate(bad)
+    # A rate that cannot be read stops the server at start-up, not each join with a 500.
+    out = settings_value("FORGE_JOIN_RATE", {"FORGE_JOIN_RATE": "60 per minute"})
+    assert out.returncode != 0 and "FORGE_JOIN_RATE is N/period" in out.stderr
+    assert settings_value("FORGE_LOGIN_RATE", {"FORGE_LOGIN_RATE": "5/10m"}).stdout == "'5/10m'\n"
 
 
 def test_default_join_limit_bites():

@@ -49,8 +49,8 @@ class Command(BaseCommand):
                                   "can no longer log in.")
             self.stdout.write(
                 f"Serving on {options['host']}, not loopback: no demo facilitator or game is "
-                "created. Make an account with `.venv/bin/python manage.py createsuperuser` "
-                "and set ALLOWED_HOSTS to the names and addresses people will type.")
+                "created. Make an account with `.venv/bin/python manage.py createsuperuser`"
+                "; ALLOWED_HOSTS must name the address people will type.")
             return
         user, created = User.objects.get_or_create(username=USERNAME,
                                                    defaults={"is_staff": True})
