@@ -95,7 +95,8 @@ class GameConsumer(AsyncWebsocketConsumer):
         code = self.scope["url_route"]["kwargs"].get("code", "")
         self.game_row: Game | None = await _db(self._find_game)(code)
         await self.accept()
-        transport.cap_kernel_buffer(settings.FORGE_SOCKET_SEND_BUFFER)
+        transport.bound_buffers(settings.FORGE_SOCKET_SEND_BUFFER,
+                                settings.FORGE_SOCKET_WRITE_BUFFER)
         if self.game_row is None:
             self._error(None, errors.NOT_FOUND, "no game with that code")
             self._close(CLOSE_NOT_FOUND)

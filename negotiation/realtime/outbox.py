@@ -45,13 +45,20 @@ class Transport:
         """True if a send now returns without waiting (the socket's buffers have room)."""
         return self._writable is not None and self._writable.is_set()
 
-    def cap_kernel_buffer(self, size: int) -> None:
-        """Bound what the kernel holds for this socket (by default it may grow to
-        megabytes: 200 stuck readers once held 548 MB)."""
-        sock = self._transport.get_extra_info("socket") if self._transport else None
-        if sock is not None and size > 0:
+    def bound_buffers(self, kernel: int, server: int) -> None:
+        """Bound what the kernel and the server's transport hold for this socket before a
+        send must wait. By default the kernel's grows to megabytes (200 stuck readers once
+        held 548 MB) and the transport's to 64 KiB (13 MB of the server's memory for 200,
+        which the allocator then kept)."""
+        if self._transport is None:
+            return
+        sock = self._transport.get_extra_info("socket")
+        if sock is not None and kernel > 0:
             with contextlib.suppress(OSError):
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, kernel)
+        if server > 0:
+            with contextlib.suppress(Exception):
+                self._transport.set_write_buffer_limits(high=server)
 
     def abort(self) -> bool:
         if self._transport is None:
@@ -167,10 +174,17 @@ class Outbox:
             self.on_dead()
 
     def discard(self) -> None:
-        """The connection has ended: stop writing."""
+        """The connection has ended: stop writing, and let go of the connection (its
+        callback would keep it alive in a cycle until a full garbage collection, which
+        the server's GC tuning makes rare)."""
         self.dead = True
         self.queue.clear()
         self.queued_bytes = 0
+        self.on_dead = _nothing
         if self.writer is not None:
             self.writer.cancel()
+
+
+def _nothing() -> None:
+    pass
 
