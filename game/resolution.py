@@ -17,6 +17,8 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from game import market, policy, scoring
 from game.clauses import Invest, Payment, Standards, Supply
 from game.event import Event
@@ -458,14 +460,13 @@ def _club_sharing(r: _Round) -> None:
 
 def _shared(r: _Round, s: Seat, holder: str, mineral: str, qty: int, price: int) -> None:
     """A member receives `qty` refined lots from the bloc (holder FUND) or a lender's
-    stockpile: supply secured through the club, paid at `price`."""
+    stockpile, paid at `price`. They meet demand, but they are not supply secured ahead of
+    the market (sharing happens because a seat is short, often because it was cut off), so
+    they count neither against exposure nor towards a "less from X" objective."""
     s.holdings[mineral].refined += qty
     s.treasury -= qty * price
-    st = s.stats
-    sources = st.sources.setdefault(mineral, {})
+    sources = s.stats.sources.setdefault(mineral, {})
     sources[holder] = sources.get(holder, 0) + qty
-    secured = st.secured.setdefault(mineral, {})
-    secured[holder] = secured.get(holder, 0) + qty
     r.shared.append({"mineral": mineral, "from": holder, "to": s.id, "qty": qty,
                      "price": price})
     row = {"mineral": mineral, "form": "refined", "seller": holder, "buyer": s.id,
@@ -569,6 +570,7 @@ def _domestic_investments(r: _Round) -> None:
             if not qty:
                 continue
             s.treasury -= qty * capex
+            s.stats.capex += qty * capex
             r.st.ledger.add_money("investment", -qty * capex)
             row = Pending(seat=s.id, mineral=m.id, kind=inv.kind, delta=qty,
                           due_round=r.round + m.invest_delay - 1)
@@ -584,12 +586,36 @@ def _add_capacity(s: Seat, p: Pending) -> None:
 
 
 def _arrivals(r: _Round) -> None:
+    """Capacity due now arrives, within two rules that make time match the world:
+
+    - **Lead time.** New capacity under a deal arrives no sooner than the mineral's lead time
+      (`invest_delay` rounds after signing, as for domestic investment), whatever delay the
+      clause names: a refinery is not built faster because a contract says so.
+    - **Ramp-up.** New capacity of 2 lots or more runs at half (rounded up) in its first
+      round and at full capacity a round later; offtake from it starts at full capacity.
+    """
     st = r.st
-    due = [p for p in st.pending if p.due_round <= r.round]
-    if due:
-        st.pending = [p for p in st.pending if p.due_round > r.round]
-        for p in due:
-            _add_capacity(st.seats[p.seat], p)
+    lead = {m.id: m.invest_delay for m in r.minerals}
+    due: list[Pending] = []
+    later: list[Pending] = []
+    for p in st.pending:
+        if p.due_round <= r.round and p.deal and not p.ramp and p.delta > 0:
+            deal = st.deals.get(p.deal)
+            earliest = (deal.signed_round if deal else r.round) + lead.get(p.mineral, 1) - 1
+            if earliest > p.due_round:
+                p.due_round = earliest
+        (due if p.due_round <= r.round else later).append(p)
+    if not due:
+        return
+    for p in due:
+        if p.delta >= 2 and not p.ramp:
+            first = (p.delta + 1) // 2
+            later.append(Pending(seat=p.seat, mineral=p.mineral, kind=p.kind,
+                                 delta=p.delta - first, due_round=r.round + 1, deal=p.deal,
+                                 ramp=True))
+            p = msgspec.structs.replace(p, delta=first)
+        _add_capacity(st.seats[p.seat], p)
+    st.pending = later
 
 
 def _expire(r: _Round) -> None:

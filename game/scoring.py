@@ -37,9 +37,11 @@ def _rounds_played(seat: Seat) -> int:
 
 
 def prosperity(seat: Seat) -> int:
-    """Treasury gain; industrial output value is paid into the treasury, so it is in here
-    once already."""
-    return seat.treasury - seat.start_treasury
+    """Treasury gain plus the book value of the capacity the seat paid for at home (arrived
+    or still being built: a plant is an asset, so building one is not a loss, and capacity
+    still counts at the end of the game). Industrial output value is paid into the
+    treasury, so it is in here once already."""
+    return seat.treasury - seat.start_treasury + seat.stats.capex
 
 
 def security(seat: Seat, values: Mapping[str, int] | None = None) -> int:
@@ -48,8 +50,8 @@ def security(seat: Seat, values: Mapping[str, int] | None = None) -> int:
     at risk is not a graphite lot; without values every lot counts 1).
 
     Exposed is the demand not secured ahead of the market away from the seat's largest
-    foreign supplier: not covered by its own refining, by deal deliveries from other seats,
-    or by FORGE stockpile releases. A cut-off therefore costs a seat through the demand it
+    foreign supplier: not covered by its own refining or by deal deliveries from other
+    seats. A cut-off therefore costs a seat through the demand it
     fails to meet, and never flatters it by making it buy less from the seat that cut it off;
     preparing (deals with others, refining at home, the club) is what lowers exposure.
     """
@@ -150,10 +152,10 @@ def objective_met(game: Game, seat: Seat, o: Objective,
 
 
 def secured_outside(seat: Seat, mineral: str, other: str) -> int:
-    """Refined lots of the mineral the seat secured outside `other`: its own refining, deal
-    deliveries from any seat but `other`, and FORGE stockpile releases. Spot purchases do
-    not count (nothing was secured), so a cut-off by `other` can never meet an objective
-    judged on this; only preparing for it can."""
+    """Refined lots of the mineral the seat secured outside `other`: its own refining and
+    deal deliveries from any seat but `other`. Spot purchases and FORGE's emergency sharing
+    do not count (nothing was secured ahead; both grow when `other` cuts the seat off), so a
+    cut-off by `other` can never meet an objective judged on this: only preparing can."""
     st = seat.stats
     deals = sum(q for s, q in st.secured.get(mineral, {}).items() if s != other)
     return st.refined_out.get(mineral, 0) + deals

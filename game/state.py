@@ -45,14 +45,14 @@ class SeatStats(msgspec.Struct):
     refined_out: dict[str, int] = msgspec.field(default_factory=dict)
     # refined lots received, per mineral, per supplier ("ROW" for the rest of the world)
     sources: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
-    # of those, the lots secured ahead of the market: delivered under deals, per supplier,
-    # or released by the FORGE bloc stockpile (supplier "FORGE")
+    # of those, the lots secured ahead of the market: delivered under deals, per supplier
     secured: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
     demand_by: dict[str, int] = msgspec.field(default_factory=dict)  # per mineral, cumulative
     traded: int = 0
     traceable: int = 0
     standard_sum: int = 0  # sum of the env standard kept at each resolution
     breaches: int = 0
+    capex: int = 0  # paid for the seat's own new capacity: its book value, in prosperity
 
 
 class Seat(msgspec.Struct):
@@ -172,6 +172,7 @@ class Pending(msgspec.Struct):
     delta: int
     due_round: int  # applied at the end of this round's resolution
     deal: str = ""
+    ramp: bool = False  # the second half of a ramp-up (resolution._arrivals)
 
 
 class Ledger(msgspec.Struct):

@@ -31,6 +31,7 @@ class MineralInfo(msgspec.Struct, frozen=True):
     output_value: int
     capex_mine: int
     capex_refine: int
+    lead: int = 1  # rounds before new capacity arrives (the mineral's invest_delay)
 
     def ref(self, form: str) -> int:
         return self.ref_ore if form == "ore" else self.ref_refined
@@ -85,7 +86,8 @@ class Ctx:
         self.objectives: list[dict[str, Any]] = me.get("objectives", [])
         self.active = [d for d in view["deals"] if d["status"] == "active"
                        and d["rounds_done"] < d["rounds"]]
-        self._flows = _deal_flows(self.active, self.round)
+        self.leads = {m: info.lead for m, info in self.minerals.items()}
+        self._flows = _deal_flows(self.active, self.round, self.leads)
         # structural balances count next round's deliveries, or this round's in the last
         self._ahead = 1 if self.rounds_left > 1 else 0
         self._controls = _controls(view)
@@ -134,7 +136,8 @@ class Ctx:
                 "rounds_done": 0}
         moved: set[tuple[str, str]] = set()
         for ahead in range(min(rounds, 2)):
-            for seller, buyer, mineral, form, qty in deliveries(deal, self.round + ahead):
+            for seller, buyer, mineral, form, qty in deliveries(deal, self.round + ahead,
+                                                                self.leads):
                 at = _AT[form] + ahead
                 self._flows.setdefault((seller, mineral), [0, 0, 0, 0])[at] -= qty
                 self._flows.setdefault((buyer, mineral), [0, 0, 0, 0])[at] += qty
@@ -282,7 +285,8 @@ class Scale:
 def _mineral(m: dict[str, Any]) -> MineralInfo:
     return MineralInfo(m["id"], m["ref_ore"], m["ref_refined"],
                        m.get("output_value", 2 * m["ref_refined"]),
-                       m.get("capex_mine", 0), m.get("capex_refine", 0))
+                       m.get("capex_mine", 0), m.get("capex_refine", 0),
+                       m.get("invest_delay", 1))
 
 
 def _weights(raw: dict[str, int]) -> dict[str, int]:
@@ -299,7 +303,8 @@ _AT = {"ore": 0, "refined": 2}
 _NO_FLOW = (0, 0, 0, 0)
 
 
-def _deal_flows(active: list[dict[str, Any]], round_no: int) -> Flows:
+def _deal_flows(active: list[dict[str, Any]], round_no: int,
+                leads: dict[str, int] | None = None) -> Flows:
     """Net deliveries from active deals (each with a round left) this round and next:
     supply clauses every round, offtake rights once the invested capacity has arrived.
     (Every decision starts here, over every active deal, hence the plain loops.)"""
@@ -327,27 +332,36 @@ def _deal_flows(active: list[dict[str, Any]], round_no: int) -> Flows:
                     into[at + 1] += q
             elif kind == "invest" and c["offtake_bp"] > 0:
                 for ahead in ((0, 1) if both else (0,)):
-                    for seller, buyer, m, f, q in _offtake(d, c, round_no + ahead):
+                    for seller, buyer, m, f, q in _offtake(d, c, round_no + ahead, leads):
                         flows.setdefault((seller, m), [0, 0, 0, 0])[_AT[f] + ahead] -= q
                         flows.setdefault((buyer, m), [0, 0, 0, 0])[_AT[f] + ahead] += q
     return flows
 
 
-def deliveries(deal: dict[str, Any], round_no: int) -> list[tuple[str, str, str, str, int]]:
-    """(seller, buyer, mineral, form, qty) a deal moves at the resolution of `round_no`."""
+def deliveries(deal: dict[str, Any], round_no: int, leads: dict[str, int] | None = None,
+               ) -> list[tuple[str, str, str, str, int]]:
+    """(seller, buyer, mineral, form, qty) a deal moves at the resolution of `round_no`
+    (`leads`: each mineral's lead time for new capacity)."""
     out: list[tuple[str, str, str, str, int]] = []
     for c in deal["clauses"]:
         if c["type"] == "supply":
             out.append((c["seller"], c["buyer"], c["mineral"], c["form"], c["qty"]))
         elif c["type"] == "invest" and c["offtake_bp"] > 0:
-            out += _offtake(deal, c, round_no)
+            out += _offtake(deal, c, round_no, leads)
     return out
 
 
-def _offtake(deal: dict[str, Any], c: dict[str, Any],
-             round_no: int) -> list[tuple[str, str, str, str, int]]:
-    """An investor's offtake share, from the round after the new capacity arrives."""
-    arrived = round_no >= (deal["signed_round"] or round_no) + c["delay"]
+def first_offtake(signed: int, c: dict[str, Any], leads: dict[str, int] | None) -> int:
+    """The round an invest clause's offtake starts: capacity arrives no sooner than the
+    mineral's lead time, runs at half for a round (2 lots or more), then at full."""
+    delay = max(int(c["delay"]), (leads or {}).get(c["mineral"], 1))
+    return signed + delay + (1 if int(c["capacity"]) >= 2 else 0)
+
+
+def _offtake(deal: dict[str, Any], c: dict[str, Any], round_no: int,
+             leads: dict[str, int] | None = None) -> list[tuple[str, str, str, str, int]]:
+    """An investor's offtake share, once the new capacity runs at full."""
+    arrived = round_no >= first_offtake(deal["signed_round"] or round_no, c, leads)
     qty = c["capacity"] * c["offtake_bp"] // 10000
     if not arrived or not qty:
         return []

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from game.bots.common import FORMS, Ctx, note_round
+from game.bots.common import FORMS, Ctx, first_offtake, note_round
 from game.clauses import Clause, Exclusivity, Invest, Standards, Supply
 
 MAX_DEAL_ROUNDS = 3
@@ -92,7 +92,9 @@ def _invest_value(ctx: Ctx, c: dict[str, Any], rounds: int) -> float:
     m = ctx.minerals[c["mineral"]]
     amount = int(c["amount"])
     form = "ore" if c["kind"] == "mine" else "refined"
-    productive = max(0, min(rounds, ctx.rounds_left) - int(c["delay"]))
+    # rounds of output within the deal: none before the lead time, half in the ramp round
+    start = first_offtake(ctx.round, c, ctx.leads) - ctx.round
+    productive = max(0, min(rounds, ctx.rounds_left) - start)
     capacity, offtake_price = int(c["capacity"]), int(c["offtake_price"])
     offtake = capacity * int(c["offtake_bp"]) // 10000
     spot = ctx.price(m.id, form)

@@ -35,7 +35,7 @@ def _owed_table(ctx: Ctx) -> dict[tuple[str, str, int], int]:
         if ctx.seat not in d["parties"]:
             continue
         for ahead in range(min(2, d["rounds"] - d["rounds_done"])):
-            for seller, _, m, f, qty in deliveries(d, ctx.round + ahead):
+            for seller, _, m, f, qty in deliveries(d, ctx.round + ahead, ctx.leads):
                 if seller == ctx.seat and _keeps(ctx, d, m, f):
                     table[m, f, ahead] = table.get((m, f, ahead), 0) + qty
     return table
@@ -57,7 +57,7 @@ def _expected_table(ctx: Ctx) -> dict[tuple[str, str], int]:
     for d in ctx.active:
         if ctx.seat not in d["parties"]:
             continue
-        for seller, buyer, m, f, qty in deliveries(d, ctx.round):
+        for seller, buyer, m, f, qty in deliveries(d, ctx.round, ctx.leads):
             if seller == ctx.seat:
                 table[m, f] = table.get((m, f), 0) - qty
             elif buyer == ctx.seat and d["breaches"] == 0 and \

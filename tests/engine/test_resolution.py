@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import random
 
+import msgspec
 import pytest
 
-from game import policy
+from game import policy, scoring
 from game.actions import FACILITATOR, Advance, SubmitOrders
 from game.clauses import (
     Clause,
@@ -342,17 +343,40 @@ def test_invest_pays_adds_capacity_then_delivers_offtake(tiny_scenario: Scenario
     g.apply("USE", SubmitOrders(orders=Orders(sell=(), buy=())))
     next_orders(g)  # resolves round 1 and moves to round 2's orders
     st = g.state
-    assert st.round == 2 and st.pending == []
-    assert st.seats["MIN"].capacity["li"].mine == 14
+    # ramp-up: half the new capacity runs in its first round, the rest a round later
+    assert st.round == 2 and [(p.delta, p.due_round, p.ramp) for p in st.pending] == [
+        (2, 2, True)]
+    assert st.seats["MIN"].capacity["li"].mine == 12
     r1 = st.reports[0].private["USE"]
     assert r1["deliveries"] == []  # capacity was still on its way in round 1
     g.apply("MIN", SubmitOrders(orders=Orders(sell=(), buy=())))
     next_orders(g)
-    delivered = st.reports[1].private["USE"]["deliveries"]
+    assert st.seats["MIN"].capacity["li"].mine == 14 and st.pending == []
+    assert st.reports[1].private["USE"]["deliveries"] == []  # offtake starts at full capacity
+    g.apply("MIN", SubmitOrders(orders=Orders(sell=(), buy=())))
+    g.apply(FACILITATOR, Advance())  # resolves round 3, the last
+    delivered = st.reports[2].private["USE"]["deliveries"]
     assert [(d["seller"], d["form"], d["qty"], d["price"]) for d in delivered] == [
         ("MIN", "ore", 2, 8)
     ]
     assert_conserved(g)
+
+
+def test_capacity_under_a_deal_waits_for_the_minerals_lead_time(
+    tiny_scenario: Scenario,
+) -> None:
+    """The clause asks for 1 round; lithium takes 2 to build here, so it arrives a round late."""
+    sc = msgspec.structs.replace(tiny_scenario, minerals=tuple(
+        msgspec.structs.replace(m, invest_delay=2) if m.id == "li" else m
+        for m in tiny_scenario.minerals))
+    clause = Invest(investor="USE", host="MIN", amount=30, mineral="li", kind="mine",
+                    capacity=1, delay=1, offtake_bp=0, offtake_price=0)
+    g = deal_game(sc, clause, a="USE", b="MIN", rounds=3)
+    next_orders(g)
+    assert g.state.seats["MIN"].capacity["li"].mine == 10
+    assert [p.due_round for p in g.state.pending] == [2]
+    next_orders(g)
+    assert g.state.seats["MIN"].capacity["li"].mine == 11 and g.state.pending == []
 
 
 def test_unpaid_investment_is_void_no_capacity_and_no_offtake(tiny_scenario: Scenario) -> None:
@@ -609,11 +633,13 @@ def test_domestic_investment_pays_now_and_adds_capacity_after_the_delay(tiny_gam
     resolve_round(tiny_game)
     st = tiny_game.state
     ref = st.seats["REF"]
-    assert ref.capacity["li"].refine == 10  # delay 1: in place for round 2
+    assert ref.capacity["li"].refine == 9  # delay 1: half in place for round 2 (ramp-up)
+    assert [(p.delta, p.due_round) for p in st.pending] == [(1, 2)]  # the rest a round later
     assert ref.capacity["re"].mine == 4  # delay 0: at once
     assert st.ledger.money["investment"] == -(2 * 20 + 1 * 10)
     assert ref.treasury == 300 + 260 - 50
-    assert st.pending == []
+    assert ref.stats.capex == 50  # book value: prosperity does not fall by building
+    assert scoring.prosperity(ref) == ref.treasury - ref.start_treasury + 50
     assert_conserved(tiny_game)
 
 
@@ -622,7 +648,9 @@ def test_investment_is_capped_by_the_treasury(tiny_game: Game) -> None:
     resolve_round(tiny_game)
     ref = tiny_game.state.seats["REF"]
     assert ref.treasury == 0
-    assert ref.capacity["li"].mine == (300 + 260) // 10
+    built = (300 + 260) // 10
+    assert ref.capacity["li"].mine == (built + 1) // 2  # half now, half next round
+    assert sum(p.delta for p in tiny_game.state.pending) == built - (built + 1) // 2
 
 
 def test_effects_end_after_their_last_round(tiny_game: Game) -> None:
