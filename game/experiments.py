@@ -190,14 +190,15 @@ EXPERIMENTS: dict[str, Experiment] = {
             "a cost to consumers",
             Arm("floor 120%", setup=force_floor(LI, "refined", 120)),
             Arm("no floor"),
-            ("out_china_li_refine_capacity", "members_li_price", "world_li_price",
-             "li_floor_at_end")),
+            ("out_china_li_refine_capacity", "out_china_li_refine_building",
+             "members_li_price", "world_li_price", "li_floor_at_end")),
         Experiment(
             "concentration", "Concentration eases only slowly: China's share of rare-earth "
             "refining in all-cooperative play, round by round",
             Arm("all cooperative", all_bots="cooperative"),
             Arm("all passive", all_bots="passive"),
-            ("chn_re_share_r1", "chn_re_share_last", "chn_re_share_max_fall_per_round")),
+            ("chn_re_share_r1", "chn_re_share_last", "chn_re_share_max_fall_per_round",
+             "chn_re_capacity_share_last", "chn_re_capacity_max_fall_per_round")),
         Experiment(
             "ghana_local", "Ghana's value-added bargain is a trade-off: approve Ewoyaa with a "
             "local-refining clause, or as it stands",
@@ -216,10 +217,12 @@ class _Recorder:
 
     def __init__(self) -> None:
         self.refined: list[dict[str, int]] = []  # per round: seat -> RE lots refined so far
+        self.capacity: list[dict[str, int]] = []  # per round: seat -> RE refining capacity
 
     def __call__(self, game: Game) -> None:
-        self.refined.append({s.id: s.stats.refined_out.get(RE, 0)
-                             for s in game.state.seats.values()})
+        seats = game.state.seats.values()
+        self.refined.append({s.id: s.stats.refined_out.get(RE, 0) for s in seats})
+        self.capacity.append({s.id: s.capacity[RE].refine for s in seats if RE in s.capacity})
 
 
 def play_arm(scenario: Scenario, arm: Arm, seed: int, index: int) -> Measures:
@@ -325,8 +328,9 @@ def measure(game: Game, rec: _Recorder, scenario: Scenario) -> Measures:
     out["re_shared"] = sum(row["qty"] for rep in st.reports
                            for row in rep.public.get("forge", {}).get("shared", [])
                            if row["mineral"] == RE)
-    out["out_china_li_refine_capacity"] = sum(
+    li_capacity = sum(
         s.capacity[LI].refine for s in st.seats.values() if s.id != "CHN" and LI in s.capacity)
+    out["out_china_li_refine_capacity"] = li_capacity
     members = list(st.forge.members)
     lots, value = _bought(game, members, LI, "refined", range(1, st.rounds + 1))
     out["members_li_price"] = value / lots if lots else None
@@ -339,12 +343,27 @@ def measure(game: Game, rec: _Recorder, scenario: Scenario) -> Measures:
         total = sum(this.values())
         shares.append(100 * this.get("CHN", 0) / total if total else 0.0)
         prev = row
+    caps = [100 * row.get("CHN", 0) / max(1, sum(row.values())) for row in rec.capacity]
     if shares:
         out["chn_re_share_r1"] = shares[0]
         out["chn_re_share_last"] = shares[-1]
         out["chn_re_share_max_fall_per_round"] = max(
             (a - b for a, b in pairwise(shares)), default=0.0)
+        # capacity: China's share of the table's rare-earth refining capacity, from the start
+        start = sc_share(scenario)
+        out["chn_re_capacity_share_last"] = caps[-1]
+        out["chn_re_capacity_max_fall_per_round"] = max(
+            (a - b for a, b in pairwise([start, *caps])), default=0.0)
+    out["out_china_li_refine_building"] = li_capacity + sum(
+        p.delta for p in st.pending if p.seat != "CHN" and p.mineral == LI
+        and p.kind == "refine" and p.delta > 0)
     return out
+
+
+def sc_share(scenario: Scenario) -> float:
+    """China's share of rare-earth refining capacity as the scenario starts."""
+    caps = {c.id: c.minerals[RE].refine for c in scenario.countries if RE in c.minerals}
+    return 100 * caps.get("CHN", 0) / max(1, sum(caps.values()))
 
 
 # ---- many games, paired ---------------------------------------------------------------------

@@ -689,6 +689,7 @@ def _public_report(r: _Round) -> dict[str, Any]:
 
 
 def _private_report(r: _Round) -> dict[str, dict[str, Any]]:
+    st = r.st
     out: dict[str, dict[str, Any]] = {}
     for s in r.seats:
         out[s.id] = {
@@ -696,6 +697,10 @@ def _private_report(r: _Round) -> dict[str, dict[str, Any]]:
             "stockpile_budget": s.stockpile_budget,
             "holdings": {m: {"ore": h.ore, "refined": h.refined, "stockpile": h.stockpile}
                          for m, h in s.holdings.items()},
+            # capacity still being built for the seat: first usable in round `arrives`
+            "building": [{"mineral": p.mineral, "kind": p.kind, "qty": p.delta,
+                          "arrives": p.due_round + 1}
+                         for p in st.pending if p.seat == s.id and p.delta > 0],
             **r.private[s.id],
         }
     return out

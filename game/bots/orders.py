@@ -196,31 +196,73 @@ def _contracted_level(ctx: Ctx) -> int:
 
 
 def _investments(ctx: Ctx, why: list[str]) -> tuple[Investment, ...]:
-    """Home refining where an objective asks for it: refining a share of my own ore, or
-    refining my own ore instead of importing from the seat an objective says to avoid."""
+    """Home refining where an objective asks for it (refining a share of my own ore, or
+    refining my own ore instead of importing from the seat an objective says to avoid), and
+    where refining my spare ore pays back (see `_pays_back`). Capacity already being built
+    counts, so a plant is ordered once."""
     if ctx.rounds_left < 2:
         return ()
     out: list[Investment] = []
     budget = ctx.me["treasury"] // 3
+    wanted: dict[str, tuple[int, str]] = {}
     for o in ctx.objectives:
         m = o.get("mineral", "")
         if m not in ctx.minerals:
             continue
         cap = ctx.public["capacity"].get(m, {"mine": 0, "refine": 0})
         if o.get("kind") == "home_refining_share":
-            wanted = -(-cap["mine"] * o.get("share_bp", 0) // 10000) - cap["refine"]
+            qty = -(-cap["mine"] * o.get("share_bp", 0) // 10000) - cap["refine"]
         elif o.get("kind") == "max_import_share":
             own = ctx.own_balance(m)
-            wanted = min(max(0, own.ore), max(0, -own.refined))
+            qty = min(max(0, own.ore), max(0, -own.refined))
         else:
             continue
+        if qty > wanted.get(m, (0, ""))[0]:
+            wanted[m] = (qty, f"build {{}} lots of {m} refining at home for your objective")
+    for m in ctx.minerals:
+        qty = _pays_back(ctx, m)
+        if qty > wanted.get(m, (0, ""))[0]:
+            wanted[m] = (qty, f"build {{}} lots of {m} refining at home: refining your spare "
+                              "ore pays back its cost within a game's length")
+    for m, (qty, reason) in wanted.items():
         capex = ctx.minerals[m].capex_refine
-        qty = min(wanted, budget // capex) if capex > 0 else 0
+        qty = min(qty - _building(ctx, m, "refine"), budget // capex) if capex > 0 else 0
         if qty > 0:
             out.append(Investment(m, "refine", qty))
             budget -= qty * capex
-            why.append(f"build {qty} lots of {m} refining at home for your objective")
+            why.append(reason.format(qty))
     return tuple(out)
+
+
+def _pays_back(ctx: Ctx, m: str) -> int:
+    """Lots of refining worth building for the ore I would otherwise sell. A lot of
+    capacity earns the margin (refined less ore) every round; over as many rounds as the
+    game has, it must earn more than its capex, and the share of my spare ore I build for
+    grows with the surplus (all of it once a plant would earn twice its cost). For a FORGE
+    member the refined lot is worth the higher of spot and the club's floor (members trade
+    at it, import at it, and the fund buys at it), which is how a floor brings investment.
+    Not in the last rounds: the plant would not run."""
+    info = ctx.minerals[m]
+    if ctx.rounds_left <= info.lead or info.capex_refine <= 0:
+        return 0
+    spare = max(0, ctx.own_balance(m).ore)
+    if not spare:
+        return 0
+    refined = ctx.price(m, "refined")
+    if ctx.is_member:
+        refined = max(refined, int(ctx.view["forge"]["floors"].get(f"{m}:refined", 0)))
+    earns = (refined - ctx.price(m, "ore")) * (ctx.round + ctx.rounds_left - 1)
+    surplus = earns - info.capex_refine
+    return spare * min(surplus, info.capex_refine) // info.capex_refine if surplus > 0 else 0
+
+
+def _building(ctx: Ctx, m: str, kind: str) -> int:
+    """Capacity of mine already being built, from my last report."""
+    reports = ctx.me.get("reports") or []
+    if not reports:
+        return 0
+    return sum(int(b["qty"]) for b in reports[-1].get("building", ())
+               if b["mineral"] == m and b["kind"] == kind)
 
 
 def _controls(ctx: Ctx, why: list[str]) -> tuple[Control, ...]:

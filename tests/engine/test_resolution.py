@@ -635,6 +635,8 @@ def test_domestic_investment_pays_now_and_adds_capacity_after_the_delay(tiny_gam
     ref = st.seats["REF"]
     assert ref.capacity["li"].refine == 9  # delay 1: half in place for round 2 (ramp-up)
     assert [(p.delta, p.due_round) for p in st.pending] == [(1, 2)]  # the rest a round later
+    assert st.reports[-1].private["REF"]["building"] == [
+        {"mineral": "li", "kind": "refine", "qty": 1, "arrives": 3}]  # the seat sees it
     assert ref.capacity["re"].mine == 4  # delay 0: at once
     assert st.ledger.money["investment"] == -(2 * 20 + 1 * 10)
     assert ref.treasury == 300 + 260 - 50
