@@ -211,5 +211,5 @@ FORGE_OUTBOX_BYTES = int(os.environ.get("FORGE_OUTBOX_BYTES", 2 * 1024 * 1024))
 FORGE_SEND_STALL_SECONDS = float(os.environ.get("FORGE_SEND_STALL_SECONDS", 5))
 # Per WebSocket, what the kernel (0: the system's default, which grows to megabytes) and the
 # server's transport (0: its default, 64 KiB) may hold before a send waits.
-FORGE_SOCKET_SEND_BUFFER = int(os.environ.get("FORGE_SOCKET_SEND_BUFFER", 128 * 1024))
+FORGE_SOCKET_SEND_BUFFER = int(os.environ.get("FORGE_SOCKET_SEND_BUFFER", 64 * 1024))
 FORGE_SOCKET_WRITE_BUFFER = int(os.environ.get("FORGE_SOCKET_WRITE_BUFFER", 16 * 1024))

@@ -56,15 +56,16 @@ async def _latencies(driver: Client, readers: list[Client], n: int) -> list[floa
 
 
 async def _until_dropped(server: Server, stuck: list[Stuck], driver: Client,
-                         readers: list[Client]) -> float:
-    """Keep the game moving until the server has closed every stuck socket; how long
-    that took from the first stuck socket's hello (s)."""
+                         readers: list[Client]) -> list[float]:
+    """Keep the game moving until the server has closed every stuck socket; the
+    latencies meanwhile."""
     ports = {s.local_port for s in stuck}
     started = time.monotonic()
+    out: list[float] = []
     while server.established(ports):
         assert time.monotonic() - started < CLOSED_WITHIN_S + 20, "stuck sockets never closed"
-        await _latencies(driver, readers, 2)
-    return time.monotonic() - started
+        out += await _latencies(driver, readers, 2)
+    return out
 
 
 def _connect_stuck(server: Server, code: str, n: int) -> list[Stuck]:
@@ -72,7 +73,7 @@ def _connect_stuck(server: Server, code: str, n: int) -> list[Stuck]:
 
 
 def test_readers_that_stop_reading_cannot_stall_the_room(server: Server) -> None:
-    game = server.new_game("--scenario", "classroom-lite", "--start")
+    game = server.new_game("--scenario", "ministerial-2026", "--start")
     code = str(game["code"])
     seats = ["USA", "CHN", "AUS"]
     tokens = {s: server.join(code, s, f"Player {s}") for s in seats}
@@ -100,18 +101,27 @@ def test_readers_that_stop_reading_cannot_stall_the_room(server: Server) -> None
             held = server.established({s.local_port for s in stuck})
             assert held == n  # all connected and said hello
             t_stuck = time.monotonic()
-            lat = await _latencies(driver, readers, ACTIONS)
-            figures[f"{label}_ms_p50"] = statistics.median(lat)
-            await _until_dropped(server, stuck, driver, readers)
+            # From their hello until the server has dropped them all: the kernel's and the
+            # server's buffers fill (the server cannot tell a slow reader from a stuck one
+            # before that), then they stall, then they are closed.
+            lat = await _until_dropped(server, stuck, driver, readers)
             figures[f"{label}_closed_after_s"] = round(time.monotonic() - t_stuck, 2)
+            figures[f"{label}_ms_p50"] = statistics.median(lat)
             for s in stuck:
                 s.close()
             await asyncio.sleep(0.5)
             figures[f"{label}_rss_after_mb"] = round(server.rss_mb(), 1)
-            # The others' news was not held up by the stuck ones: within 2x of before (with
-            # 5 ms for timer noise on a busy machine: the base is a few ms).
-            assert figures[f"{label}_ms_p50"] <= 2 * figures["base_ms_p50"] + 5, figures
-            assert figures[f"{label}_closed_after_s"] <= CLOSED_WITHIN_S + ACTIONS * PACE_S * 2
+            assert figures[f"{label}_closed_after_s"] <= CLOSED_WITHIN_S, figures
+
+        # The others' news was not held up by the stuck ones: within 2x of the run without
+        # them (measured before and after, as the machine may be busy with other work; and
+        # 10 ms for that noise: the base is a few ms). Before, they waited for the 2 s
+        # watcher: 2,010 ms.
+        figures["base_after_ms_p50"] = statistics.median(
+            await _latencies(driver, readers, ACTIONS))
+        base = (figures["base_ms_p50"] + figures["base_after_ms_p50"]) / 2
+        for label in ("stuck1", "stuck200", "again200"):
+            assert figures[f"{label}_ms_p50"] <= 2 * base + 10, figures
 
         # Nobody who reads was dropped, and everyone holds the latest version.
         last = await driver.action({"type": "ready", "ready": driver.ready_next})  # type: ignore[attr-defined]
