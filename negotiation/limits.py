@@ -1,6 +1,6 @@
 """How much one person, one seat and one game may ask of a server process.
 
-A socket's own bucket (protocol.RateLimit) is no limit for someone who opens eight: the
+A socket's own bucket is no limit for someone who opens eight: the
 buckets here are shared by every socket of the same person (a player's token, the
 facilitator's login) and of the same seat (a delegation), so opening more sockets buys
 nothing. A person's sockets are capped too (the oldest is closed when one too many says

@@ -161,22 +161,3 @@ def prefix_id(text: str) -> str | None:
         else:
             return None
 
-
-class RateLimit:
-    """A token bucket per connection: `rate` messages a second, bursts up to `burst`."""
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, float(burst)
-        self.tokens = float(burst)
-        self.last: float | None = None
-        self.refused = 0
-
-    def allow(self, now: float) -> bool:
-        if self.last is not None:
-            self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
-        self.last = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        self.refused += 1
-        return False
