@@ -115,10 +115,14 @@ class PolicyIndex:
         # answers already given: the spot market asks the same pairs again and again
         self._blocked: dict[tuple[str, str, str, str], bool] = {}
         self._tariffs: dict[tuple[str, str, str], int] = {}
+        now = game.state.round
         for deal in active_deals(game):
             for c in deal.clauses:
                 if isinstance(c, License):
-                    self._licenses.add((c.licensor, c.licensee, c.mineral))
+                    # a licence takes a round to issue (MOFCOM's reviews take weeks): it
+                    # covers trade from the round after the deal is signed
+                    if deal.signed_round < now:
+                        self._licenses.add((c.licensor, c.licensee, c.mineral))
                 elif isinstance(c, Exclusivity):
                     self._exclusions.add((c.seller, c.mineral, c.excluded))
                 elif isinstance(c, TariffWaiver):

@@ -112,10 +112,12 @@ class Ctx:
 
     @cached_property
     def _licenses(self) -> set[tuple[str, str, str]]:
-        """(licensor, licensee, mineral) of active licenses: needed only once a control
-        bites, so gathered on first use."""
+        """(licensor, licensee, mineral) of licences in force (signed in an earlier round: a
+        licence takes a round to issue): needed only once a control bites, so gathered on
+        first use."""
         return {(c["licensor"], c["licensee"], c["mineral"])
-                for d in self.active for c in d["clauses"] if c["type"] == "license"}
+                for d in self.active if (d["signed_round"] or self.round) < self.round
+                for c in d["clauses"] if c["type"] == "license"}
 
     def blocked(self, seller: str, buyer: str, mineral: str, form: str) -> bool:
         """A public control (own or forced by a card) stops the lot unless licensed."""

@@ -136,6 +136,8 @@ def test_license_exempts_the_licensee_only(tiny_scenario: Scenario) -> None:
     g = negotiation_phase(tiny_scenario)
     g.state.seats["REF"].policy.controls.append(Control("li", "refined", ("ALL",)))
     sign(g, "USE", "REF", License(licensor="REF", licensee="USE", mineral="li"))
+    assert not policy.is_licensed(g, "REF", "USE", "li")  # issued a round later
+    g.state.round += 1
     assert policy.is_licensed(g, "REF", "USE", "li")
     assert not policy.blocked(g, "REF", "USE", "li", "refined")
     assert policy.blocked(g, "REF", "MIN", "li", "refined")
@@ -286,12 +288,18 @@ def test_license_in_the_deal_lets_the_delivery_through(tiny_scenario: Scenario) 
     g = deal_game(tiny_scenario,
                   Supply(seller="REF", buyer="USE", mineral="li", form="refined", qty=3,
                          price=25),
-                  License(licensor="REF", licensee="USE", mineral="li"))
-    give(g, "REF", "li", "refined", 5)
-    quiet(g, REF=Orders(sell=(), buy=(), controls=(Control("li", "refined", ("ALL",)),)))
+                  License(licensor="REF", licensee="USE", mineral="li"), rounds=2)
+    give(g, "REF", "li", "refined", 10)
+    controls = (Control("li", "refined", ("ALL",)),)
+    quiet(g, REF=Orders(sell=(), buy=(), controls=controls))
+    resolve_round(g)  # the round it is signed, the licence is not issued yet: a breach
+    assert g.state.seats["USE"].stats.sources == {}
+    assert g.state.seats["REF"].reputation == 4
+    g.state.round += 1
+    quiet(g, REF=Orders(sell=(), buy=()))
     resolve_round(g)
     assert g.state.seats["USE"].stats.sources == {"li": {"REF": 3}}
-    assert g.state.seats["REF"].reputation == 5
+    assert g.state.seats["REF"].reputation == 4
 
 
 def test_buyer_short_of_money_gets_what_it_paid_for_and_breaches(
