@@ -151,14 +151,16 @@ def fire_deadline(game_id: int, now: datetime | None = None) -> int | None:
 # ---- a game the clock cannot advance -------------------------------------------------------
 # When ending a phase fails with anything but a rule (a bug, a state the snapshot cannot
 # hold, ...), the failure is logged once with its traceback and reported once to the game's
-# facilitator (`broadcast.alert`), and this process leaves the game alone until its version
-# changes (the facilitator rewound, say, or fixed a seat) or a pause has passed; each retry
-# that fails again at the same version doubles the pause, up to RETRY_MAX, and is logged as
-# one line, without the traceback. The deadline stays, so the game ends its phase as soon as
-# the cause is gone. (Per process: with N server processes, at most N reports.)
+# facilitator (`broadcast.alert`). This process then leaves the game alone until its version
+# changes (the facilitator rewound, say, or fixed a seat) or a pause has passed; a retry that
+# fails again in the same way is one log line without the traceback and no new report, and
+# at the same version it doubles the pause, up to RETRY_MAX. A different failure is logged
+# and reported afresh. The deadline stays, so the phase ends as soon as the cause is gone.
+# (Memory is per process: with N server processes, a failure is reported at most N times.)
 ALERT_ADVANCE_FAILED = "advance_failed"
 RETRY_FIRST = timedelta(seconds=30)
 RETRY_MAX = timedelta(minutes=10)
+_REMEMBERED = 1000  # failing games remembered at once; the oldest is forgotten first
 
 
 @dataclass
@@ -166,6 +168,7 @@ class _Failure:
     version: int
     retry_at: datetime
     pause: timedelta
+    signature: str
     attempts: int = 1
 
 
@@ -178,21 +181,26 @@ def forget_failures() -> None:
 
 
 def failing_games() -> dict[int, int]:
-    """{game id: the version it failed at} for the games this process is backing off."""
+    """{game id: the version it last failed at} for the games this process backs off."""
     return {game_id: f.version for game_id, f in _failures.items()}
 
 
 def _failed(game_id: int, version: int, now: datetime, exc: Exception) -> None:
+    signature = f"{type(exc).__name__}: {exc}"[:300]
     known = _failures.get(game_id)
-    if known is not None and known.version == version:
+    if known is not None and known.signature == signature:
+        known.pause = min(known.pause * 2, RETRY_MAX) if known.version == version \
+            else RETRY_FIRST
+        known.version, known.retry_at = version, now + known.pause
         known.attempts += 1
-        known.pause = min(known.pause * 2, RETRY_MAX)
-        known.retry_at = now + known.pause
         log.warning("game %s: ending the phase failed again at version %s (%s, attempt %s); "
                     "next try in %ss or when the game changes", game_id, version,
                     type(exc).__name__, known.attempts, int(known.pause.total_seconds()))
         return
-    _failures[game_id] = _Failure(version, now + RETRY_FIRST, RETRY_FIRST)
+    _failures.pop(game_id, None)
+    _failures[game_id] = _Failure(version, now + RETRY_FIRST, RETRY_FIRST, signature)
+    while len(_failures) > _REMEMBERED:
+        del _failures[next(iter(_failures))]
     log.error("game %s: ending the phase failed at version %s; next try in %ss or when the "
               "game changes", game_id, version, int(RETRY_FIRST.total_seconds()),
               exc_info=exc)
@@ -208,10 +216,7 @@ def tick(now: datetime | None = None) -> list[int]:
     """One pass of the clock: end every due phase. Returns the games it advanced."""
     now = now or timezone.now()
     fired = []
-    due = _due(now, 50)
-    for game_id in set(_failures) - {pk for pk, _v in due}:
-        del _failures[game_id]  # no longer due here: ended, paused, moved on elsewhere
-    for game_id, version in due:
+    for game_id, version in _due(now, 50):
         known = _failures.get(game_id)
         if known is not None and known.version == version and now < known.retry_at:
             continue

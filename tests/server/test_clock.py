@@ -185,23 +185,43 @@ def test_a_failing_advance_is_logged_once_reported_once_and_retried_later(monkey
     assert clock.failing_games() == {}
 
 
-def test_a_new_failure_after_the_game_changed_is_reported_again(monkeypatch, caplog):
+def test_a_changed_game_is_retried_at_once_and_only_a_new_failure_is_reported(monkeypatch,
+                                                                           caplog):
     from game import engine
     from game.actions import Advance
     from negotiation.realtime import broadcast
 
-    game = _started(negotiation_seconds=60)
+    game = _started(negotiation_seconds=60, orders_seconds=3600)
     now = game.deadline + timedelta(seconds=1)
     monkeypatch.setitem(engine.HANDLERS, Advance, _broken_advance)
     caplog.set_level("INFO", logger="negotiation.clock")
+
+    def lines(level):  # type: ignore[no-untyped-def]
+        return [r for r in caplog.records if r.name == "negotiation.clock"
+                and r.levelname == level]
+
     with broadcast.held() as kept:
         clock.tick(now)
         assert clock.failing_games() == {game.pk: 1}
+        # the facilitator changes the game: tried again at once, the same fault is one line
         actions.apply_action(game.pk, FACILITATOR, {"type": "fire_card", "card_id": "c2"},
                              sender="f:1")
         clock.tick(now)
         clock.tick(now)
-    assert clock.failing_games() == {game.pk: 2}
-    errors = [r for r in caplog.records if r.name == "negotiation.clock"
-              and r.levelname == "ERROR"]
-    assert len(errors) == 2 and len(_alerts(kept)) == 2
+        assert clock.failing_games() == {game.pk: 2}
+        assert len(lines("ERROR")) == 1 and len(lines("WARNING")) == 1
+        assert len(_alerts(kept)) == 1
+        # a different fault is news: logged with its traceback and reported again
+
+        def other_fault(game, actor, action):  # type: ignore[no-untyped-def]
+            raise OverflowError("another fault")
+
+        monkeypatch.setitem(engine.HANDLERS, Advance, other_fault)
+        actions.apply_action(game.pk, FACILITATOR, {"type": "fire_card", "card_id": "c3"},
+                             sender="f:1")
+        clock.tick(now)
+        clock.tick(now)
+    assert len(lines("ERROR")) == 2 and len(_alerts(kept)) == 2
+    assert str(lines("ERROR")[-1].exc_info[1]) == "another fault"
+    monkeypatch.undo()
+    assert clock.tick(now + clock.RETRY_MAX) == [game.pk]
