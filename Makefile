@@ -48,6 +48,37 @@ run: install
 	  --lifespan on --timeout-graceful-shutdown 5 --no-access-log \
 	  negotiation.asgi:application
 
+# Classroom mode: the game served to the local network (phones on the school Wi-Fi), on
+# every address (HOST=0.0.0.0 unless set), with DEBUG off whatever the environment says,
+# ALLOWED_HOSTS set to this machine's names and addresses (as `run` does off loopback), the
+# links on the pages made with the LAN address (FORGE_PUBLIC_URL), a facilitator account
+# made once with a random password, and the lobby's address printed with a QR code.
+.PHONY: class
+class: install
+	$(PY) manage.py migrate --noinput -v 0
+	@host="$${HOST:-0.0.0.0}"; port="$${PORT:-8000}"; \
+	mine="$$(hostname) $$(hostname -I 2>/dev/null)"; \
+	case "$$host" in 0.0.0.0|::|\[::\]) lan="" ;; *) mine="$$host $$mine"; lan="$$host" ;; esac; \
+	if [ -z "$$ALLOWED_HOSTS" ]; then \
+	  ALLOWED_HOSTS="localhost,127.0.0.1,[::1],$$(printf '%s\n' $$mine | sed '/:/s/^\[*\([^]]*\)\]*$$/[\1]/' | paste -sd, -)"; \
+	fi; \
+	[ -n "$$lan" ] || lan="$$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -m1 -E '^[0-9]+(\.[0-9]+){3}$$')"; \
+	[ -n "$$lan" ] || lan="$$(hostname)"; \
+	case "$$lan" in *:*) lan="[$$(echo "$$lan" | tr -d '[]')]" ;; esac; \
+	FORGE_PUBLIC_URL="$${FORGE_PUBLIC_URL:-http://$$lan:$$port}"; \
+	echo "ALLOWED_HOSTS=$$ALLOWED_HOSTS (set ALLOWED_HOSTS to change it)"; \
+	if [ -z "$$SECRET_KEY" ]; then \
+	  test -s .secret_key || (umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key); \
+	  SECRET_KEY="$$(cat .secret_key)"; \
+	fi; \
+	export DEBUG=0 ALLOWED_HOSTS SECRET_KEY FORGE_PUBLIC_URL HOST="$$host" PORT="$$port"; \
+	$(PY) manage.py shell -v 0 -c "from negotiation.services import lobby; lobby.print_class_banner()" && \
+	exec $(VENV)/bin/uvicorn --host "$$host" --port "$$port" \
+	  --loop uvloop --http httptools --ws websockets-sansio \
+	  --ws-max-size 65536 --ws-per-message-deflate false \
+	  --lifespan on --timeout-graceful-shutdown 5 --no-access-log \
+	  negotiation.asgi:application
+
 # A whole game of bots in the terminal, no server needed.
 demo: install
 	$(PY) -m game.simulate --scenario classroom-lite --games 1 --seed 1
