@@ -36,10 +36,12 @@ from game.actions import (
     CounterDeal,
     ProposeDeal,
     RespondPrompt,
+    SubmitOrders,
 )
 from game.clauses import Invest
 from game.engine import Game
 from game.errors import RuleError
+from game.orders import MarketOrder, Orders, StockpileOrder
 from game.scenario import Scenario, load_scenario
 from game.simulate import assign, game_seed, play, scenario_path
 
@@ -140,14 +142,46 @@ def lynas_deal(investor: str, host: str, capacity: int) -> Callable[[Game], None
     return do
 
 
+def stockpile_orders(seat: str, mineral: str, stock: int, release: int,
+                     ) -> Callable[[Game], None]:
+    """The seat's orders for this round, submitted before its bot's (which then keeps them):
+    the default buys for every mineral (its refined shortfall at 150% of the reference, ore
+    for idle refineries), plus `stock` extra lots of `mineral` bought and put into the
+    strategic stockpile (Project Vault's budget reimburses them), or `release` lots drawn
+    from it; default sells."""
+
+    def do(game: Game) -> None:
+        s = game.state.seats[seat]
+        buys = []
+        for m in game.scenario.minerals:
+            h, cap = s.holdings[m.id], s.capacity[m.id]
+            extra = stock - release if m.id == mineral else 0
+            need = s.demand.get(m.id, 0) - h.refined + extra
+            if need > 0:
+                buys.append(MarketOrder(m.id, "refined", need, m.ref_price_refined * 3 // 2))
+            ore = cap.refine - h.ore - cap.mine
+            if ore > 0:
+                buys.append(MarketOrder(m.id, "ore", ore, m.ref_price_ore * 3 // 2))
+        pile = (StockpileOrder(mineral, buy=stock, release=release),)
+        game.apply(seat, SubmitOrders(Orders(buy=tuple(buys), stockpile=pile)))
+
+    return do
+
+
 def _refuse_deals(action: Action) -> bool:
     return isinstance(action, (ProposeDeal, CounterDeal, AcceptDeal))
 
 
 # ---- the experiments ------------------------------------------------------------------------
 def _control(name: str, story: str, *, prepared: bool = False, no_deals: bool = False,
-             alone: bool = False, rnd: int = 3) -> Experiment:
-    script = ((1, "negotiation", lynas_deal("USA", "AUS", 3)),) if prepared else ()
+             alone: bool = False, vault: bool = False, rnd: int = 3) -> Experiment:
+    script: tuple[tuple[int, str, Callable[[Game], None]], ...] = ()
+    if prepared:
+        script = ((1, "negotiation", lynas_deal("USA", "AUS", 3)),)
+    if vault:  # stock 3 extra lots a round before the shock, draw 3 a round during it
+        script = tuple((r, "orders", stockpile_orders("USA", RE, 3 if r < rnd else 0,
+                                                      3 if r >= rnd else 0))
+                       for r in range(1, rnd + 2))
     club: tuple[Transform, ...] = (cut_forge,) if alone else ()
     arms = [Arm(label, (*club, pin_card(CONTROL_CARD, rnd, live)), script=script,
                 no_deals=no_deals)
@@ -172,8 +206,13 @@ EXPERIMENTS: dict[str, Experiment] = {
                  "its chair in both arms): no club stockpile to share, no deal signed by the "
                  "harness: the unprepared target", alone=True),
         _control("re_control_alone_prepared", "The control on targets outside any club, the US "
-                 "prepared by the Lynas-style deal of round 1: its security loss should be at "
-                 "most half of re_control_alone's", alone=True, prepared=True),
+                 "prepared by the Lynas-style deal of round 1 (with rare earths' 4-round lead "
+                 "time the refinery cannot run before the shock: preparation by building "
+                 "starts too late in a five-month game)", alone=True, prepared=True),
+        _control("re_control_alone_vault", "The control on targets outside any club, the US "
+                 "prepared by Project Vault: 3 extra lots a round stocked in rounds 1-2, 3 "
+                 "drawn a round in rounds 3-4 (both arms); its security loss should be at "
+                 "most half of re_control_alone's", alone=True, vault=True),
         _control("re_control_no_deals", "The same control with deals barred in both arms: "
                  "compare its cost to the targets with re_control (deals as a hedge)",
                  no_deals=True),
