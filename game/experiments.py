@@ -189,6 +189,7 @@ def _control(name: str, story: str, *, prepared: bool = False, no_deals: bool = 
     return Experiment(name, story, arms[0], arms[1],
                       ("targets_re_price", "targets_re_bought", "targets_re_shortage",
                        "chn_re_export_revenue", "chn_re_export_price", "world_re_price",
+                       "chn_re_refined_held",
                        "USA_security", "JPN_security", "EU_security", "targets_security",
                        "USA_total", "targets_total", "USA_re_china_objective",
                        "EU_re_china_objective", "re_shared", "script_failed"))
@@ -345,6 +346,9 @@ def measure(game: Game, rec: _Recorder, scenario: Scenario) -> Measures:
     lots, value = _bought(game, (), RE, "refined", window, seller="CHN")
     out["chn_re_export_revenue"] = value
     out["chn_re_export_price"] = value / lots if lots else None
+    held = [rep.private.get("CHN", {}).get("holdings", {}).get(RE, {}).get("refined", 0)
+            for rep in st.reports if rep.round in window]
+    out["chn_re_refined_held"] = _mean(held) if held else None  # the glut, after each round
     prices = st.prices.get(f"{RE}:refined", [])
     out["world_re_price"] = _mean([p for i, p in enumerate(prices) if i + 1 in window])
     for s in (*TARGETS, "GHA"):
