@@ -23,11 +23,7 @@ log = logging.getLogger("negotiation.realtime.background")
 def step() -> list[int]:
     """One synchronous pass of the clock and the bots (also used by `manage.py run_clock`)."""
     fired = clock.tick()
-    for game_id in bots.pending_games():
-        try:
-            bots.run_bots(game_id)
-        except Exception:
-            log.exception("game %s: bots failed", game_id)
+    bots.run_pending()
     return fired
 
 

@@ -88,10 +88,35 @@ def run_bots(game_id: int) -> int:
     return total
 
 
-def pending_games(limit: int = 50) -> list[int]:
+# Games whose bots failed, with the version they failed at: the background step leaves
+# them alone until the game changes (the facilitator swaps the seat, rewinds), so a bot
+# that fails the same way is one line in the log, not one every half second.
+_failed_at: dict[int, int] = {}
+
+
+def forget_failures() -> None:
+    """Forget every failure (tests, whose databases reuse game ids)."""
+    _failed_at.clear()
+
+
+def run_pending() -> None:
+    """Let the bots of every game that has moved act (the background step)."""
+    for game_id, version in pending_games():
+        if _failed_at.get(game_id) == version:
+            continue
+        try:
+            run_bots(game_id)
+            _failed_at.pop(game_id, None)
+        except Exception:
+            _failed_at[game_id] = version
+            log.exception("game %s: the bots failed at version %s; they wait for the game "
+                          "to change", game_id, version)
+
+
+def pending_games(limit: int = 50) -> list[tuple[int, int]]:
     """Running games whose bots have not looked at the latest version."""
     from django.db.models import F
 
     return list(Game.objects.filter(status=Game.RUNNING, bots_version__lt=F("version"),
                                     seats__controller__startswith="bot:")
-                .distinct().values_list("pk", flat=True)[:limit])
+                .distinct().values_list("pk", "version")[:limit])

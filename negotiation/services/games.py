@@ -95,7 +95,10 @@ def create_game(user: Any, scenario_id: str, options: dict[str, Any] | None = No
 
 
 def by_code(code: str) -> Game:
-    row = Game.objects.filter(code=tokens.normalise_code(code or "")).first()
+    code = tokens.normalise_code((code or "")[:64])
+    if not tokens.CODE_RE.fullmatch(code):  # a NUL would be a database error on PostgreSQL
+        raise ServiceError(NOT_FOUND, "no game with that code")
+    row = Game.objects.filter(code=code).first()
     if row is None:
         raise ServiceError(NOT_FOUND, "no game with that code")
     return row

@@ -33,7 +33,10 @@ def _close_thread_connections(django_db_setup, django_db_blocker):  # type: igno
 
 @pytest.fixture(autouse=True)
 def _forge_settings(settings):  # type: ignore[no-untyped-def]
-    from negotiation.services import loading, rendering
+    from negotiation.services import bots, clock, loading, rendering
+
+    bots.forget_failures()  # what failed in one test's game says nothing of the next's,
+    clock.forget_failures()  # whose database may reuse its id
 
     settings.FORGE_SCENARIO_DIRS = [*settings.FORGE_SCENARIO_DIRS, DATA]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
