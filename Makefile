@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench browser-deps demo clean
+.PHONY: install run test lint bench browser-deps proxy-deps demo clean
 
 install: $(STAMP)
 
@@ -21,6 +21,17 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+# Debian's nginx for the production topology the tests and bench/load.py run on one machine
+# (tests/topology.py: nginx in front of several server processes, as docker-compose.yml and
+# docs/deploy.md describe). Only the binary is used: each run writes its own configuration
+# to a temporary directory and runs nginx as the current user; no system service is needed.
+proxy-deps:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    nginx >/dev/null; }
 
 # DEBUG is on (unless DEBUG=0) only when HOST is a loopback address; on any other address it
 # is off, no demo account is made, and ALLOWED_HOSTS defaults to this machine's names and
@@ -91,7 +102,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
 # One shell for both passes, so the second runs even when the first fails; the target then
 # fails naming the passes that failed.
-test: install browser-deps
+test: install browser-deps proxy-deps
 	failed=; \
 	$(PY) -m pytest -q -m "not services" || failed="$$failed embedded"; \
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) FORGE_LAYER_PREFIX=forge-test-$$$$ \
