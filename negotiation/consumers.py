@@ -19,6 +19,7 @@ import msgspec
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from game import FACILITATOR, SPECTATOR, RuleError
 from negotiation import chat_requests, errors, limits, protocol
@@ -179,6 +180,14 @@ class GameConsumer(AsyncWebsocketConsumer):
             self._error(env.id, exc.code.value, exc.message)
         except errors.ServiceError as exc:
             self._error(env.id, exc.code, exc.message)
+        except (OperationalError, InterfaceError) as exc:
+            # The database cannot be reached (PostgreSQL restarting, the network). The
+            # transaction rolled back; if its commit's answer was lost instead, the action
+            # is in the log and the same id sent again gets its ack. Either way: retry.
+            log.warning("game %s: %s: database unavailable: %s", self.game_id, env.type,
+                        str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            self._error(env.id, errors.UNAVAILABLE,
+                        "the database is unavailable; send the same message again shortly")
         except Exception:
             if self.outbox.dead:
                 return  # the client left while its request ran; nothing to answer
