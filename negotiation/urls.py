@@ -1,12 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog, set_language
 
 from negotiation import views
 
 urlpatterns = [
     path("", views.lobby, name="lobby"),
     path("games/new/", views.create, name="create"),
+    path("games/<str:code>/archive/", views.archive, name="archive"),
+    path("games/<str:code>/delete/", views.delete_game, name="delete_game"),
+    path("help/", views.help_page, name="help"),
+    # The consoles' strings in the page's language (gettext() in the scripts), and the
+    # language switch every page offers (a POST; the choice is kept in a cookie).
+    path("i18n/js/", JavaScriptCatalog.as_view(packages=["negotiation"]), name="jsi18n"),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("join/", views.join, name="join"),
     path("api/join/", views.api_join, name="api_join"),
     path("g/<str:code>/play/", views.play, name="play"),

@@ -15,6 +15,7 @@ import json
 import logging
 import re
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import msgspec
 from django.conf import settings
@@ -26,6 +27,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -34,6 +36,9 @@ from negotiation import errors, scenarios, tokens
 from negotiation.errors import ServiceError
 from negotiation.models import Game
 from negotiation.services import exports, games
+from negotiation.services import lobby as lobby_service
+from negotiation.templatetags.forge_tags import badge_colour
+from negotiation.templatetags.forge_text import glossary, scenario_text, scenario_texts
 
 log = logging.getLogger("negotiation.http")
 
@@ -190,55 +195,201 @@ def _token_key(game: Game) -> str:
     return f"forge_token_{game.pk}"
 
 
-def links(request: HttpRequest, game: Game) -> dict[str, str]:
-    base = request.build_absolute_uri("/").rstrip("/")
+def _base(request: HttpRequest) -> str:
+    """The address people type: FORGE_PUBLIC_URL in classroom mode (the LAN address, even
+    when the teacher's own browser is on localhost), else the address of this request."""
+    return lobby_service.public_base() or request.build_absolute_uri("/").rstrip("/")
+
+
+def _is_loopback_url(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def links(request: HttpRequest, game: Game) -> dict[str, Any]:
+    base = _base(request)
     return {
         "join": f"{base}{reverse('join')}?code={game.code}",
         "play": f"{base}{reverse('play', args=[game.code])}",
         "watch": f"{base}{reverse('watch', args=[game.code])}",
         "facilitate": f"{base}{reverse('facilitate', args=[game.code])}",
+        "lobby": f"{base}/",
+        "help": reverse("help"),
         "ws": f"/ws/v1/games/{game.code}/",
+        # phones cannot reach a loopback address: the share panel says how to fix it
+        "local_only": _is_loopback_url(base),
     }
 
 
-def lobby(request: HttpRequest) -> HttpResponse:
-    mine = []
+# ---- the lobby and the create form ---------------------------------------------------------------
+CONTROLLERS = ("human", "bot:cooperative", "bot:hawk", "bot:passive")
+
+
+def _controller_labels() -> dict[str, str]:
+    return {"human": _("A person (students)"), "bot:cooperative": _("Computer: cooperative"),
+            "bot:hawk": _("Computer: tough"), "bot:passive": _("Computer: quiet")}
+
+
+def _scenario_forms(form: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Each scenario with its seats by name, for the create form, filled in with what was
+    typed (`form`) or the scenario's defaults."""
+    form = form or {}
+    out = []
+    for sid in scenarios.available():
+        try:
+            sc = scenarios.get(sid)
+        except ServiceError:
+            continue
+        neg = max(1, round(sc.negotiation_seconds / 60))
+        orders = max(1, round(sc.orders_seconds / 60))
+        out.append({
+            "id": sid, "title": scenario_text(sid, "title", sc.title),
+            "description": scenario_text(sid, "description", sc.description),
+            "rounds": int(form.get(f"rounds-{sid}", "") or sc.rounds)
+            if str(form.get(f"rounds-{sid}", "")).isdigit() else sc.rounds,
+            "round_choices": list(range(1, sc.rounds + 1)),
+            "negotiation_minutes": form.get(f"negotiation_minutes-{sid}", neg),
+            "orders_minutes": form.get(f"orders_minutes-{sid}", orders),
+            "seats": [{"id": c.id, "name": scenario_text(sid, f"countries.{c.id}.name", c.name),
+                       "bot_allowed": c.bot_allowed,
+                       "value": form.get(f"ctl-{sid}-{c.id}", "human")} for c in sc.countries],
+        })
+    return out
+
+
+def _lobby_context(request: HttpRequest, form: dict[str, str] | None = None,
+                   error: str = "") -> dict[str, Any]:
+    ctx: dict[str, Any] = {"scenarios": _scenario_forms(form), "form": form or {},
+                           "controllers": list(_controller_labels().items()), "error": error,
+                           "games": [], "archived": []}
     if request.user.is_authenticated:
-        mine = list(Game.objects.filter(created_by=request.user).order_by("-created")[:20])
-    return render(request, "forge/lobby.html", {"scenarios": scenarios.available(),
-                                                "games": mine})
+        ctx["games"] = lobby_service.games_of(request.user)
+        ctx["archived"] = lobby_service.games_of(request.user, archived=True, limit=10)
+    return ctx
 
 
-def _parse_bots(text: str) -> dict[str, str]:
-    bots: dict[str, str] = {}
-    for part in text.replace("\n", ",").split(","):
-        if "=" in part:
-            seat, strategy = part.split("=", 1)
-            bots[seat.strip()] = strategy.strip()
-    return bots
+def lobby(request: HttpRequest) -> HttpResponse:
+    return render(request, "forge/lobby.html", _lobby_context(request))
+
+
+def _minutes(p: Any, key: str, label: str) -> int | None:
+    raw = str(p.get(key, "")).strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ServiceError(errors.BAD_REQUEST,
+                           _("%(field)s must be a whole number of minutes") % {"field": label}
+                           ) from None
+    if not 1 <= value <= 240:
+        raise ServiceError(errors.BAD_REQUEST,
+                           _("%(field)s must be between 1 and 240 minutes") % {"field": label})
+    return value * 60
 
 
 @login_required
 @require_POST
 def create(request: HttpRequest) -> HttpResponse:
     p = request.POST
-    options: dict[str, Any] = {"bots": _parse_bots(p.get("bots", ""))}
-    for key in ("rounds", "negotiation_seconds", "orders_seconds", "spectator_delay"):
-        if p.get(key, "").strip():
-            try:
-                options[key] = int(p[key])
-            except ValueError:
-                return render(request, "forge/lobby.html", {
-                    "scenarios": scenarios.available(), "error": f"{key} must be a number"},
-                    status=400)
-    options["school_mode"] = p.get("school_mode") == "on"
-    options["advisor"] = p.get("advisor") == "on"
+    scenario_id = str(p.get("scenario", ""))[:64]
+    # What was typed, to show again if something is refused.
+    form = {k: str(v)[:64] for k, v in p.items() if k != "csrfmiddlewaretoken"}
     try:
-        game = games.create_game(request.user, p.get("scenario", ""), options)
+        sc = scenarios.get(scenario_id)
+        bots: dict[str, str] = {}
+        for c in sc.countries:
+            ctl = str(p.get(f"ctl-{scenario_id}-{c.id}", "human"))
+            if ctl not in CONTROLLERS:
+                raise ServiceError(errors.BAD_REQUEST, _("choose a person or a computer for "
+                                                         "each country"))
+            if ctl != "human":
+                bots[c.id] = ctl
+        if len(bots) == len(sc.countries):
+            raise ServiceError(errors.BAD_REQUEST, _("at least one country must be played by "
+                                                     "people"))
+        options: dict[str, Any] = {"bots": bots}
+        rounds = str(p.get(f"rounds-{scenario_id}", "")).strip()
+        if rounds:
+            try:
+                options["rounds"] = int(rounds)
+            except ValueError:
+                raise ServiceError(errors.BAD_REQUEST,
+                                   _("rounds must be a whole number")) from None
+        for key, label in (("negotiation", _("Negotiation time")),
+                           ("orders", _("Orders time"))):
+            seconds = _minutes(p, f"{key}_minutes-{scenario_id}", str(label))
+            if seconds is not None:
+                options[f"{key}_seconds"] = seconds
+        delay = str(p.get("spectator_delay", "")).strip()
+        if delay:
+            try:
+                options["spectator_delay"] = int(delay)
+            except ValueError:
+                raise ServiceError(errors.BAD_REQUEST,
+                                   _("the projector delay must be a whole number of seconds")
+                                   ) from None
+        options["school_mode"] = p.get("school_mode") == "on"
+        options["advisor"] = p.get("advisor") == "on"
+        game = games.create_game(request.user, scenario_id, options)
     except ServiceError as exc:
-        return render(request, "forge/lobby.html", {"scenarios": scenarios.available(),
-                                                    "error": exc.message}, status=400)
+        return render(request, "forge/lobby.html",
+                      _lobby_context(request, form, exc.message), status=400)
     return redirect("facilitate", game.code)
+
+
+@login_required
+@require_POST
+def archive(request: HttpRequest, code: str) -> HttpResponse:
+    canonical = _code(code)
+    try:
+        if canonical is None:
+            raise ServiceError(errors.NOT_FOUND, _("no game with that code"))
+        lobby_service.set_archived(request.user, canonical,
+                                   request.POST.get("archived", "1") != "0")
+    except ServiceError as exc:
+        return render(request, "forge/lobby.html", _lobby_context(request, error=exc.message),
+                      status=403 if exc.code == errors.FORBIDDEN else 400)
+    return redirect("lobby")
+
+
+@login_required
+@require_POST
+def delete_game(request: HttpRequest, code: str) -> HttpResponse:
+    canonical = _code(code)
+    try:
+        if canonical is None:
+            raise ServiceError(errors.NOT_FOUND, _("no game with that code"))
+        lobby_service.delete(request.user, canonical)
+    except ServiceError as exc:
+        status = {errors.FORBIDDEN: 403, errors.CONFLICT: 409}.get(exc.code, 400)
+        return render(request, "forge/lobby.html", _lobby_context(request, error=exc.message),
+                      status=status)
+    return redirect("lobby")
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "forge/help.html", {"glossary": glossary()})
+
+
+def _scenario_title(game: Game) -> str:
+    try:
+        sc = scenarios.get(game.scenario_id)
+    except ServiceError:
+        return game.scenario_id
+    return scenario_text(game.scenario_id, "title", sc.title)
+
+
+def _seat_ctx(game: Game, c: lobby_service.SeatChoice) -> dict[str, Any]:
+    sid = game.scenario_id
+    return {"id": c.id, "name": scenario_text(sid, f"countries.{c.id}.name", c.name),
+            "profile": scenario_text(sid, f"countries.{c.id}.profile", c.profile),
+            "bot": c.bot, "people": c.people, "colour": badge_colour(c.id)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -258,7 +409,10 @@ def join(request: HttpRequest) -> HttpResponse:
                 raise ServiceError(errors.NOT_FOUND, "no game with that code")
             game = games.by_code(code)
             ctx["game"] = game
-            ctx["seats"] = list(game.seats.filter(controller="human"))
+            ctx["scenario_title"] = _scenario_title(game)
+            ctx["seats"] = [_seat_ctx(game, c) for c in lobby_service.seat_choices(game)]
+            ctx["chosen"] = str(request.POST.get("seat", ""))[:SEAT_MAX]
+            ctx["name"] = str(request.POST.get("name", ""))[:40]
         except ServiceError as exc:
             ctx["error"] = exc.message
     if attempt and game is not None:
@@ -369,19 +523,27 @@ def _game(code: str) -> Game:
         raise Http404("no game with that code") from None
 
 
+def _client_ctx(request: HttpRequest, game: Game, role: str, token: str | None = None
+                ) -> dict[str, Any]:
+    """A console's page: the links (with the address phones use), the glossary and the
+    scenario's texts in the page's language, for the script."""
+    return {"game": game, "role": role, "token": token, "links": links(request, game),
+            "glossary": {g["key"]: {"term": g["term"], "text": g["text"]} for g in glossary()},
+            "scenario_i18n": scenario_texts(game.scenario_id),
+            "scenario_title": _scenario_title(game)}
+
+
 def play(request: HttpRequest, code: str) -> HttpResponse:
     game = _game(code)
     token = request.session.get(_token_key(game))
     if not token:
         return redirect(f"{reverse('join')}?code={game.code}")
-    return render(request, "forge/client.html", {"game": game, "role": "player",
-                                                 "token": token, "links": links(request, game)})
+    return render(request, "forge/client.html", _client_ctx(request, game, "player", token=token))
 
 
 def watch(request: HttpRequest, code: str) -> HttpResponse:
     game = _game(code)
-    return render(request, "forge/client.html", {"game": game, "role": "spectator",
-                                                 "links": links(request, game)})
+    return render(request, "forge/client.html", _client_ctx(request, game, "spectator"))
 
 
 def _owned(request: HttpRequest, code: str) -> Game | HttpResponse:
@@ -398,9 +560,7 @@ def facilitate(request: HttpRequest, code: str) -> HttpResponse:
     game = _owned(request, code)
     if isinstance(game, HttpResponse):
         return game
-    return render(request, "forge/client.html", {"game": game, "role": "facilitator",
-                                                 "links": links(request, game),
-                                                 "seats": list(game.seats.all())})
+    return render(request, "forge/client.html", _client_ctx(request, game, "facilitator"))
 
 
 EXPORTS = {

@@ -74,9 +74,9 @@ def pages(browser: Browser) -> Iterator[Pages]:
 def join(page: Page, server: ForgeServer, code: str, name: str, seat: str) -> Page:
     """Join the game through the join form, as a student would, and wait until online."""
     page.goto(server.url(f"/join/?code={code}"))
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Seat").select_option(seat)
-    page.get_by_role("button", name="Join").click()
+    page.locator("#join-name").fill(name)
+    page.locator(f"#seat-{seat}").check()
+    page.get_by_test_id("join").click()
     page.wait_for_url(f"**/g/{code}/play/")
     expect(page.get_by_test_id("net")).to_have_text("online")
     return page

@@ -25,7 +25,8 @@ def test_create_join_and_play_pages():
     c = Client()
     c.force_login(user)
     assert c.get("/").status_code == 200
-    r = c.post("/games/new/", {"scenario": "server-tiny", "rounds": "1", "bots": "CHN=hawk"})
+    r = c.post("/games/new/", {"scenario": "server-tiny", "rounds-server-tiny": "1",
+                               "ctl-server-tiny-CHN": "bot:hawk"})
     assert r.status_code == 302
     game = Game.objects.get()
     assert r["Location"] == f"/g/{game.code}/facilitate/"
@@ -35,8 +36,10 @@ def test_create_join_and_play_pages():
     anon = Client()
     assert anon.get(f"/g/{game.code}/facilitate/").status_code == 302
     assert anon.post("/games/new/", {"scenario": "server-tiny"}).status_code == 302
-    form = anon.get(f"/join/?code={game.code.lower()}")
-    assert b"USA" in form.content and b"<option>CHN" not in form.content
+    form = anon.get(f"/join/?code={game.code.lower()}").content.decode()
+    # every seat by name; the bot's seat is shown but cannot be chosen
+    assert 'value="USA" id="seat-USA"' in form and "United States" in form
+    assert re.search(r'value="CHN" id="seat-CHN" disabled', form)
     r = anon.post("/join/", {"code": game.code, "name": "Ann", "seat": "USA"})
     assert r.status_code == 302 and r["Location"] == f"/g/{game.code}/play/"
     play = anon.get(r["Location"])
