@@ -16,6 +16,7 @@ from negotiation.asgi import application
 from negotiation.models import ActionLog
 from tests.server.helpers import (
     ORIGIN,
+    WAIT,
     connect,
     db,
     facilitator,
@@ -162,7 +163,7 @@ async def test_hello_times_out(settings):
     ws = await connect(game.code)
     msg = await ws.recv()
     assert msg["code"] == "unauthorized"
-    out = await ws.comm.receive_output(timeout=2)
+    out = await ws.comm.receive_output(timeout=WAIT)
     assert out == {"type": "websocket.close", "code": 4401}
 
 
@@ -187,9 +188,10 @@ async def test_no_frame_to_another_seat_or_a_spectator_carries_a_secret():
     for ws in (a, b):
         await ws.action({"type": "ready"})
     await f.control("advance")
-    await a.action({"type": "submit_orders", "orders": {"sell": [
+    orders = await a.action({"type": "submit_orders", "orders": {"sell": [
         {"mineral": "li", "form": "ore", "qty": 1, "limit": 7777}]}})
-    await asyncio.sleep(0.3)
+    for ws in (b, s, f):  # every connection has had the push of the orders' version
+        await ws.state_at(orders["seq"])
     b2 = await player(game.code, aus, last_seq=0)  # a resume replays events
     s2 = await spectator(game.code)
     await asyncio.sleep(0.3)

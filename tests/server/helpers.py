@@ -19,6 +19,10 @@ from django.test import Client
 DATA = Path(__file__).resolve().parent / "data"
 SCENARIO = "server-tiny"
 ORIGIN = (b"origin", b"http://localhost")
+# How long a test waits for something it expects (a reply, a push, a close) before failing:
+# a deadline, not a speed requirement, so generous enough for a machine busy with other work.
+# Tests that measure speed say so with their own bounds.
+WAIT = 30.0
 _ids = itertools.count(1)
 
 
@@ -80,7 +84,7 @@ class WS:
         await self.comm.send_json_to({"id": msg_id, "type": kind, "payload": payload or {}})
         return msg_id
 
-    async def recv(self, timeout: float = 5) -> dict[str, Any]:
+    async def recv(self, timeout: float = WAIT) -> dict[str, Any]:
         msg = await self.comm.receive_json_from(timeout=timeout)
         self.frames.append(msg)
         if msg.get("type") == "state":
@@ -98,14 +102,14 @@ class WS:
         """Read everything that arrives until the socket is quiet or closed (without
         cancelling it, which a timed-out receive does)."""
         while not await self.comm.receive_nothing(timeout=quiet):
-            out = await self.comm.receive_output(timeout=1)
+            out = await self.comm.receive_output(timeout=WAIT)
             if out["type"] == "websocket.close":
                 self.closed_code = out.get("code")
                 return
             msg = json.loads(out["text"])
             self.frames.append(msg)
 
-    async def until(self, pred: Any, timeout: float = 5) -> dict[str, Any]:
+    async def until(self, pred: Any, timeout: float = WAIT) -> dict[str, Any]:
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
         while True:
@@ -116,12 +120,12 @@ class WS:
             if pred(msg):
                 return msg
 
-    async def reply(self, msg_id: str, timeout: float = 5) -> dict[str, Any]:
+    async def reply(self, msg_id: str, timeout: float = WAIT) -> dict[str, Any]:
         return await self.until(lambda m: m.get("id") == msg_id
                                 and m.get("type") in ("ack", "error", "welcome", "pong"),
                                 timeout)
 
-    async def state_at(self, seq: int, timeout: float = 5) -> dict[str, Any]:
+    async def state_at(self, seq: int, timeout: float = WAIT) -> dict[str, Any]:
         """The first state at or after `seq`, among frames already received or coming."""
         for f in self.frames:
             if f.get("type") == "state" and f["seq"] >= seq:
@@ -145,7 +149,7 @@ async def connect(code: str, headers: list[tuple[bytes, bytes]] | None = None) -
 
     comm = WebsocketCommunicator(application, f"/ws/v1/games/{code}/",
                                  headers=headers if headers is not None else [ORIGIN])
-    ok, _ = await comm.connect(timeout=5)
+    ok, _ = await comm.connect(timeout=WAIT)
     assert ok, "the socket was refused"
     return WS(comm)
 

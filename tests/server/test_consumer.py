@@ -10,6 +10,7 @@ import pytest
 
 from negotiation.models import ActionLog
 from tests.server.helpers import (
+    WAIT,
     connect,
     db,
     facilitator,
@@ -165,5 +166,5 @@ async def test_unknown_game_code_closes_with_not_found():
     ws = await connect("NOSUCH")
     msg = await ws.recv()
     assert msg["type"] == "error" and msg["code"] == "not_found"
-    out = await ws.comm.receive_output(timeout=2)
+    out = await ws.comm.receive_output(timeout=WAIT)
     assert out["type"] == "websocket.close" and out["code"] == 4404
