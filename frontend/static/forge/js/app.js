@@ -18,6 +18,9 @@ import { createFeed } from "./render/feed.js";
 import { createDebrief } from "./render/debrief.js";
 import { createAdvisorPanel } from "./render/advisor.js";
 import { createCardPanel, createForgeBoard, createSignedDeals, createHeadline, createAnnouncements } from "./render/board.js";
+import { createNotifier } from "./render/notify.js";
+import { createJoinPanel } from "./render/board.js";
+import { _ } from "./i18n.js";
 import { createShare, createControls, createCards, createSeats, createPrivatePanels, createAllProposals, createTable } from "./render/facilitator.js";
 
 // Facilitator controls that are engine actions: the server deduplicates them by id, so they
@@ -62,7 +65,7 @@ export function boot() {
   /** Send a request; resolves with the ack, or null after showing the error as a toast. */
   app.send = async (type, payload, { resend = type === "action" || type === "chat", safe = false, ok } = {}) => {
     if (resend && app.conn.state !== "online" && app.conn.state !== "stopped") {
-      toast("You are offline: this will be sent as soon as the page reconnects.");
+      toast(_("You are offline: this will be sent as soon as the page reconnects."));
     }
     try {
       const ack = await app.conn.request(type, payload, { resend, safe });
@@ -196,7 +199,7 @@ export function boot() {
     const ready = h("button", { type: "button", class: "btn ready-btn", "data-testid": "ready", hidden: true });
     ready.addEventListener("click", () => {
       const a = store.legalActions("ready")[0];
-      if (a) app.act({ type: "ready", ready: a.ready }, a.ready ? "Marked ready." : "No longer ready.");
+      if (a) app.act({ type: "ready", ready: a.ready }, a.ready ? _("Marked ready.") : _("No longer ready."));
     });
     header.extra.appendChild(ready);
     panels.push({ update(s) {
@@ -204,15 +207,16 @@ export function boot() {
       const me = s.view && s.view.me && s.view.seats[s.view.me.seat];
       ready.hidden = !a;
       if (a) {
-        ready.textContent = a.ready ? "I'm ready" : "Ready ✓ (undo)";
+        ready.textContent = a.ready ? _("I'm ready") : _("Ready ✓ (undo)");
         ready.setAttribute("aria-pressed", me && me.ready ? "true" : "false");
         ready.classList.toggle("is-ready", !!(me && me.ready));
       }
     } });
-    const nav = h("nav", { class: "section-nav", "aria-label": "Sections" },
-      [["#event", "Event"], ["#deals", "Deals"], ["#orders", "Orders"], ["#delegation", "Me"], ["#forge", "FORGE"],
-        ["#chat", "Chat"], ["#reports", "Reports"]].map(([href, label]) => h("a", { href, text: label })));
+    const nav = h("nav", { class: "section-nav", "aria-label": _("Sections") },
+      [["#event", _("Event")], ["#deals", _("Deals")], ["#orders", _("Orders")], ["#delegation", _("Me")], ["#forge", "FORGE"],
+        ["#chat", _("Chat")], ["#reports", _("Reports")]].map(([href, label]) => h("a", { href, text: label })));
     main.before(nav);
+    panels.push(createNotifier(app, nav));
     add("top", createDebrief(app));
     add("a", createEventPanel(app));
     add("a", createOrdersForm(app));
@@ -226,6 +230,7 @@ export function boot() {
     add("wide", createReportsPanel(app, { privateFor: () => app.seat() }));
   } else if (app.role === "spectator") {
     add("top", createDebrief(app, { dark: true }));
+    add("a", createJoinPanel(app));
     add("a", createCardPanel(app, { big: true }));
     add("a", createAnnouncements(app));
     add("b", createPriceCharts(app, { dark: true, height: 200, hideWhenOver: true }));

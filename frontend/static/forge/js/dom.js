@@ -59,10 +59,19 @@ export function setOptions(el, options, selected) {
   return el;
 }
 
-/** A labelled field: <label><span>text</span> control</label>. */
-export function field(label, control, hint) {
-  return h("label", { class: "field" }, h("span", { class: "field-label", text: label }), control,
-    hint ? h("small", { class: "hint", text: hint }) : null);
+/** A labelled field: <label><span>text</span> control</label>; `extra` (a "?" tip) after the label. */
+let fieldCount = 0;
+export function field(label, control, hint, extra = null) {
+  if (!extra) {
+    return h("label", { class: "field" }, h("span", { class: "field-label", text: label }), control,
+      hint ? h("small", { class: "hint", text: hint }) : null);
+  }
+  // A "?" tip is a button: it must not sit inside the <label>, whose control it would become.
+  fieldCount += 1;
+  if (!control.id) control.id = `fld-${fieldCount}`;
+  return h("div", { class: "field" }, h("span", { class: "field-head" },
+    h("label", { class: "field-label", for: control.id, text: label }), extra), control,
+  hint ? h("small", { class: "hint", text: hint }) : null);
 }
 
 export function num(attrs = {}) {

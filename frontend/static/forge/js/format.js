@@ -1,58 +1,67 @@
 // Words and numbers for people: seat and mineral names, money, shares, clause sentences.
+// Every word through _() (the page's language); no internal ids shown to players.
+import { _, fmt, ngettext, sc } from "./i18n.js";
 
 export const PHASES = {
-  lobby: "Waiting to start",
-  negotiation: "Negotiation",
-  orders: "Orders",
-  ended: "Game over",
+  lobby: _("Waiting to start"),
+  negotiation: _("Negotiation"),
+  orders: _("Orders"),
+  ended: _("Game over"),
 };
 
 export const CLAUSE_KINDS = ["supply", "invest", "payment", "tariff_waiver", "standards",
   "exclusivity", "license"];
 
 export const CLAUSE_LABELS = {
-  supply: "Supply",
-  invest: "Investment",
-  payment: "Payment",
-  tariff_waiver: "Tariff waiver",
-  standards: "Standards",
-  exclusivity: "Exclusivity",
-  license: "Export licence",
+  supply: _("Supply (sell lots every round)"),
+  invest: _("Investment (build a mine or refinery)"),
+  payment: _("Payment (once)"),
+  tariff_waiver: _("No import tax"),
+  standards: _("Environmental standard"),
+  exclusivity: _("Don't sell to a rival"),
+  license: _("Export permit"),
 };
+
+const LOCALE = (document.documentElement.lang || "en").startsWith("es") ? "es-ES" : "en-GB";
 
 export function seatName(view, id) {
   if (!id) return "";
-  if (id === "ALL") return "everyone";
-  if (id === "ROW") return "rest of world";
-  return (view && view.seats && view.seats[id] && view.seats[id].name) || id;
+  if (id === "ALL") return _("everyone");
+  if (id === "ROW") return _("rest of the world");
+  const english = (view && view.seats && view.seats[id] && view.seats[id].name) || id;
+  return sc(`countries.${id}.name`, english);
 }
 
 export function mineralName(view, id) {
   const m = view && view.minerals && view.minerals.find((x) => x.id === id);
   if (!m) return String(id || "").replace(/_/g, " ");
   // "Lithium (carbonate equivalent)" -> "Lithium": short names in tables
-  return m.name.replace(/\s*\(.*\)\s*$/, "");
+  return sc(`minerals.${id}.name`, m.name).replace(/\s*\(.*\)\s*$/, "");
+}
+
+export function formName(form) {
+  return form === "ore" ? _("ore") : form === "refined" ? _("refined") : form;
 }
 
 /** "lithium:refined" -> "Lithium refined" */
 export function keyName(view, key) {
   const [m, f] = String(key).split(":");
-  return f ? `${mineralName(view, m)} ${f}` : mineralName(view, m);
+  return f ? `${mineralName(view, m)} ${formName(f)}` : mineralName(view, m);
 }
 
 export function money(n) {
   if (n === null || n === undefined) return "—";
-  return `$${Number(n).toLocaleString("en-GB")}M`;
+  return `$${Number(n).toLocaleString(LOCALE)}M`;
 }
 
 export function int(n) {
   if (n === null || n === undefined) return "—";
-  return Number(n).toLocaleString("en-GB");
+  return Number(n).toLocaleString(LOCALE);
 }
 
 export function bp(n) {
   if (n === null || n === undefined) return "—";
-  return `${(n / 100).toLocaleString("en-GB", { maximumFractionDigits: 1 })}%`;
+  return `${(n / 100).toLocaleString(LOCALE, { maximumFractionDigits: 1 })}%`;
 }
 
 export function clockText(ms) {
@@ -65,52 +74,57 @@ export function clockText(ms) {
 
 export function roundText(view) {
   if (!view) return "";
-  if (!view.round) return `${view.rounds} rounds`;
-  const label = view.round_label ? ` · ${view.round_label}` : "";
-  return `Round ${view.round} of ${view.rounds}${label}`;
+  if (!view.round) return fmt(_("%(n)s rounds"), { n: view.rounds });
+  const label = view.round_label ? ` · ${sc(`round_labels.${view.round}`, view.round_label)}` : "";
+  return fmt(_("Round %(n)s of %(m)s"), { n: view.round, m: view.rounds }) + label;
 }
 
 const s = (view, id) => seatName(view, id);
+const lots = (n) => fmt(ngettext("%(n)s lot", "%(n)s lots", n), { n });
+const rounds = (n) => fmt(ngettext("%(n)s round", "%(n)s rounds", n), { n });
 
 /** One clause as a sentence. */
 export function clauseText(view, c) {
   const m = (id) => mineralName(view, id);
   switch (c.type) {
     case "supply":
-      return `${s(view, c.seller)} sells ${c.qty} lot${c.qty === 1 ? "" : "s"}/round of ${c.form} ${m(c.mineral)} to ${s(view, c.buyer)} at ${money(c.price)}/lot`;
+      return fmt(_("%(seller)s sells %(lots)s/round of %(form)s %(mineral)s to %(buyer)s at %(price)s/lot"),
+        { seller: s(view, c.seller), lots: lots(c.qty), form: formName(c.form), mineral: m(c.mineral), buyer: s(view, c.buyer), price: money(c.price) });
     case "invest": {
-      let t = `${s(view, c.investor)} invests ${money(c.amount)} in ${s(view, c.host)}: +${c.capacity} ${c.kind === "mine" ? "mine" : "refining"} capacity of ${m(c.mineral)} after ${c.delay} round${c.delay === 1 ? "" : "s"}`;
-      if (c.offtake_bp) t += `; offtake ${bp(c.offtake_bp)} of the new output at ${money(c.offtake_price)}/lot`;
+      let t = fmt(_("%(investor)s invests %(amount)s in %(host)s: +%(capacity)s lots/round of %(kind)s for %(mineral)s, ready after %(rounds)s"),
+        { investor: s(view, c.investor), amount: money(c.amount), host: s(view, c.host), capacity: c.capacity,
+          kind: c.kind === "mine" ? _("mining") : _("refining"), mineral: m(c.mineral), rounds: rounds(c.delay) });
+      if (c.offtake_bp) t += fmt(_("; the investor may buy %(share)s of the new output at %(price)s/lot"), { share: bp(c.offtake_bp), price: money(c.offtake_price) });
       return t;
     }
     case "payment":
-      return `${s(view, c.payer)} pays ${s(view, c.payee)} ${money(c.amount)} once`;
+      return fmt(_("%(payer)s pays %(payee)s %(amount)s once"), { payer: s(view, c.payer), payee: s(view, c.payee), amount: money(c.amount) });
     case "tariff_waiver":
-      return `${s(view, c.waiver)} waives its tariffs on ${s(view, c.beneficiary)}`;
+      return fmt(_("%(waiver)s puts no import tax on %(beneficiary)s"), { waiver: s(view, c.waiver), beneficiary: s(view, c.beneficiary) });
     case "standards":
-      return `Both keep an environmental standard of at least ${c.level}`;
+      return fmt(_("Both keep an environmental standard of at least %(level)s"), { level: c.level });
     case "exclusivity":
-      return `${s(view, c.seller)} will not sell ${m(c.mineral)} to ${s(view, c.excluded)}`;
+      return fmt(_("%(seller)s will not sell %(mineral)s to %(excluded)s"), { seller: s(view, c.seller), mineral: m(c.mineral), excluded: s(view, c.excluded) });
     case "license":
-      return `${s(view, c.licensor)} exempts ${s(view, c.licensee)} from its export controls on ${m(c.mineral)}`;
+      return fmt(_("%(licensor)s lets %(licensee)s buy its %(mineral)s despite its export ban"), { licensor: s(view, c.licensor), licensee: s(view, c.licensee), mineral: m(c.mineral) });
     default:
-      return JSON.stringify(c);
+      return _("Another clause");
   }
 }
 
 export function dealTitle(view, d) {
   const [a, b] = d.parties;
-  return `${d.id} · ${s(view, a)} ↔ ${s(view, b)} · ${d.rounds} round${d.rounds === 1 ? "" : "s"}`;
+  return `${s(view, a)} ↔ ${s(view, b)} · ${rounds(d.rounds)}`;
 }
 
 export const STATUS_LABELS = {
-  proposed: "proposed",
-  active: "active",
-  completed: "completed",
-  breached: "breached",
-  cancelled: "cancelled",
-  rejected: "rejected",
-  withdrawn: "withdrawn",
+  proposed: _("proposed"),
+  active: _("active"),
+  completed: _("completed"),
+  breached: _("broken"),
+  cancelled: _("cancelled"),
+  rejected: _("rejected"),
+  withdrawn: _("withdrawn"),
 };
 
 export function otherSeats(view, me) {
@@ -118,9 +132,27 @@ export function otherSeats(view, me) {
 }
 
 export function seatOptions(view, ids) {
-  return ids.map((id) => ({ value: id, label: `${seatName(view, id)} (${id})` }));
+  return ids.map((id) => ({ value: id, label: seatName(view, id) }));
 }
 
 export function mineralOptions(view) {
   return ((view && view.minerals) || []).map((x) => ({ value: x.id, label: mineralName(view, x.id) }));
+}
+
+/** The reference price of a mineral's form, and the last market price (null: no trade yet). */
+export function priceInfo(view, mineral, form) {
+  const m = view && view.minerals && view.minerals.find((x) => x.id === mineral);
+  const ref = m ? (form === "ore" ? m.ref_ore : m.ref_refined) : null;
+  const path = (view && view.prices && view.prices[`${mineral}:${form}`]) || [];
+  let last = null;
+  for (let i = path.length - 1; i >= 0; i -= 1) if (path[i] !== null && path[i] !== undefined) { last = path[i]; break; }
+  return { ref, last, traded: path.length > 0 };
+}
+
+/** "Reference $7M/lot · last $9M" (or "no trade yet"). */
+export function priceHint(view, mineral, form) {
+  const p = priceInfo(view, mineral, form);
+  const ref = p.ref === null ? "" : fmt(_("reference %(price)s/lot"), { price: money(p.ref) });
+  const last = p.last === null ? _("no trade yet") : fmt(_("last %(price)s"), { price: money(p.last) });
+  return [ref, last].filter(Boolean).join(" · ");
 }

@@ -4,20 +4,29 @@
 // checks everything (a refusal comes back as a toast with its code), so the form does
 // not block numbers it thinks are wrong.
 import { h, fill, select, setOptions, field, num } from "../dom.js";
-import { CLAUSE_KINDS, CLAUSE_LABELS, seatName, mineralOptions, seatOptions, otherSeats, dealTitle } from "../format.js";
+import { CLAUSE_KINDS, CLAUSE_LABELS, seatName, mineralOptions, seatOptions, otherSeats, dealTitle, priceInfo, priceHint } from "../format.js";
+import { _, fmt, tip } from "../i18n.js";
+import { priceTable } from "../render/prices.js";
+import { changed } from "../dom.js";
 
 const MAX_CLAUSES = 8;
 
-function roleSelect(label, value, names) {
+function roleSelect(label, value, names, tipKey) {
   return field(label, select({ "data-field": "role" }, [
-    { value: "me", label: names.me }, { value: "them", label: names.them }], value));
+    { value: "me", label: names.me }, { value: "them", label: names.them }], value), null, tipKey ? tip(tipKey) : null);
+}
+
+/** The default price of a supply clause: the last market price, else the reference. */
+function defaultPrice(view, mineral, form) {
+  const p = priceInfo(view, mineral, form);
+  return p.last ?? p.ref ?? 0;
 }
 
 /** Default values of a new clause of `kind` (roles, not seat ids). */
 function blank(kind, view) {
   const m = view.minerals[0] || { id: "", ref_ore: 1 };
   switch (kind) {
-    case "supply": return { kind, role: "them", mineral: m.id, form: "ore", qty: 1, price: m.ref_ore };
+    case "supply": return { kind, role: "them", mineral: m.id, form: "refined", qty: 1, price: defaultPrice(view, m.id, "refined") };
     case "invest": return { kind, role: "me", mineral: m.id, amount: m.capex_mine || 10, ikind: "mine",
       capacity: 1, delay: Math.max(1, m.invest_delay || 1), offtake: 0, offtake_price: 0 };
     case "payment": return { kind, role: "me", amount: 10 };
@@ -33,9 +42,9 @@ function blank(kind, view) {
 export function clauseToRoles(c, me) {
   const r = (seat) => (seat === me ? "me" : "them");
   switch (c.type) {
-    case "supply": return { kind: c.type, role: r(c.seller), mineral: c.mineral, form: c.form, qty: c.qty, price: c.price };
+    case "supply": return { kind: c.type, role: r(c.seller), mineral: c.mineral, form: c.form, qty: c.qty, price: c.price, priceTouched: true };
     case "invest": return { kind: c.type, role: r(c.investor), mineral: c.mineral, amount: c.amount, ikind: c.kind,
-      capacity: c.capacity, delay: c.delay, offtake: c.offtake_bp / 100, offtake_price: c.offtake_price };
+      capacity: c.capacity, delay: c.delay, offtake: c.offtake_bp / 100, offtake_price: c.offtake_price, priceTouched: true };
     case "payment": return { kind: c.type, role: r(c.payer), amount: c.amount };
     case "tariff_waiver": return { kind: c.type, role: r(c.waiver) };
     case "standards": return { kind: c.type, level: c.level };
@@ -74,23 +83,25 @@ export function createDealBuilder(app) {
   const rows = []; // {values, el, refresh()}
   const partner = select({ name: "partner", "data-testid": "deal-partner" }, []);
   const rounds = num({ name: "rounds", value: 1, min: 1, "data-testid": "deal-rounds" });
-  const note = h("input", { type: "text", name: "note", maxlength: "500", placeholder: "optional: what this is for" });
+  const note = h("input", { type: "text", name: "note", maxlength: "500", placeholder: _("optional: what this is for") });
   const list = h("ol", { class: "clauses", "data-testid": "clauses" });
-  const kind = select({ "aria-label": "Clause kind", "data-testid": "clause-kind" },
+  const kind = select({ "aria-label": _("Kind of clause"), "data-testid": "clause-kind" },
     CLAUSE_KINDS.map((k) => ({ value: k, label: CLAUSE_LABELS[k] })));
-  const addBtn = h("button", { type: "button", class: "btn", text: "Add clause", "data-testid": "add-clause",
+  const addBtn = h("button", { type: "button", class: "btn", text: _("Add clause"), "data-testid": "add-clause",
     on: { click: () => addClause(blank(kind.value, app.store.view)) } });
-  const title = h("h3", { text: "New deal" });
+  const title = h("h3", { text: _("New deal") });
+  const pricesBox = h("details", { class: "prices-box", open: true });
   const modeNote = h("p", { class: "muted small" });
-  const cancelCounter = h("button", { type: "button", class: "btn btn-quiet", text: "Cancel counter", hidden: true,
+  const cancelCounter = h("button", { type: "button", class: "btn btn-quiet", text: _("Cancel counter"), hidden: true,
     on: { click: () => reset() } });
-  const submit = h("button", { type: "submit", class: "btn btn-primary", text: "Propose deal", "data-testid": "propose" });
-  const closed = h("p", { class: "muted", text: "Deals are proposed during negotiation." });
+  const submit = h("button", { type: "submit", class: "btn btn-primary", text: _("Propose deal"), "data-testid": "propose" });
+  const closed = h("p", { class: "muted", text: _("Deals are proposed during negotiation.") });
   const form = h("form", { class: "deal-builder", novalidate: true, "data-testid": "deal-builder",
     on: { submit: (e) => { e.preventDefault(); send(); } } },
     title, modeNote,
-    h("div", { class: "row" }, field("Partner", partner), field("Rounds", rounds, "how many rounds it runs"),
-      field("Note", note)),
+    h("div", { class: "row" }, field(_("Partner"), partner), field(_("Rounds"), rounds, _("how many rounds it runs")),
+      field(_("Note"), note)),
+    pricesBox,
     list,
     h("div", { class: "row add-row" }, kind, addBtn),
     h("div", { class: "btn-row" }, submit, cancelCounter));
@@ -100,7 +111,7 @@ export function createDealBuilder(app) {
     const v = app.store.view;
     const me = app.seat();
     const them = mode.kind === "counter" ? otherParty(mode.deal) : partner.value;
-    return { me: `${seatName(v, me)} (me)`, them: them ? seatName(v, them) : "partner" };
+    return { me: fmt(_("%(country)s (me)"), { country: seatName(v, me) }), them: them ? seatName(v, them) : _("partner") };
   }
 
   function otherParty(deal) {
@@ -110,7 +121,7 @@ export function createDealBuilder(app) {
 
   function addClause(values) {
     if (rows.length >= MAX_CLAUSES) {
-      app.toast(`A deal has at most ${MAX_CLAUSES} clauses.`);
+      app.toast(fmt(_("A deal has at most %(n)s clauses."), { n: MAX_CLAUSES }));
       return;
     }
     const row = makeRow(values);
@@ -126,7 +137,7 @@ export function createDealBuilder(app) {
   function makeRow(values) {
     const label = h("strong", {});
     const body = h("div", { class: "clause-fields" });
-    const remove = h("button", { type: "button", class: "btn btn-quiet", text: "Remove",
+    const remove = h("button", { type: "button", class: "btn btn-quiet", text: _("Remove"),
       on: { click: () => {
         const i = rows.indexOf(row);
         if (i >= 0) rows.splice(i, 1);
@@ -143,47 +154,73 @@ export function createDealBuilder(app) {
     };
     function draw() {
       const nm = names();
-      const minerals = mineralOptions(app.store.view);
+      const view = app.store.view;
+      const minerals = mineralOptions(view);
       const parts = [];
-      const role = (label) => {
-        const f = roleSelect(label, values.role, nm);
+      const role = (label, tipKey) => {
+        const f = roleSelect(label, values.role, nm, tipKey);
         bind(f.querySelector("select"), "role");
         return f;
       };
-      const mineral = () => field("Mineral", bind(select({ "data-field": "mineral" }, minerals, values.mineral), "mineral"));
-      const number = (label, key, attrs = {}) => field(label, bind(num({ value: values[key], "data-field": key, ...attrs }), key));
+      const number = (label, key, attrs = {}, hint = null, tipKey = null) => {
+        const f = field(label, bind(num({ value: values[key], "data-field": key, ...attrs }), key), hint, tipKey ? tip(tipKey) : null);
+        return f;
+      };
+      // The price follows the mineral and form chosen until the person types one.
+      const hint = h("small", { class: "hint ref-hint", "data-testid": "price-hint" });
+      let priceInput = null;
+      const keyChanged = () => {
+        if (values.kind === "supply" && !values.priceTouched && priceInput) {
+          values.price = defaultPrice(app.store.view, values.mineral, values.form);
+          priceInput.value = String(values.price);
+        }
+        hint.textContent = priceHint(app.store.view, values.mineral, values.form || "refined");
+      };
+      const mineral = () => {
+        const sel = bind(select({ "data-field": "mineral" }, minerals, values.mineral), "mineral");
+        sel.addEventListener("change", keyChanged);
+        return field(_("Mineral"), sel);
+      };
       switch (values.kind) {
-        case "supply":
-          parts.push(role("Seller"), mineral(),
-            field("Form", bind(select({ "data-field": "form" }, ["ore", "refined"], values.form), "form")),
-            number("Lots per round", "qty", { min: 1 }), number("Price $M/lot", "price", { min: 0 }));
+        case "supply": {
+          const formSel = bind(select({ "data-field": "form" }, [{ value: "refined", label: _("refined") }, { value: "ore", label: _("ore") }], values.form), "form");
+          formSel.addEventListener("change", keyChanged);
+          const price = number(_("Price ($ million per lot)"), "price", { min: 0 }, null, "reference_price");
+          priceInput = price.querySelector("input");
+          priceInput.addEventListener("input", () => { values.priceTouched = true; });
+          price.appendChild(hint);
+          parts.push(role(_("Seller")), mineral(), field(_("Form"), formSel, null, tip("refined")),
+            number(_("Lots per round"), "qty", { min: 1 }, null, "lot"), price);
+          keyChanged();
           break;
+        }
         case "invest":
-          parts.push(role("Investor"), number("Amount $M", "amount", { min: 1 }), mineral(),
-            field("Capacity", bind(select({ "data-field": "ikind" }, [{ value: "mine", label: "mine" }, { value: "refine", label: "refining" }], values.ikind), "ikind")),
-            number("+ lots/round", "capacity", { min: 1 }), number("After rounds", "delay", { min: 1, max: 4 }),
-            number("Offtake %", "offtake", { min: 0, max: 100 }), number("Offtake price", "offtake_price", { min: 0 }));
+          parts.push(role(_("Investor"), "invest"), number(_("Amount ($ million)"), "amount", { min: 1 }), mineral(),
+            field(_("Build"), bind(select({ "data-field": "ikind" }, [{ value: "mine", label: _("a mine") }, { value: "refine", label: _("a refinery") }], values.ikind), "ikind")),
+            number(_("Extra lots per round"), "capacity", { min: 1 }, null, "capacity"), number(_("Ready after (rounds)"), "delay", { min: 1, max: 4 }),
+            number(_("Investor may buy (% of output)"), "offtake", { min: 0, max: 100 }, null, "offtake"),
+            number(_("at a price of ($ million per lot)"), "offtake_price", { min: 0 }));
           break;
         case "payment":
-          parts.push(role("Payer"), number("Amount $M", "amount", { min: 1 }));
+          parts.push(role(_("Who pays")), number(_("Amount ($ million)"), "amount", { min: 1 }));
           break;
         case "tariff_waiver":
-          parts.push(role("Waives its tariffs"));
+          parts.push(role(_("Who promises no import tax"), "tariff_waiver"));
           break;
         case "standards":
-          parts.push(field("Minimum standard", bind(select({ "data-field": "level" }, ["0", "1", "2", "3"], String(values.level)), "level")));
+          parts.push(field(_("Lowest environmental standard (0–3)"), bind(select({ "data-field": "level" }, ["0", "1", "2", "3"], String(values.level)), "level"), null, tip("standards")));
           break;
         case "exclusivity": {
           const me = app.seat();
           const them = mode.kind === "counter" ? otherParty(mode.deal) : partner.value;
-          const thirds = Object.keys(app.store.view.seats).filter((s) => s !== me && s !== them);
+          const thirds = Object.keys(view.seats).filter((x) => x !== me && x !== them);
           if (!thirds.includes(values.excluded)) values.excluded = thirds[0] || "";
-          parts.push(role("Seller"), mineral(),
-            field("Will not sell to", bind(select({ "data-field": "excluded" }, seatOptions(app.store.view, thirds), values.excluded), "excluded")));
+          parts.push(role(_("Seller"), "exclusivity"), mineral(),
+            field(_("Will not sell to"), bind(select({ "data-field": "excluded" }, seatOptions(view, thirds), values.excluded), "excluded")));
           break;
         }
         case "license":
-          parts.push(role("Licensor"), mineral());
+          parts.push(role(_("Country with the export ban"), "license"), mineral());
           break;
         default:
           break;
@@ -205,9 +242,9 @@ export function createDealBuilder(app) {
     note.value = "";
     rounds.value = 1;
     partner.disabled = false;
-    title.textContent = "New deal";
-    modeNote.textContent = "Choose a partner, add clauses, and propose. Terms stay private to the two of you until signed.";
-    submit.textContent = "Propose deal";
+    title.textContent = _("New deal");
+    modeNote.textContent = _("Choose a partner, add clauses, and propose. Terms stay private to the two of you until signed.");
+    submit.textContent = _("Propose deal");
     cancelCounter.hidden = true;
     update(app.store, true);
   }
@@ -222,9 +259,9 @@ export function createDealBuilder(app) {
     partner.disabled = true;
     rounds.value = deal.rounds;
     note.value = deal.note || "";
-    title.textContent = `Counter ${deal.id}`;
-    modeNote.textContent = `Your counter replaces ${dealTitle(app.store.view, deal)}; ${seatName(app.store.view, them)} may then accept it.`;
-    submit.textContent = "Send counter";
+    title.textContent = _("Counter-offer");
+    modeNote.textContent = fmt(_("Your counter-offer replaces the offer %(deal)s; %(them)s may then accept it."), { deal: dealTitle(app.store.view, deal), them: seatName(app.store.view, them) });
+    submit.textContent = _("Send counter-offer");
     cancelCounter.hidden = false;
     deal.clauses.forEach((c) => addClause(clauseToRoles(c, me)));
     form.scrollIntoView({ behavior: "smooth", block: "start" });
@@ -234,11 +271,11 @@ export function createDealBuilder(app) {
     const me = app.seat();
     const them = mode.kind === "counter" ? otherParty(mode.deal) : partner.value;
     if (!them) {
-      app.toast("Choose a partner first.");
+      app.toast(_("Choose a partner first."));
       return;
     }
     if (!rows.length) {
-      app.toast("Add at least one clause.");
+      app.toast(_("Add at least one clause."));
       return;
     }
     const clauses = rows.map((r) => rolesToClause(r.values, me, them));
@@ -249,7 +286,7 @@ export function createDealBuilder(app) {
     const ack = await app.act(action);
     submit.disabled = false;
     if (ack) {
-      app.toast(mode.kind === "counter" ? "Counter sent." : "Deal proposed.");
+      app.toast(mode.kind === "counter" ? _("Counter-offer sent.") : _("Deal proposed."));
       reset();
     }
   }
@@ -270,6 +307,9 @@ export function createDealBuilder(app) {
       const before = partner.value;
       setOptions(partner, seatOptions(v, otherSeats(v, me)));
       if (force || before !== partner.value) refreshRows();
+    }
+    if (changed(pricesBox, [v.prices, v.minerals.length])) {
+      fill(pricesBox, h("summary", { text: _("Prices to start from") }), priceTable(v, { testid: "deal-prices" }));
     }
     const left = Math.max(1, v.rounds - Math.max(v.round, 1) + 1);
     rounds.max = String(left);

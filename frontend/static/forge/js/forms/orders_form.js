@@ -3,71 +3,76 @@
 // Anything left on "automatic" is sent as null: the engine's default (keep last round's
 // policies, refine as much as possible, sell surplus and buy shortfall at market).
 import { h, fill, changed, select, field, num } from "../dom.js";
-import { mineralName, mineralOptions, seatOptions, otherSeats, money, int, bp } from "../format.js";
+import { mineralName, mineralOptions, seatOptions, seatName, otherSeats, money, int, bp, formName } from "../format.js";
 import { createLines } from "./lines.js";
+import { priceTable } from "../render/prices.js";
+import { _, fmt, tip } from "../i18n.js";
 
-const FORMS = [{ value: "refined", label: "refined" }, { value: "ore", label: "ore" }];
+const FORMS = [{ value: "refined", label: _("refined") }, { value: "ore", label: _("ore") }];
 
 function ordersSummary(view, o) {
   const items = [];
   const name = (m) => mineralName(view, m);
-  if (o.refine) items.push(`Refine: ${Object.entries(o.refine).map(([m, q]) => `${name(m)} ${q}`).join(", ") || "nothing"}`);
-  else items.push("Refine: as much as possible");
-  const market = (label, lines) => {
-    if (lines === null || lines === undefined) return `${label}: automatic`;
-    if (!lines.length) return `${label}: nothing`;
-    return `${label}: ${lines.map((l) => `${l.qty} ${l.form} ${name(l.mineral)} (limit ${money(l.limit)})`).join(", ")}`;
+  const seats = (ts) => ts.map((t) => seatName(view, t)).join(", ");
+  if (o.refine) items.push(`${_("Refine")}: ${Object.entries(o.refine).map(([m, q]) => `${name(m)} ${q}`).join(", ") || _("nothing")}`);
+  else items.push(_("Refine: as much as possible"));
+  const market = (label, lines, sell) => {
+    if (lines === null || lines === undefined) return `${label}: ${_("automatic")}`;
+    if (!lines.length) return `${label}: ${_("nothing")}`;
+    return `${label}: ${lines.map((l) => fmt(sell ? _("%(qty)s %(form)s %(mineral)s at %(price)s or more") : _("%(qty)s %(form)s %(mineral)s at %(price)s or less"),
+      { qty: l.qty, form: formName(l.form), mineral: name(l.mineral), price: money(l.limit) })).join(", ")}`;
   };
-  items.push(market("Sell", o.sell), market("Buy", o.buy));
-  if (o.stockpile && o.stockpile.length) items.push(`Stockpile: ${o.stockpile.map((s) => `${name(s.mineral)} +${s.buy}/−${s.release}`).join(", ")}`);
-  if (o.invest && o.invest.length) items.push(`Invest: ${o.invest.map((i) => `+${i.capacity} ${i.kind} ${name(i.mineral)}`).join(", ")}`);
-  if (o.controls) items.push(`Export controls: ${o.controls.length ? o.controls.map((c) => `${c.form} ${name(c.mineral)} → ${c.targets.join(", ")}`).join("; ") : "none"}`);
-  if (o.tariffs) items.push(`Tariffs: ${o.tariffs.length ? o.tariffs.map((t) => `${bp(t.rate_bp)} on ${name(t.mineral)} from ${t.targets.join(", ")}`).join("; ") : "none"}`);
-  if (o.env_standard !== null && o.env_standard !== undefined) items.push(`Standard: ${o.env_standard}`);
+  items.push(market(_("Sell"), o.sell, true), market(_("Buy"), o.buy, false));
+  if (o.stockpile && o.stockpile.length) items.push(`${_("Reserve")}: ${o.stockpile.map((s) => fmt(_("%(mineral)s: put %(in)s in, take %(out)s out"), { mineral: name(s.mineral), in: s.buy, out: s.release })).join("; ")}`);
+  if (o.invest && o.invest.length) items.push(`${_("Build")}: ${o.invest.map((i) => fmt(i.kind === "mine" ? _("%(n)s more lots/round of %(mineral)s mining") : _("%(n)s more lots/round of %(mineral)s refining"), { n: i.capacity, mineral: name(i.mineral) })).join(", ")}`);
+  if (o.controls) items.push(`${_("Export bans")}: ${o.controls.length ? o.controls.map((c) => `${formName(c.form)} ${name(c.mineral)} → ${seats(c.targets)}`).join("; ") : _("none")}`);
+  if (o.tariffs) items.push(`${_("Import taxes")}: ${o.tariffs.length ? o.tariffs.map((t) => fmt(_("%(rate)s on %(mineral)s from %(from)s"), { rate: bp(t.rate_bp), mineral: name(t.mineral), from: seats(t.targets) })).join("; ") : _("none")}`);
+  if (o.env_standard !== null && o.env_standard !== undefined) items.push(`${_("Environmental standard")}: ${o.env_standard}`);
   return items;
 }
 
 export function createOrdersForm(app) {
   const view = () => app.store.view;
   const minerals = () => mineralOptions(view());
-  const targets = () => [{ value: "ALL", label: "everyone" }, ...seatOptions(view(), otherSeats(view(), app.seat()))];
+  const targets = () => [{ value: "ALL", label: _("everyone") }, ...seatOptions(view(), otherSeats(view(), app.seat()))];
 
   const status = h("div", { class: "orders-status", "data-testid": "orders-status" });
+  const pricesBox = h("div", {});
   const refineBox = h("div", { class: "refine-grid" });
   const refineInputs = {};
 
-  const marketLine = (label, testid) => createLines({ addLabel: `Add ${label} line`, testid, columns: [
-    { key: "mineral", label: "Mineral", kind: "select", options: minerals },
-    { key: "form", label: "Form", kind: "select", options: () => FORMS, value: "refined" },
-    { key: "qty", label: "Lots", kind: "number", value: 1, min: 1 },
-    { key: "limit", label: label === "sell" ? "Lowest price" : "Highest price", kind: "number", value: 0 }] });
+  const marketLine = (label, testid) => createLines({ addLabel: label === "sell" ? _("Add a sell line") : _("Add a buy line"), testid, columns: [
+    { key: "mineral", label: _("Mineral"), kind: "select", options: minerals },
+    { key: "form", label: _("Form"), kind: "select", options: () => FORMS, value: "refined" },
+    { key: "qty", label: _("Lots"), kind: "number", value: 1, min: 1 },
+    { key: "limit", label: label === "sell" ? _("Lowest price") : _("Highest price"), kind: "number", value: 0 }] });
   const sell = marketLine("sell", "sell-lines");
   const buy = marketLine("buy", "buy-lines");
   const sellAuto = h("input", { type: "checkbox", checked: true });
   const buyAuto = h("input", { type: "checkbox", checked: true });
-  const stockpile = createLines({ addLabel: "Add stockpile move", testid: "stockpile-lines", columns: [
-    { key: "mineral", label: "Mineral", kind: "select", options: minerals },
-    { key: "buy", label: "Into stockpile", kind: "number", value: 0 },
-    { key: "release", label: "Release", kind: "number", value: 0 }] });
-  const invest = createLines({ addLabel: "Add investment", testid: "invest-lines", columns: [
-    { key: "mineral", label: "Mineral", kind: "select", options: minerals },
-    { key: "kind", label: "Capacity", kind: "select", options: () => [{ value: "mine", label: "mine" }, { value: "refine", label: "refining" }] },
-    { key: "capacity", label: "+ lots/round", kind: "number", value: 1, min: 1 }] });
+  const stockpile = createLines({ addLabel: _("Add a reserve move"), testid: "stockpile-lines", columns: [
+    { key: "mineral", label: _("Mineral"), kind: "select", options: minerals },
+    { key: "buy", label: _("Put into reserve"), kind: "number", value: 0 },
+    { key: "release", label: _("Take out of reserve"), kind: "number", value: 0 }] });
+  const invest = createLines({ addLabel: _("Add a building project"), testid: "invest-lines", columns: [
+    { key: "mineral", label: _("Mineral"), kind: "select", options: minerals },
+    { key: "kind", label: _("Build"), kind: "select", options: () => [{ value: "mine", label: _("a mine") }, { value: "refine", label: _("a refinery") }] },
+    { key: "capacity", label: _("Extra lots per round"), kind: "number", value: 1, min: 1 }] });
   const investCost = h("p", { class: "muted small" });
-  const controls = createLines({ addLabel: "Add export control", testid: "control-lines", columns: [
-    { key: "mineral", label: "Mineral", kind: "select", options: minerals },
-    { key: "form", label: "Form", kind: "select", options: () => FORMS },
-    { key: "target", label: "Against", kind: "select", options: targets }] });
+  const controls = createLines({ addLabel: _("Add an export ban"), testid: "control-lines", columns: [
+    { key: "mineral", label: _("Mineral"), kind: "select", options: minerals },
+    { key: "form", label: _("Form"), kind: "select", options: () => FORMS },
+    { key: "target", label: _("Against"), kind: "select", options: targets }] });
   const controlsKeep = h("input", { type: "checkbox", checked: true });
-  const tariffs = createLines({ addLabel: "Add tariff", testid: "tariff-lines", columns: [
-    { key: "mineral", label: "Mineral", kind: "select", options: minerals },
-    { key: "target", label: "On imports from", kind: "select", options: targets },
-    { key: "rate", label: "Rate %", kind: "number", value: 10, max: 100 }] });
+  const tariffs = createLines({ addLabel: _("Add an import tax"), testid: "tariff-lines", columns: [
+    { key: "mineral", label: _("Mineral"), kind: "select", options: minerals },
+    { key: "target", label: _("On imports from"), kind: "select", options: targets },
+    { key: "rate", label: _("Tax rate (%)"), kind: "number", value: 10, max: 100 }] });
   const tariffsKeep = h("input", { type: "checkbox", checked: true });
   const standard = select({ "data-testid": "orders-standard" }, []);
-  const submit = h("button", { type: "submit", class: "btn btn-primary", text: "Submit orders", "data-testid": "submit-orders" });
-  const defaults = h("button", { type: "button", class: "btn", text: "Use defaults for everything", "data-testid": "submit-defaults",
-    on: { click: () => send({}, "Default orders submitted.") } });
+  const submit = h("button", { type: "submit", class: "btn btn-primary", text: _("Submit orders"), "data-testid": "submit-orders" });
+  const defaults = h("button", { type: "button", class: "btn", text: _("Use the defaults for everything"), "data-testid": "submit-defaults",
+    on: { click: () => send({}, _("Default orders submitted.")) } });
 
   const toggled = (checkbox, editor) => {
     const sync = () => { editor.el.hidden = checkbox.checked; };
@@ -82,24 +87,24 @@ export function createOrdersForm(app) {
   invest.el.addEventListener("change", () => showCost());
   invest.el.addEventListener("click", () => setTimeout(showCost));
 
-  const group = (title, ...children) => h("fieldset", { class: "orders-group" }, h("legend", { text: title }), children);
+  const group = (title, tipKey, ...children) => h("fieldset", { class: "orders-group" }, h("legend", {}, title, tipKey ? tip(tipKey) : null), children);
   const form = h("form", { class: "orders-form", novalidate: true, "data-testid": "orders-form",
-    on: { submit: (e) => { e.preventDefault(); send(collect(), "Orders submitted."); } } },
+    on: { submit: (e) => { e.preventDefault(); send(collect(), _("Orders submitted.")); } } },
   status,
-  group("Production: ore to refine", h("p", { class: "muted small", text: "Leave blank to refine as much as capacity and ore allow." }), refineBox),
-  group("Spot market",
-    h("label", { class: "check" }, sellAuto, " Sell automatically (surplus at market)"), sell.el,
-    h("label", { class: "check" }, buyAuto, " Buy automatically (shortfall at market)"), buy.el),
-  group("Strategic stockpile", stockpile.el),
-  group("Domestic investment", invest.el, investCost),
-  group("Export controls", h("label", { class: "check" }, controlsKeep, " Keep the controls in force"), controls.el),
-  group("Tariffs", h("label", { class: "check" }, tariffsKeep, " Keep the tariffs in force"), tariffs.el),
-  group("Environmental standard", field("Standard", standard)),
+  group(_("Production: ore to refine"), "refined", h("p", { class: "muted small", text: _("Leave blank to refine as much as capacity and ore allow.") }), refineBox),
+  group(_("Market: sell and buy"), "limit", pricesBox,
+    h("label", { class: "check" }, sellAuto, " ", _("Sell automatically (what you do not need, at the market price)")), sell.el,
+    h("label", { class: "check" }, buyAuto, " ", _("Buy automatically (what you are missing, at the market price)")), buy.el),
+  group(_("Emergency reserve"), "stockpile", stockpile.el),
+  group(_("Build at home"), "capacity", invest.el, investCost),
+  group(_("Export bans"), "export_control", h("label", { class: "check" }, controlsKeep, " ", _("Keep the bans in force")), controls.el),
+  group(_("Import taxes"), "tariff", h("label", { class: "check" }, tariffsKeep, " ", _("Keep the taxes in force")), tariffs.el),
+  group(_("Environmental standard"), "standards", field(_("Standard (0–3)"), standard)),
   h("div", { class: "btn-row" }, submit, defaults));
 
-  const closed = h("p", { class: "muted", "data-testid": "orders-closed", text: "Orders open when negotiation ends." });
+  const closed = h("p", { class: "muted", "data-testid": "orders-closed", text: _("Orders open when negotiation ends.") });
   const el = h("section", { class: "panel", id: "orders", "aria-labelledby": "orders-h", "data-testid": "orders" },
-    h("h2", { id: "orders-h", text: "Sealed orders" }), closed, form);
+    h("h2", { id: "orders-h" }, _("Secret orders"), tip("orders")), closed, form);
 
   function showCost() {
     const v = view();
@@ -109,7 +114,7 @@ export function createOrdersForm(app) {
       const m = v.minerals.find((x) => x.id === line.mineral);
       if (m) cost += line.capacity * (line.kind === "mine" ? m.capex_mine : m.capex_refine);
     }
-    investCost.textContent = cost ? `Cost now: ${money(cost)} (treasury ${money(v.me.treasury)}).` : "";
+    investCost.textContent = cost ? fmt(_("Cost now: %(cost)s (you have %(treasury)s)."), { cost: money(cost), treasury: money(v.me.treasury) }) : "";
   }
 
   function collect() {
@@ -147,9 +152,9 @@ export function createOrdersForm(app) {
     fill(refineBox, v.minerals.map((m) => {
       const cap = (pub.capacity[m.id] || {}).refine || 0;
       const ore = ((v.me.holdings || {})[m.id] || {}).ore || 0;
-      const input = refineInputs[m.id] || num({ min: 0, placeholder: "max", "data-mineral": m.id });
+      const input = refineInputs[m.id] || num({ min: 0, placeholder: _("max"), "data-mineral": m.id });
       refineInputs[m.id] = input;
-      return field(mineralName(v, m.id), input, `capacity ${int(cap)}, ore held ${int(ore)}`);
+      return field(mineralName(v, m.id), input, fmt(_("can refine %(cap)s, ore held %(ore)s"), { cap: int(cap), ore: int(ore) }));
     }));
   }
 
@@ -159,22 +164,23 @@ export function createOrdersForm(app) {
     const open = store.can("submit_orders");
     form.hidden = !open;
     closed.hidden = open;
-    closed.textContent = v.phase === "ended" ? "The game is over." : "Orders open when negotiation ends.";
+    closed.textContent = v.phase === "ended" ? _("The game is over.") : _("Orders open when negotiation ends.");
+    if (changed(pricesBox, [v.prices, v.minerals.length])) fill(pricesBox, priceTable(v, { testid: "orders-prices" }));
     if (!changed(el, [v.me.orders, v.me.holdings, v.seats[app.seat()], v.phase, v.round, v.forge.min_standard, open])) return;
     buildRefine(v);
     const pub = v.seats[app.seat()];
     const min = pub.forge_member ? v.forge.min_standard : 0;
-    const opts = [{ value: "keep", label: `keep (now ${pub.env_standard})` },
-      ...[0, 1, 2, 3].map((n) => ({ value: String(n), label: n < min ? `${n} (below FORGE minimum)` : String(n) }))];
+    const opts = [{ value: "keep", label: fmt(_("keep (now %(n)s)"), { n: pub.env_standard }) },
+      ...[0, 1, 2, 3].map((n) => ({ value: String(n), label: n < min ? fmt(_("%(n)s (below the FORGE minimum)"), { n }) : String(n) }))];
     const was = standard.value || "keep";
     fill(standard, opts.map((o) => h("option", { value: o.value, text: o.label })));
     standard.value = opts.some((o) => o.value === was) ? was : "keep";
     for (const ed of [sell, buy, stockpile, invest, controls, tariffs]) ed.refresh();
     const mine = v.me.orders;
     fill(status, mine
-      ? [h("p", { class: "ok-line", text: "✓ Orders submitted. You may change them until the phase ends." }),
+      ? [h("p", { class: "ok-line", text: _("✓ Orders submitted. You may change them until the phase ends.") }),
         h("ul", { class: "plain small" }, ordersSummary(v, mine).map((t) => h("li", { text: t })))]
-      : h("p", { class: "warn-line", text: "Not submitted yet: if you submit nothing, the defaults apply." }));
+      : h("p", { class: "warn-line", text: _("Not submitted yet: if you submit nothing, the defaults apply.") }));
     showCost();
   }
 

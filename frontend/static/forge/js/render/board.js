@@ -1,7 +1,8 @@
 // The public board: what the projector shows and the facilitator sees above their controls.
 // Only the public view is used here: signed deals, FORGE, prices, the headline per country.
 import { h, fill, changed } from "../dom.js";
-import { cardElement } from "./event.js";
+import { cardsElement } from "./event.js";
+import { _, fmt } from "../i18n.js";
 import { forgeStatus } from "./forge.js";
 import { headlineTable } from "./reports.js";
 import { dealElement, signedInfo } from "./deals.js";
@@ -10,11 +11,38 @@ import { messageElement, ANNOUNCE, PLENARY } from "./chat.js";
 export function createCardPanel(app, { big = false } = {}) {
   const body = h("div", {});
   const el = h("section", { class: "panel", id: "card-panel", "aria-labelledby": "card-h" },
-    h("h2", { id: "card-h", text: "This round's event" }), body);
+    h("h2", { id: "card-h", text: _("This round's event") }), body);
   function update(store) {
     const v = store.view;
-    if (!v || !changed(el, v.card)) return;
-    fill(body, cardElement(v.card, { big }));
+    if (!v || !changed(el, [v.card, v.round])) return;
+    fill(body, cardsElement(app, v, { big }));
+  }
+  return { el, update };
+}
+
+/** The QR code of the join URL (made on the server as SVG, in <template id="forge-qr">). */
+export function qrElement() {
+  const tpl = document.getElementById("forge-qr");
+  return tpl ? h("div", { class: "qr-box", "data-testid": "qr" }, tpl.content.cloneNode(true)) : null;
+}
+
+/**
+ * The projector's join panel: large while the game waits (code, address, QR code), small
+ * beside the board during play so latecomers can still join; gone at the debrief.
+ */
+export function createJoinPanel(app) {
+  const links = app.cfg.links;
+  const qr = qrElement();
+  const url = h("p", { class: "join-url", "data-testid": "join-url", text: links.join });
+  const heading = h("h2", { id: "joinp-h", text: _("Join the game") });
+  const codeLine = h("p", { class: "join-code" }, _("Code"), " ", h("strong", { class: "code big-code", text: app.cfg.code }));
+  const el = h("section", { class: "panel join-panel", id: "join-panel", "aria-labelledby": "joinp-h", "data-testid": "join-panel" },
+    heading, h("p", { text: _("Scan the code with your phone's camera, or type the address:") }), qr, url, codeLine);
+  function update(store) {
+    const v = store.view;
+    const phase = v ? v.phase : "lobby";
+    el.hidden = phase === "ended";
+    el.classList.toggle("compact", phase !== "lobby");
   }
   return { el, update };
 }
@@ -42,10 +70,10 @@ export function createSignedDeals(app, { limit = 30, compact = false } = {}) {
     const all = v.deals.slice().sort((a, b) => (b.signed_round - a.signed_round) ||
       (Number(b.id.replace(/\D/g, "")) - Number(a.id.replace(/\D/g, ""))));
     const deals = all.slice(0, limit);
-    heading.textContent = all.length ? `Signed deals (${all.length})` : "Signed deals";
-    more.textContent = all.length > limit ? `…and ${all.length - limit} earlier.` : "";
+    heading.textContent = all.length ? fmt(_("Signed deals (%(n)s)"), { n: all.length }) : _("Signed deals");
+    more.textContent = all.length > limit ? fmt(_("…and %(n)s earlier."), { n: all.length - limit }) : "";
     fill(list, deals.length ? deals.map((d) => dealElement(v, d, { extra: compact ? null : signedInfo(v, d), testid: "signed-deal", compact }))
-      : h("li", { class: "muted empty", text: "No deal has been signed yet." }));
+      : h("li", { class: "muted empty", text: _("No deal has been signed yet.") }));
   }
   return { el, update };
 }
@@ -53,13 +81,13 @@ export function createSignedDeals(app, { limit = 30, compact = false } = {}) {
 export function createHeadline(app) {
   const body = h("div", {});
   const el = h("section", { class: "panel", id: "headline", "aria-labelledby": "headline-h" },
-    h("h2", { id: "headline-h", text: "Countries" }), body);
+    h("h2", { id: "headline-h", text: _("Countries") }), body);
   function update(store) {
     const v = store.view;
     if (!v) return;
     const last = (v.reports || [])[v.reports.length - 1] || null;
     if (!changed(el, [last, v.seats])) return;
-    fill(body, headlineTable(v, last, { caption: last ? `After round ${last.round}` : "Before the first resolution" }));
+    fill(body, headlineTable(v, last, { caption: last ? fmt(_("After round %(n)s"), { n: last.round }) : _("Before the first round is resolved") }));
   }
   return { el, update };
 }
@@ -68,15 +96,15 @@ export function createAnnouncements(app, { plenary = 4 } = {}) {
   const ann = h("ol", { class: "messages big-messages", "data-testid": "announcements" });
   const plen = h("ol", { class: "messages" });
   const el = h("section", { class: "panel", id: "announcements", "aria-labelledby": "ann-h" },
-    h("h2", { id: "ann-h", text: "Announcements" }), ann,
-    plenary ? h("h3", { class: "sub", text: "Plenary" }) : null, plenary ? plen : null);
+    h("h2", { id: "ann-h", text: _("Announcements") }), ann,
+    plenary ? h("h3", { class: "sub", text: _("Plenary (everyone)") }) : null, plenary ? plen : null);
   function update(store) {
     const msgs = [...store.chat.values()];
     const a = msgs.filter((m) => m.room === ANNOUNCE && !m.hidden).slice(-3).reverse();
     const p = msgs.filter((m) => m.room === PLENARY && !m.hidden).slice(-plenary);
     if (!changed(el, [a.map((m) => m.id), p.map((m) => m.id)])) return;
-    fill(ann, a.length ? a.map((m) => messageElement(store.view, m)) : h("li", { class: "muted empty", text: "No announcements." }));
-    fill(plen, p.length ? p.map((m) => messageElement(store.view, m)) : h("li", { class: "muted empty", text: "Quiet so far." }));
+    fill(ann, a.length ? a.map((m) => messageElement(store.view, m)) : h("li", { class: "muted empty", text: _("No announcements.") }));
+    fill(plen, p.length ? p.map((m) => messageElement(store.view, m)) : h("li", { class: "muted empty", text: _("Quiet so far.") }));
   }
   return { el, update };
 }

@@ -2,26 +2,34 @@
 // my active deals (Cancel), history, every signed deal, and the builder.
 import { h, fill, changed } from "../dom.js";
 import { clauseText, dealTitle, seatName, STATUS_LABELS } from "../format.js";
+import { _, fmt, tip } from "../i18n.js";
 import { createDealBuilder } from "../forms/deal_builder.js";
+
+function byBot(view, d) {
+  const who = d.proposer;
+  if (who && view.seats[who]) return view.seats[who].controller === "bot";
+  return /^r\d+ /.test(d.note || "");
+}
 
 export function dealElement(view, d, { buttons = [], extra = null, testid = "deal", compact = false } = {}) {
   return h("li", { class: `deal deal-${d.status}`, "data-deal": d.id, "data-testid": testid },
     h("div", { class: "deal-head" },
       h("strong", { text: dealTitle(view, d) }),
       h("span", { class: `pill status-${d.status}`, text: STATUS_LABELS[d.status] || d.status }),
-      d.version > 1 ? h("span", { class: "pill", text: `v${d.version}` }) : null),
+      d.version > 1 ? h("span", { class: "pill", text: fmt(_("counter-offer %(n)s"), { n: d.version - 1 }) }) : null),
     h("ul", { class: "clause-list" }, d.clauses.map((c) => h("li", { text: clauseText(view, c) }))),
-    d.note && !compact ? h("p", { class: "note", text: `“${d.note}”` }) : null,
+    // a note written by a person (a computer player's notes are its own workings)
+    d.note && !compact && !byBot(view, d) ? h("p", { class: "note", text: `“${d.note}”` }) : null,
     extra,
     buttons.length ? h("div", { class: "btn-row" }, buttons) : null);
 }
 
 export function signedInfo(view, d) {
   const bits = [];
-  if (d.signed_round) bits.push(`signed in round ${d.signed_round}`);
-  if (d.rounds_done) bits.push(`${d.rounds_done}/${d.rounds} rounds done`);
-  if (d.breaches) bits.push(`${d.breaches} breach${d.breaches === 1 ? "" : "es"}`);
-  if (d.cancel_by) bits.push(`${seatName(view, d.cancel_by)} asked to cancel`);
+  if (d.signed_round) bits.push(fmt(_("signed in round %(n)s"), { n: d.signed_round }));
+  if (d.rounds_done) bits.push(fmt(_("%(done)s of %(n)s rounds done"), { done: d.rounds_done, n: d.rounds }));
+  if (d.breaches) bits.push(fmt(_("promises broken: %(n)s"), { n: d.breaches }));
+  if (d.cancel_by) bits.push(fmt(_("%(who)s asked to cancel"), { who: seatName(view, d.cancel_by) }));
   return bits.length ? h("p", { class: "muted small", text: bits.join(" · ") }) : null;
 }
 
@@ -32,13 +40,13 @@ export function createDealsPanel(app) {
   const active = h("ul", { class: "deals", "data-testid": "active-deals" });
   const history = h("ul", { class: "deals" });
   const publicList = h("ul", { class: "deals" });
-  const historyBox = h("details", {}, h("summary", { text: "Closed proposals and finished deals" }), history);
-  const publicBox = h("details", {}, h("summary", { text: "All signed deals at the table" }), publicList);
+  const historyBox = h("details", {}, h("summary", { text: _("Closed offers and finished deals") }), history);
+  const publicBox = h("details", {}, h("summary", { text: _("All signed deals at the table") }), publicList);
   const el = h("section", { class: "panel", id: "deals", "aria-labelledby": "deals-h" },
-    h("h2", { id: "deals-h", text: "Deals" }),
-    h("h3", { class: "sub", text: "Offers to me" }), incoming,
-    h("h3", { class: "sub", text: "My offers" }), outgoing,
-    h("h3", { class: "sub", text: "Active deals" }), active,
+    h("h2", { id: "deals-h" }, _("Deals"), tip("deal")),
+    h("h3", { class: "sub", text: _("Offers to me") }), incoming,
+    h("h3", { class: "sub", text: _("My offers") }), outgoing,
+    h("h3", { class: "sub", text: _("Active deals") }), active,
     historyBox, publicBox,
     builder.el);
 
@@ -62,33 +70,33 @@ export function createDealsPanel(app) {
       ...mineSigned.filter((d) => d.status !== "active")];
 
     fill(incoming, inc.length ? inc.map((d) => dealElement(v, d, { testid: "incoming-deal", buttons: [
-      has("accept_deal", d.id) ? h("button", { type: "button", class: "btn btn-primary", text: "Accept",
-        on: { click: () => app.act({ type: "accept_deal", deal: d.id }, "Deal accepted.") } }) : null,
-      has("reject_deal", d.id) ? h("button", { type: "button", class: "btn", text: "Reject",
-        on: { click: () => app.act({ type: "reject_deal", deal: d.id }, "Rejected.") } }) : null,
-      canCounter ? h("button", { type: "button", class: "btn", text: "Counter",
+      has("accept_deal", d.id) ? h("button", { type: "button", class: "btn btn-primary", text: _("Accept"),
+        on: { click: () => app.act({ type: "accept_deal", deal: d.id }, _("Deal accepted.")) } }) : null,
+      has("reject_deal", d.id) ? h("button", { type: "button", class: "btn", text: _("Reject"),
+        on: { click: () => app.act({ type: "reject_deal", deal: d.id }, _("Rejected.")) } }) : null,
+      canCounter ? h("button", { type: "button", class: "btn", text: _("Counter-offer"),
         on: { click: () => builder.counter(d) } }) : null,
-    ].filter(Boolean) })) : empty("No offers waiting for you."));
+    ].filter(Boolean) })) : empty(_("No offers waiting for you.")));
 
     fill(outgoing, out.length ? out.map((d) => dealElement(v, d, { testid: "outgoing-deal",
-      extra: h("p", { class: "muted small", text: `Waiting for ${seatName(v, d.recipient)}.` }),
-      buttons: [has("withdraw_deal", d.id) ? h("button", { type: "button", class: "btn", text: "Withdraw",
-        on: { click: () => app.act({ type: "withdraw_deal", deal: d.id }, "Withdrawn.") } }) : null].filter(Boolean) }))
-      : empty("You have no open offers."));
+      extra: h("p", { class: "muted small", text: fmt(_("Waiting for %(who)s."), { who: seatName(v, d.recipient) }) }),
+      buttons: [has("withdraw_deal", d.id) ? h("button", { type: "button", class: "btn", text: _("Withdraw"),
+        on: { click: () => app.act({ type: "withdraw_deal", deal: d.id }, _("Withdrawn.")) } }) : null].filter(Boolean) }))
+      : empty(_("You have no open offers.")));
 
     fill(active, act.length ? act.map((d) => dealElement(v, d, { testid: "active-deal", extra: signedInfo(v, d),
       buttons: [has("cancel_deal", d.id) ? h("button", { type: "button", class: "btn btn-quiet",
-        text: d.cancel_by ? "Agree to cancel" : "Ask to cancel",
-        on: { click: () => app.act({ type: "cancel_deal", deal: d.id }, "Cancellation requested.") } }) : null].filter(Boolean) }))
-      : empty("No active deals yet."));
+        text: d.cancel_by ? _("Agree to cancel") : _("Ask to cancel"),
+        on: { click: () => app.act({ type: "cancel_deal", deal: d.id }, _("Cancellation requested.")) } }) : null].filter(Boolean) }))
+      : empty(_("No active deals yet.")));
 
     fill(history, done.length ? done.slice().reverse().map((d) => dealElement(v, d, { extra: signedInfo(v, d) }))
-      : empty("Nothing yet."));
-    historyBox.querySelector("summary").textContent = `Closed proposals and finished deals (${done.length})`;
+      : empty(_("Nothing yet.")));
+    historyBox.querySelector("summary").textContent = fmt(_("Closed offers and finished deals (%(n)s)"), { n: done.length });
     const others = v.deals.slice().reverse();
     fill(publicList, others.length ? others.map((d) => dealElement(v, d, { extra: signedInfo(v, d) }))
-      : empty("No deal has been signed yet."));
-    publicBox.querySelector("summary").textContent = `All signed deals at the table (${others.length})`;
+      : empty(_("No deal has been signed yet.")));
+    publicBox.querySelector("summary").textContent = fmt(_("All signed deals at the table (%(n)s)"), { n: others.length });
   }
   return { el, update };
 }

@@ -6,23 +6,30 @@ import { h, fill, changed, select, setOptions, field, num } from "../dom.js";
 import { seatName, PHASES } from "../format.js";
 import { seatDetails } from "./delegation.js";
 import { dealElement } from "./deals.js";
+import { qrElement } from "./board.js";
+import { _, fmt } from "../i18n.js";
 
 const STRATEGIES = ["cooperative", "hawk", "passive"];
 
 export function createShare(app) {
   const links = app.cfg.links;
-  const copy = (text) => h("button", { type: "button", class: "btn btn-small", text: "Copy",
-    on: { click: async () => { try { await navigator.clipboard.writeText(text); app.toast("Copied."); } catch { app.toast(text); } } } });
+  const copy = (text) => h("button", { type: "button", class: "btn btn-small", text: _("Copy"),
+    on: { click: async () => { try { await navigator.clipboard.writeText(text); app.toast(_("Copied.")); } catch { app.toast(text); } } } });
   const row = (label, url, testid) => h("li", {}, h("span", { class: "field-label", text: label }), " ",
     h("a", { href: url, target: "_blank", rel: "noopener", text: url, "data-testid": testid }), " ", copy(url));
   const ex = app.cfg.exports || {};
+  const warn = links.local_only ? h("p", { class: "warn-box", "data-testid": "local-only", role: "note" },
+    _("These links use this computer's own address: phones cannot open them. Stop the server and start it with “make class”, which prints the address for the classroom's network.")) : null;
   const el = h("section", { class: "panel share", id: "share", "aria-labelledby": "share-h" },
-    h("h2", { id: "share-h", text: "Share" }),
-    h("p", { class: "join-code" }, h("span", { text: "Join code " }), h("strong", { class: "code big-code", "data-testid": "join-code", text: app.cfg.code })),
-    h("ul", { class: "plain links" },
-      row("Players join:", links.join, "join-link"),
-      row("Projector:", links.watch, "watch-link")),
-    h("p", { class: "small" }, h("strong", { text: "Exports: " }),
+    h("h2", { id: "share-h", text: _("Share with the class") }),
+    warn,
+    h("div", { class: "share-grid" }, qrElement(),
+      h("div", { class: "share-text" },
+        h("p", { class: "join-code" }, h("span", { text: _("Join code") }), " ", h("strong", { class: "code big-code", "data-testid": "join-code", text: app.cfg.code })),
+        h("ul", { class: "plain links" },
+          row(_("Students join:"), links.join, "join-link"),
+          row(_("Projector:"), links.watch, "watch-link")))),
+    h("p", { class: "small" }, h("strong", { text: _("Downloads:") }), " ",
       Object.entries(ex).map(([name, url], i) => [i ? " · " : "", h("a", { href: url, text: name, download: "" })])));
   return { el, update() {} };
 }
@@ -100,7 +107,7 @@ export function createCards(app) {
         if (!r) return;
         const card = r.result && r.result.card;
         fill(preview, card ? h("article", { class: "card" }, h("h3", { class: "card-title", text: card.title }),
-          h("p", { class: "card-text", text: card.text }), h("p", { class: "muted small", text: `id ${card.id}` }))
+          h("p", { class: "card-text", text: card.text }))
           : h("p", { class: "muted", text: "The deck is empty." }));
       } } })),
     preview, closed, fireBox);
@@ -113,7 +120,7 @@ export function createCards(app) {
     closed.hidden = can;
     // deck_cards (the server adds titles to the facilitator's view); ids alone as a fallback.
     const cards = v.deck_cards || (v.deck || []).map((id) => ({ id, title: id.replace(/_/g, " ") }));
-    setOptions(deck, cards.map((c) => ({ value: c.id, label: `${c.title} (${c.id})` })));
+    setOptions(deck, cards.map((c) => ({ value: c.id, label: c.title })));
   }
   return { el, update };
 }
@@ -210,7 +217,7 @@ export function createTable(app) {
   const forkRound = select({ "aria-label": "Round to fork from" }, []);
   const forkOut = h("p", { class: "small", "aria-live": "polite" });
   const el = h("section", { class: "panel", id: "table", "aria-labelledby": "table-h" },
-    h("h2", { id: "table-h", text: "Announce, settings, fork" }),
+    h("h2", { id: "table-h", text: _("Announce, settings, replay") }),
     h("form", { class: "row", novalidate: true, on: { submit: async (e) => {
       e.preventDefault();
       const text = announce.value.trim();
@@ -226,9 +233,9 @@ export function createTable(app) {
             spectator_delay: Math.trunc(Number(delay.value) || 0) } }, "Settings saved.");
         if (r) touched = false;
       } } })),
-    h("div", { class: "row" }, field("Fork a new game from the start of round", forkRound),
-      h("button", { type: "button", class: "btn btn-small", text: "Fork", on: { click: async () => {
-        const r = await app.control("fork", { round: Number(forkRound.value) }, "Forked.");
+    h("div", { class: "row" }, field(_("Replay as a new game from the start of round"), forkRound),
+      h("button", { type: "button", class: "btn btn-small", text: _("Make the replay game"), on: { click: async () => {
+        const r = await app.control("fork", { round: Number(forkRound.value) }, _("Replay game made."));
         if (r && r.result) {
           const url = `/g/${encodeURIComponent(r.result.game)}/facilitate/`;
           fill(forkOut, "New game ", h("strong", { class: "code", text: r.result.game }), ": ", h("a", { href: url, text: "open its console" }));
