@@ -222,7 +222,7 @@ def links(request: HttpRequest, game: Game) -> dict[str, Any]:
         "help": reverse("help"),
         "ws": f"/ws/v1/games/{game.code}/",
         # phones cannot reach a loopback address: the share panel says how to fix it
-        "local_only": _is_loopback_url(base),
+        "local_only": not lobby_service.public_base() and _is_loopback_url(base),
     }
 
 
