@@ -377,7 +377,8 @@ class Nginx:
                    "nginx's new workers")
 
     def stop(self) -> None:
-        _stop(self.proc, signal.SIGQUIT)  # graceful: workers finish their requests
+        # fast (SIGTERM): a graceful stop would wait for every open WebSocket to end
+        _stop(self.proc, signal.SIGTERM)
 
 
 def _children(pid: int) -> list[int]:
@@ -469,15 +470,20 @@ class Topology:
     def __exit__(self, *exc: Any) -> None:
         self.stop()
 
-    def restart_all(self) -> None:
+    def restart_all(self) -> dict[str, float]:
         """Everything down (proxy, servers, Redis, PostgreSQL) and up again on the same
-        ports, with the same data."""
+        ports, with the same data; returns how long the stop and the start took (s)."""
+        t0 = time.monotonic()
         self.nginx.stop()
+        for s in self.servers:  # all at once, then wait for each
+            if s.alive:
+                s.proc.send_signal(signal.SIGTERM)  # type: ignore[union-attr]
         for s in self.servers:
             s.stop()
         assert self.redis is not None and self.pg is not None
         self.redis.stop()
         self.pg.stop("fast")
+        t1 = time.monotonic()
         self.pg.start()
         self.redis.start()
         for s in self.servers:
@@ -486,6 +492,7 @@ class Topology:
             s.wait_healthy()
         self.nginx.start()
         self.wait_proxy()
+        return {"stop_s": t1 - t0, "start_s": time.monotonic() - t1}
 
     def ensure_up(self) -> None:
         """After a test that took something down: bring back whatever is not running."""
@@ -523,15 +530,16 @@ class Topology:
         return self._ssl
 
     def get(self, path: str, timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
+        """GET through the proxy: (status, headers with lower-case names, body)."""
         import urllib.error
         import urllib.request
 
         try:
             with urllib.request.urlopen(self.base_url + path, timeout=timeout,
                                         context=self.ssl_context()) as r:
-                return r.status, dict(r.headers), r.read()
+                return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
         except urllib.error.HTTPError as e:
-            return e.code, dict(e.headers), e.read()
+            return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
 
     def wait_proxy(self, timeout: float = 30) -> None:
         wait_until(lambda: self.get(HEALTH_PATH)[0] == 200, timeout, "the proxy",
