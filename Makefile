@@ -115,10 +115,11 @@ lint: install
 	$(VENV)/bin/mypy game
 
 # Each benchmark prints its figures and ends with one JSON line.
-bench: install
+bench: install proxy-deps
 	taskset -c 1 $(PY) bench/engine.py
 	taskset -c 1 $(PY) bench/simulate.py
 	$(PY) bench/server.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache db.sqlite3
