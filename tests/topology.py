@@ -52,6 +52,8 @@ UVICORN_FLAGS = ["--loop", "uvloop", "--http", "httptools", "--ws", "websockets-
                  "--lifespan", "on", "--timeout-graceful-shutdown", "5", "--no-access-log"]
 DAPHNE_FLAGS = ["-v", "0", "--websocket-max-message-size", "65536",
                 "--websocket-max-frame-size", "65536"]
+# Redis carries the channel layer and the throttles' counters only; nothing durable.
+REDIS_FLAGS = ["--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"]
 # The environment every server process gets (values for the fixed ones; the others are
 # the deployment's: where the services are, the key, the site's names).
 FIXED_ENV = {"DJANGO_SETTINGS_MODULE": SETTINGS_MODULE, "PYTHONUNBUFFERED": "1"}
@@ -68,6 +70,21 @@ HEALTH_CHECK = (
     "r = u.urlopen(u.Request('http://127.0.0.1:' + sys.argv[1] + '" + HEALTH_PATH + "', "
     "headers={'Host': h, 'X-Forwarded-Proto': 'https'}), timeout=5); "
     "sys.exit(r.status != 200)")
+
+
+# docker-compose.yml's values for the same functions: the proxy's fixed address on the
+# compose network (the only one whose forwarding headers the servers trust), the
+# servers' names and port, the certificate files mounted into nginx.
+COMPOSE_PROXY_IP = "172.28.0.10"
+COMPOSE_SERVERS = ["web1:8000", "web2:8000"]
+COMPOSE_CERT = "/etc/nginx/certs/fullchain.pem"
+COMPOSE_KEY = "/etc/nginx/certs/privkey.pem"
+
+
+def compose_site() -> str:
+    """nginx's site as docker-compose.yml (and docs/deploy.md) state it."""
+    return nginx_site(COMPOSE_SERVERS, https_listen="443", http_listen="80",
+                      cert=COMPOSE_CERT, key=COMPOSE_KEY)
 
 
 def server_command(kind: str, host: str, port: int, proxy: str,
@@ -254,8 +271,7 @@ class Redis:
     def start(self) -> None:
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen(
-                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save",
-                 "", "--appendonly", "no", "--maxmemory-policy", "noeviction"],
+                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", *REDIS_FLAGS],
                 stdout=out, stderr=subprocess.STDOUT)
         wait_until(lambda: port_open(self.port), 20, "redis-server")
 
