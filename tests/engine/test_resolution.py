@@ -790,3 +790,68 @@ def test_same_inputs_give_the_same_state(lite_scenario: Scenario) -> None:
 def test_orders_phase_fixture_starts_in_round_one(tiny_scenario: Scenario) -> None:
     g = orders_phase(tiny_scenario)
     assert (g.state.round, g.state.phase, g.state.card) == (1, "orders", "quiet")
+
+
+# ---- FORGE emergency sharing and levies ----------------------------------------------------
+def test_a_short_member_draws_on_the_bloc_then_on_other_members_stockpiles(
+    tiny_game: Game,
+) -> None:
+    """USE needs 6 refined lithium and holds 1: it takes the bloc's 2 (paying the fund), then
+    3 of MIN's stockpile (MIN has no lithium demand to keep back), at the round's price."""
+    st = tiny_game.state
+    give(tiny_game, "MIN", "li", "stockpile", 3)
+    st.forge.bloc["li"].refined = 2
+    st.ledger.add_mineral("li", "refined", "initial", 2)
+    quiet(tiny_game)
+    fund, use_cash, min_cash = st.forge.fund, st.seats["USE"].treasury, st.seats["MIN"].treasury
+    resolve_round(tiny_game)
+    price = st.prices["li:refined"][-1]
+    shared = st.reports[-1].public["forge"]["shared"]
+    assert [(x["from"], x["to"], x["qty"]) for x in shared if x["mineral"] == "li"] == [
+        ("FORGE", "USE", 2), ("MIN", "USE", 3)]
+    assert st.forge.bloc["li"].refined == 0 and st.seats["MIN"].holdings["li"].stockpile == 0
+    assert st.seats["USE"].stats.shortage["li"] == [0]
+    contributions = 2 * tiny_game.scenario.forge.contribution
+    assert st.forge.fund == fund + 2 * price + contributions
+    assert st.seats["MIN"].treasury == min_cash + 3 * price - tiny_game.scenario.forge.contribution
+    # sharing meets demand but is not supply secured ahead of the market
+    assert st.seats["USE"].stats.secured == {}
+    output = st.seats["USE"].stats.output_value  # industry is paid after the sharing
+    contribution = tiny_game.scenario.forge.contribution
+    assert st.seats["USE"].treasury == use_cash - 5 * price + output - contribution
+    assert_conserved(tiny_game)
+
+
+def test_a_lender_keeps_a_round_of_its_own_demand_and_non_members_get_nothing(
+    tiny_game: Game,
+) -> None:
+    st = tiny_game.state
+    give(tiny_game, "USE", "re", "stockpile", 3)  # USE needs 2 rare earths a round itself
+    st.seats["MIN"].demand["re"] = 5  # MIN, a member, is short of rare earths
+    st.seats["REF"].holdings["re"].ore = 0  # REF, not a member, will be short too
+    quiet(tiny_game)
+    resolve_round(tiny_game)
+    shared = [x for x in st.reports[-1].public["forge"]["shared"] if x["mineral"] == "re"]
+    assert [(x["from"], x["to"], x["qty"]) for x in shared] == [("USE", "MIN", 1)]
+    assert not any(x["to"] == "REF" for x in st.reports[-1].public["forge"]["shared"])
+
+
+def test_a_member_importing_below_the_floor_pays_the_levy_into_the_fund(
+    tiny_game: Game,
+) -> None:
+    """REF (not a member) sells USE (a member) refined rare earths below the club's floor:
+    USE pays the floor, REF gets the price, the fund the difference."""
+    st = tiny_game.state
+    st.forge.floors["re:refined"] = 150
+    give(tiny_game, "REF", "re", "refined", 3)
+    quiet(tiny_game, REF=Orders(sell=(MarketOrder("re", "refined", 3, 1),), buy=()),
+          USE=Orders(sell=(), buy=(MarketOrder("re", "refined", 3, 200),)))
+    fund = st.forge.fund
+    resolve_round(tiny_game)
+    fills = [r for r in st.reports[-1].private["USE"]["fills"]
+             if r["seller"] == "REF" and r["mineral"] == "re"]
+    assert fills and all(r["levy"] == r["qty"] * (150 - r["price"]) for r in fills)
+    levy = sum(r["levy"] for r in fills)
+    assert levy > 0
+    assert st.forge.fund == fund + levy + 2 * tiny_game.scenario.forge.contribution
+    assert_conserved(tiny_game)
