@@ -189,15 +189,18 @@ class Sampler:
                 "loadgen": [psutil.Process()]}
 
     def cpu(self) -> dict[str, float]:
+        """CPU seconds so far of each group: its processes alive now, plus (for a tree's
+        root: postmaster, nginx's master) the children it has reaped, so a PostgreSQL
+        backend that ended inside the window still counts."""
         out: dict[str, float] = {}
         for name, procs in self.groups().items():
             total = 0.0
-            for p in procs:
-                try:
+            for i, p in enumerate(procs):
+                with contextlib.suppress(psutil.NoSuchProcess):
                     t = p.cpu_times()
                     total += t.user + t.system
-                except psutil.NoSuchProcess:
-                    pass
+                    if i == 0 and name in ("postgres", "nginx"):
+                        total += t.children_user + t.children_system
             out[name] = total
         return out
 
