@@ -38,7 +38,7 @@ from game.actions import (
     RespondPrompt,
     SubmitOrders,
 )
-from game.clauses import Invest
+from game.clauses import Invest, Supply
 from game.engine import Game
 from game.errors import RuleError
 from game.orders import MarketOrder, Orders, StockpileOrder
@@ -168,15 +168,36 @@ def stockpile_orders(seat: str, mineral: str, stock: int, release: int,
     return do
 
 
+def supply_deal(seller: str, buyer: str, qty: int) -> Callable[[Game], None]:
+    """A supply deal signed now for the rest of the game: `qty` refined rare-earth lots a
+    round at the reference price (the first delivery, before the seller holds refined
+    stock, may fall short: the rules' usual first-round breach)."""
+
+    def do(game: Game) -> None:
+        m = game.scenario.mineral(RE)
+        clause = Supply(seller=seller, buyer=buyer, mineral=RE, form="refined", qty=qty,
+                        price=m.ref_price_refined)
+        rounds = game.state.rounds - game.state.round + 1
+        before = set(game.state.deals)
+        game.apply(buyer, ProposeDeal(seller, (clause,), rounds, "experiment: prepared"))
+        (deal,) = set(game.state.deals) - before
+        game.apply(seller, AcceptDeal(deal))
+
+    return do
+
+
 def _refuse_deals(action: Action) -> bool:
     return isinstance(action, (ProposeDeal, CounterDeal, AcceptDeal))
 
 
 # ---- the experiments ------------------------------------------------------------------------
 def _control(name: str, story: str, *, prepared: bool = False, no_deals: bool = False,
-             alone: bool = False, vault: bool = False, rnd: int = 3) -> Experiment:
+             alone: bool = False, vault: bool = False, build: bool = False,
+             rnd: int = 3) -> Experiment:
     script: tuple[tuple[int, str, Callable[[Game], None]], ...] = ()
     if prepared:
+        script = ((1, "negotiation", supply_deal("AUS", "USA", 2)),)
+    if build:
         script = ((1, "negotiation", lynas_deal("USA", "AUS", 3)),)
     if vault:  # stock 3 extra lots a round before the shock, draw 3 a round during it
         script = tuple((r, "orders", stockpile_orders("USA", RE, 3 if r < rnd else 0,
@@ -200,16 +221,20 @@ EXPERIMENTS: dict[str, Experiment] = {
         _control("re_control", "China's rare-earth control (rounds 3-4) cuts the targets off, "
                  "raises what they pay and costs China export revenue; an unprepared target's "
                  "security part falls"),
-        _control("re_control_prepared", "The same control, with the US prepared: it financed "
-                 "3 lots of Australian rare-earth refining in round 1 and takes the output "
-                 "(a Lynas-style deal)", prepared=True),
+        _control("re_control_prepared", "The same control, with the US prepared: in round 1 "
+                 "it signed for 2 lots a round of Australian (Lynas) refined rare earths",
+                 prepared=True),
         _control("re_control_alone", "The control on targets outside any club (FORGE cut to "
                  "its chair in both arms): no club stockpile to share, no deal signed by the "
                  "harness: the unprepared target", alone=True),
         _control("re_control_alone_prepared", "The control on targets outside any club, the US "
-                 "prepared by the Lynas-style deal of round 1 (with rare earths' 4-round lead "
-                 "time the refinery cannot run before the shock: preparation by building "
-                 "starts too late in a five-month game)", alone=True, prepared=True),
+                 "prepared by a supply deal signed in round 1 for 2 lots a round of Australian "
+                 "(Lynas) refined rare earths: its security loss should be at most half of "
+                 "re_control_alone's", alone=True, prepared=True),
+        _control("re_control_alone_build", "The control on targets outside any club, the US "
+                 "having financed 3 lots of new Australian refining in round 1 (with rare "
+                 "earths' 4-round lead time it cannot run before the shock: preparation by "
+                 "building starts too late in a five-month game)", alone=True, build=True),
         _control("re_control_alone_vault", "The control on targets outside any club, the US "
                  "prepared by Project Vault: 3 extra lots a round stocked in rounds 1-2, 3 "
                  "drawn a round in rounds 3-4 (both arms); its security loss should be at "
