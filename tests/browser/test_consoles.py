@@ -312,7 +312,7 @@ def test_forge_application_vote_and_event_prompt(server: ForgeServer, pages: Pag
     # China applies to FORGE; a member votes on the motion.
     chn.get_by_role("button", name="Apply to join FORGE").click()
     expect(chn.get_by_test_id("forge")).to_contain_text("Your application is before the members.")
-    motion = usa.get_by_test_id("motions").locator(".motion").filter(has_text="admit CHN")
+    motion = usa.get_by_test_id("motions").locator(".motion").filter(has_text="China join FORGE")
     expect(motion.get_by_role("button", name="Yes")).to_be_visible()
     motion.get_by_role("button", name="Yes").click()
     expect(motion).to_contain_text("You voted yes.")
@@ -356,10 +356,10 @@ def test_facilitator_cards_seats_people_and_announcements(server: ForgeServer, p
         "Five minutes to the orders phase.")
     # A seat handed to a bot.
     row = fac.get_by_test_id("seats").locator("tr[data-seat='COD']")
-    row.get_by_label("Controller of COD").select_option("bot:passive")
-    row.get_by_role("button", name="Set").click()
+    row.get_by_label("Who plays DR Congo", exact=True).select_option("bot:passive")
+    row.get_by_role("button", name="Set who plays DR Congo").click()
     expect(fac.get_by_test_id("private-panels").locator("details[data-seat='COD'] summary")
-           ).to_contain_text("bot:passive")
+           ).to_contain_text("Computer: quiet")
     # School mode turns free chat off on the players' pages.
     fac.get_by_test_id("school-mode").check()
     fac.locator("#table").get_by_role("button", name="Save settings").click()
@@ -382,7 +382,7 @@ def test_advisor_button_follows_the_setting_and_shows_advice(server: ForgeServer
     expect(ask).to_be_visible()
     ask.click()
     advice = usa.get_by_test_id("advice")
-    expect(advice).to_contain_text("Advice for round 1, negotiation")
+    expect(advice).to_contain_text("Advice for round 1, Negotiation")
     expect(advice.get_by_test_id("advice-proposal")).to_contain_text("Propose to")
     expect(advice.get_by_test_id("advice-proposal")).to_contain_text("points to your score")
     # The facilitator switches it off: the button goes.

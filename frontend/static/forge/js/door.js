@@ -16,6 +16,6 @@ if (scenario) {
 }
 for (const form of document.querySelectorAll("form.confirm-form")) {
   form.addEventListener("submit", (e) => {
-    if (!window.confirm(form.dataset.confirm || "?")) e.preventDefault();
+    if (!window.confirm(form.dataset.confirm)) e.preventDefault();
   });
 }

@@ -156,3 +156,138 @@ export function priceHint(view, mineral, form) {
   const last = p.last === null ? _("no trade yet") : fmt(_("last %(price)s"), { price: money(p.last) });
   return [ref, last].filter(Boolean).join(" · ");
 }
+
+/** A FORGE motion in words (the engine's text has ids: "admit AUS", "rare_earths refined"). */
+export function motionText(view, m) {
+  switch (m.kind) {
+    case "admit":
+      return fmt(_("let %(seat)s join FORGE"), { seat: s(view, m.seat) });
+    case "floor":
+      return m.price === 0
+        ? fmt(_("remove the floor price on %(what)s"), { what: keyName(view, `${m.mineral}:${m.form}`) })
+        : fmt(_("a floor price of %(price)s/lot on %(what)s"), { price: money(m.price), what: keyName(view, `${m.mineral}:${m.form}`) });
+    case "standard":
+      return fmt(_("a minimum environmental standard of %(level)s"), { level: m.level });
+    case "chair":
+      return fmt(_("elect %(seat)s as chair"), { seat: s(view, m.seat) });
+    default:
+      return replaceSeats(view, m.text || "");
+  }
+}
+
+export const MOTION_STATUS = {
+  open: _("open"),
+  adopted: _("adopted"),
+  rejected: _("rejected"),
+  pending: _("waiting for the ruling"),
+  upheld: _("upheld"),
+  dismissed: _("dismissed"),
+};
+
+/** Seat codes in an engine text replaced by the countries' names ("USA" -> "United States"). */
+export function replaceSeats(view, text) {
+  const ids = Object.keys((view && view.seats) || {});
+  if (!ids.length || !text) return text || "";
+  const re = new RegExp(`\\b(${ids.map((x) => x.replace(/[^A-Za-z0-9_]/g, "")).join("|")})\\b`, "g");
+  return String(text).replace(re, (id) => seatName(view, id));
+}
+
+const DEAL_ENDED = {
+  completed: _("Deal completed: every delivery was made."),
+  breached: _("Deal broken: a promise was not kept."),
+  cancelled: _("Deal cancelled."),
+};
+
+/** An engine event in the page's language, with countries by name and no internal ids. */
+export function eventText(view, e) {
+  const d = e.data || {};
+  const seat = (id) => s(view, id);
+  switch (e.kind) {
+    case "card": {
+      const id = d.card;
+      const title = id ? sc(`cards.${id}.title`, d.title || "") : d.title || "";
+      const text = id ? sc(`cards.${id}.text`, "") : "";
+      return text ? `${title}: ${text}` : (id ? title : replaceSeats(view, e.text));
+    }
+    case "prompt":
+      return d.card ? sc(`cards.${d.card}.prompt`, e.text) : e.text;
+    case "prompt_answered":
+      return fmt(_("Your answer to the event: %(answer)s"), { answer: d.card && d.option ? sc(`cards.${d.card}.options.${d.option}`, replaceSeats(view, e.text.replace(/^[^:]*:\s*/, ""))) : replaceSeats(view, e.text.replace(/^[^:]*:\s*/, "")) });
+    case "round_started":
+      return fmt(_("Round %(n)s of %(m)s begins"), { n: d.round, m: view ? view.rounds : "?" }) +
+        (d.label ? `: ${sc(`round_labels.${d.round}`, d.label)}` : "");
+    case "phase":
+      return _("Negotiation is over: give your orders in secret.");
+    case "round_resolved":
+      return fmt(_("Round %(n)s is resolved: see the report."), { n: d.round });
+    case "game_over":
+      return d.ranking && d.ranking.length ? fmt(_("Game over. Highest score: %(seat)s."), { seat: seat(d.ranking[0]) }) : _("Game over.");
+    case "ready":
+      return fmt(d.ready ? _("%(seat)s is ready.") : _("%(seat)s is not ready any more."), { seat: seat(d.seat) });
+    case "orders_submitted":
+      return fmt(_("%(seat)s gave its orders."), { seat: seat(d.seat) });
+    case "paused":
+      return _("The facilitator paused the game.");
+    case "resumed":
+      return _("The game goes on.");
+    case "rewound":
+      return _("The facilitator went back to the start of this phase.");
+    case "controller":
+      return fmt(String(d.controller || "").startsWith("bot") ? _("%(seat)s is now played by the computer.") : _("%(seat)s is now played by people."), { seat: seat(d.seat) });
+    case "deal_proposed":
+    case "deal_countered":
+    case "deal_rejected":
+    case "deal_withdrawn":
+    case "cancel_requested": {
+      const [actor] = String(e.text).split(" ");
+      const who = view && view.seats && actor in view.seats ? seat(actor) : _("Someone");
+      const words = {
+        deal_proposed: _("%(seat)s proposed a deal."),
+        deal_countered: _("%(seat)s made a counter-offer."),
+        deal_rejected: _("%(seat)s rejected a deal."),
+        deal_withdrawn: _("%(seat)s withdrew an offer."),
+        cancel_requested: _("%(seat)s asks to cancel a deal."),
+      };
+      return fmt(words[e.kind], { seat: who });
+    }
+    case "deal_signed":
+      return d.parties && d.parties.length === 2
+        ? fmt(_("%(a)s and %(b)s signed a deal."), { a: seat(d.parties[0]), b: seat(d.parties[1]) })
+        : replaceSeats(view, e.text);
+    case "deal_cancelled":
+      return _("A deal was cancelled by both sides.");
+    case "deal_ended":
+      return DEAL_ENDED[d.status] || _("A deal ended.");
+    case "breach":
+      return fmt(_("%(seat)s broke a deal (did not deliver as promised)."), { seat: seat(d.seat) });
+    case "motion_opened": {
+      const m = view && view.forge && view.forge.motions.find((x) => x.id === d.motion);
+      return m ? fmt(_("New FORGE vote: %(what)s."), { what: motionText(view, m) }) : _("New FORGE vote.");
+    }
+    case "motion_closed": {
+      const m = view && view.forge && view.forge.motions.find((x) => x.id === d.motion);
+      const what = m ? motionText(view, m) : "";
+      return fmt(d.adopted ? _("FORGE adopted: %(what)s.") : _("FORGE rejected: %(what)s."), { what });
+    }
+    case "voted":
+      return _("A FORGE member voted.");
+    case "forge_left":
+      return fmt(_("%(seat)s left FORGE."), { seat: seat(d.seat) });
+    case "dispute_filed":
+      return _("A trade complaint (WTO) was filed against FORGE.");
+    case "dispute_resolved":
+      return d.upheld ? _("The WTO agreed with the complaint against FORGE.") : _("The WTO rejected the complaint against FORGE.");
+    default:
+      return replaceSeats(view, e.text);
+  }
+}
+
+export const EVENT_KINDS = {
+  card: _("event"), prompt: _("question"), prompt_answered: _("answer"), round_started: _("round"),
+  phase: _("phase"), round_resolved: _("results"), game_over: _("end"), ready: _("ready"),
+  orders_submitted: _("orders"), paused: _("pause"), resumed: _("pause"), rewound: _("rewind"),
+  controller: _("players"), deal_proposed: _("deal"), deal_countered: _("deal"), deal_rejected: _("deal"),
+  deal_withdrawn: _("deal"), cancel_requested: _("deal"), deal_signed: _("deal"), deal_cancelled: _("deal"),
+  deal_ended: _("deal"), breach: _("broken promise"), motion_opened: "FORGE", motion_closed: "FORGE",
+  voted: "FORGE", forge_left: "FORGE", dispute_filed: _("WTO"), dispute_resolved: _("WTO"),
+};

@@ -1,5 +1,6 @@
 // A small editor for repeated lines of inputs (market orders, stockpile moves, controls…).
 import { h, select, setOptions, field, num } from "../dom.js";
+import { _ } from "../i18n.js";
 
 /**
  * createLines({columns, addLabel, testid, options})
@@ -28,7 +29,7 @@ export function createLines({ columns, addLabel = "Add line", testid = "", max =
     });
     const line = { inputs, el: null };
     line.el = h("div", { class: "line" }, cells, h("button", { type: "button", class: "btn btn-quiet btn-small",
-      "aria-label": "Remove line", text: "✕", on: { click: () => {
+      "aria-label": _("Remove line"), text: "✕", on: { click: () => {
         const i = lines.indexOf(line);
         if (i >= 0) lines.splice(i, 1);
         line.el.remove();

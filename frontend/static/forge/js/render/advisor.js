@@ -3,16 +3,18 @@
 // this seat, and suggested orders, each with a reason in plain words. Every use is recorded
 // for the facilitator's debrief. All server strings go in as text.
 import { h, fill } from "../dom.js";
-import { clauseText, seatName } from "../format.js";
+import { clauseText, seatName, replaceSeats } from "../format.js";
+import { _, fmt, ngettext } from "../i18n.js";
+import { PHASES } from "../format.js";
 
 export function createAdvisorPanel(app) {
   const body = h("div", { class: "advice", "data-testid": "advice", "aria-live": "polite" });
-  const ask = h("button", { type: "button", class: "btn", text: "Ask the advisor", "data-testid": "ask-advisor",
+  const ask = h("button", { type: "button", class: "btn", text: _("Ask the advisor"), "data-testid": "ask-advisor",
     on: { click: () => request() } });
   const note = h("p", { class: "muted small",
-    text: "The advisor is a computer player's opinion, from your seat's information only. The facilitator sees when you use it." });
+    text: _("The advisor is a computer player's opinion, from your country's information only. The facilitator sees when you use it.") });
   const el = h("section", { class: "panel", id: "advisor", "aria-labelledby": "advisor-h", "data-testid": "advisor", hidden: true },
-    h("h2", { id: "advisor-h", text: "Advisor" }), note, h("div", { class: "btn-row" }, ask), body);
+    h("h2", { id: "advisor-h", text: _("Advisor") }), note, h("div", { class: "btn-row" }, ask), body);
 
   async function request() {
     ask.disabled = true;
@@ -26,30 +28,30 @@ export function createAdvisorPanel(app) {
 
   function show(a) {
     const v = app.store.view;
-    const parts = [h("p", { class: "muted small", text: `Advice for round ${a.round}, ${a.phase} (as of update ${a.seq}).` })];
+    const parts = [h("p", { class: "muted small", text: fmt(_("Advice for round %(n)s, %(phase)s."), { n: a.round, phase: PHASES[a.phase] || a.phase }) })];
     if (a.proposal) {
       const p = a.proposal;
       parts.push(h("div", { class: "advice-item", "data-testid": "advice-proposal" },
-        h("h3", { class: "sub", text: `Propose to ${seatName(v, p.to) || p.to}` }),
+        h("h3", { class: "sub", text: fmt(_("Propose to %(seat)s"), { seat: seatName(v, p.to) || p.to }) }),
         h("ul", { class: "plain" }, (p.clauses || []).map((c) => h("li", { text: clauseText(v, c) }))),
-        h("p", { text: `For ${p.rounds} round${p.rounds === 1 ? "" : "s"}. ${p.reason}` }),
-        h("button", { type: "button", class: "btn btn-small", text: "Propose this deal",
-          on: { click: () => app.act({ type: "propose_deal", to: p.to, clauses: p.clauses, rounds: p.rounds }, "Proposed.") } })));
+        h("p", { text: `${fmt(ngettext("For %(n)s round.", "For %(n)s rounds.", p.rounds), { n: p.rounds })} ${replaceSeats(v, p.reason)}` }),
+        h("button", { type: "button", class: "btn btn-small", text: _("Propose this deal"),
+          on: { click: () => app.act({ type: "propose_deal", to: p.to, clauses: p.clauses, rounds: p.rounds }, _("Proposed.")) } })));
     }
     for (const o of a.offers || []) {
       parts.push(h("div", { class: "advice-item", "data-testid": "advice-offer" },
-        h("h3", { class: "sub", text: `Offer ${o.deal} from ${seatName(v, o.from) || o.from}: ${o.accept ? "accept" : "reject or counter"}` }),
-        h("p", { text: o.reason })));
+        h("h3", { class: "sub", text: fmt(o.accept ? _("Offer from %(seat)s: accept") : _("Offer from %(seat)s: reject or counter"), { seat: seatName(v, o.from) || o.from }) }),
+        h("p", { text: replaceSeats(v, o.reason) })));
     }
     if (a.orders) {
       parts.push(h("div", { class: "advice-item", "data-testid": "advice-orders" },
-        h("h3", { class: "sub", text: "Orders" }),
-        h("p", { text: a.orders.reason }),
-        (a.orders.lines || []).length ? h("ul", { class: "plain" }, a.orders.lines.map((line) => h("li", { text: line }))) : null,
-        h("button", { type: "button", class: "btn btn-small", text: "Submit these orders",
-          on: { click: () => app.act({ type: "submit_orders", orders: a.orders.orders }, "Orders submitted.") } })));
+        h("h3", { class: "sub", text: _("Orders") }),
+        h("p", { text: replaceSeats(v, a.orders.reason) }),
+        (a.orders.lines || []).length ? h("ul", { class: "plain" }, a.orders.lines.map((line) => h("li", { text: replaceSeats(v, line) }))) : null,
+        h("button", { type: "button", class: "btn btn-small", text: _("Submit these orders"),
+          on: { click: () => app.act({ type: "submit_orders", orders: a.orders.orders }, _("Orders submitted.")) } })));
     }
-    if (parts.length === 1) parts.push(h("p", { text: "Nothing to advise right now: advice is given during negotiation and orders." }));
+    if (parts.length === 1) parts.push(h("p", { text: _("Nothing to advise right now: advice is given during negotiation and orders.") }));
     fill(body, parts);
   }
 

@@ -62,7 +62,7 @@ export function createForgeBoard(app, { big = false } = {}) {
 export function createSignedDeals(app, { limit = 30, compact = false } = {}) {
   const list = h("ol", { class: "deals signed-feed", "data-testid": "signed-deals" });
   const more = h("p", { class: "muted small" });
-  const heading = h("h2", { id: "signed-h", text: "Signed deals" });
+  const heading = h("h2", { id: "signed-h", text: _("Signed deals") });
   const el = h("section", { class: "panel", id: "signed", "aria-labelledby": "signed-h" }, heading, list, more);
   function update(store) {
     const v = store.view;

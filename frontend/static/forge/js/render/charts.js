@@ -3,6 +3,7 @@
 import uPlot from "../../vendor/uplot/uPlot.esm.js";
 import { h, fill, changed } from "../dom.js";
 import { mineralName } from "../format.js";
+import { _, fmt } from "../i18n.js";
 
 const COLORS = { ore: "#b35c00", refined: "#1f5fbf" };
 const DARK = { ore: "#ffb35c", refined: "#7fb2ff" };
@@ -18,30 +19,31 @@ function chartOptions(title, width, height, rounds, dark) {
     height,
     scales: { x: { time: false, range: () => [1, Math.max(2, rounds)] }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.15)] } },
     axes: [
-      { stroke: axis, grid: { stroke: grid }, font, space: 24, incrs: [1, 2, 5, 10], values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? `R${v}` : "")) },
+      { stroke: axis, grid: { stroke: grid }, font, space: 24, incrs: [1, 2, 5, 10], values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? fmt(_("R%(n)s"), { n: v }) : "")) },
       { stroke: axis, grid: { stroke: grid }, font, size: dark ? 60 : 45, values: (u, vals) => vals.map((v) => `$${v}`) },
     ],
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     series: [
-      { label: "Round" },
-      { label: "Ore", stroke: c.ore, width: dark ? 3 : 2, points: { show: true, size: dark ? 9 : 6 } },
-      { label: "Refined", stroke: c.refined, width: dark ? 3 : 2, points: { show: true, size: dark ? 9 : 6 } },
-      { label: "Ref. ore", stroke: c.ore, dash: [4, 4], width: 1, points: { show: false } },
-      { label: "Ref. refined", stroke: c.refined, dash: [4, 4], width: 1, points: { show: false } },
+      { label: _("Round") },
+      { label: _("Ore"), stroke: c.ore, dash: [12, 5], width: dark ? 3 : 2, points: { show: true, size: dark ? 9 : 6 } },
+      { label: _("Refined"), stroke: c.refined, width: dark ? 3 : 2, points: { show: true, size: dark ? 9 : 6 } },
+      { label: _("Reference price, ore"), stroke: c.ore, dash: [2, 5], width: 1, points: { show: false } },
+      { label: _("Reference price, refined"), stroke: c.refined, dash: [2, 5], width: 1, points: { show: false } },
     ],
   };
 }
 
 /** Price charts for every mineral; `prices` is view.prices ("m:form" -> list per round). */
-export function createPriceCharts(app, { dark = false, height = 170, title = "Prices ($M per lot)", testid = "prices", hideWhenOver = false } = {}) {
+export function createPriceCharts(app, { dark = false, height = 170, title = _("Prices ($M per lot)"), testid = "prices", hideWhenOver = false } = {}) {
   const grid = h("div", { class: "chart-grid" });
-  const emptyNote = h("p", { class: "muted", text: "Prices appear once the first round has been resolved." });
+  const emptyNote = h("p", { class: "muted", text: _("Prices appear once the first round has been resolved.") });
   const c = dark ? DARK : COLORS;
-  const key = h("p", { class: "chart-key small", "aria-hidden": "true" },
-    h("span", { class: "key-line", style: { borderColor: c.ore } }), " ore ",
-    h("span", { class: "key-line", style: { borderColor: c.refined } }), " refined ",
-    h("span", { class: "key-line key-dash" }), " reference price");
+  const key = h("p", { class: "chart-key small", },
+    h("span", { class: "key-line key-long", style: { borderColor: c.ore } }), ` ${_("ore")} `,
+    h("span", { class: "key-line", style: { borderColor: c.refined } }), ` ${_("refined")} `,
+    h("span", { class: "key-line key-dash" }), ` ${_("reference price")} `,
+    ` · ${_("a gap in a line: no trade that round")}`);
   const el = h("section", { class: "panel charts", id: testid, "aria-labelledby": `${testid}-h`, "data-testid": testid },
     h("h2", { id: `${testid}-h`, text: title }), emptyNote, key, grid);
   const charts = new Map(); // mineral -> {plot, box}
@@ -78,7 +80,7 @@ export function createPriceCharts(app, { dark = false, height = 170, title = "Pr
       const d = data(v, src, m);
       let entry = charts.get(m.id);
       if (!entry) {
-        const box = h("figure", { class: "chart", "data-mineral": m.id, "aria-label": `${mineralName(v, m.id)} prices per round` });
+        const box = h("figure", { class: "chart", "data-mineral": m.id, "aria-label": fmt(_("%(mineral)s prices per round"), { mineral: mineralName(v, m.id) }) });
         grid.appendChild(box);
         const w = Math.max(200, box.clientWidth || grid.clientWidth / 2 || 300);
         const plot = new uPlot(chartOptions(mineralName(v, m.id), w, height, v.rounds, dark), d, box);

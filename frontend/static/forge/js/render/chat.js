@@ -2,6 +2,7 @@
 // (a seat sees its own pairs; the facilitator sees all). School mode turns free chat off.
 import { h, fill, changed } from "../dom.js";
 import { seatName } from "../format.js";
+import { _, fmt } from "../i18n.js";
 
 export const PLENARY = "plenary";
 export const ANNOUNCE = "announce";
@@ -19,15 +20,15 @@ function roomSeats(room) {
 
 function timeText(iso) {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return Number.isNaN(d.getTime()) ? "" : d.toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" });
 }
 
 export function messageElement(view, m, { buttons = [] } = {}) {
-  const who = m.sender === "facilitator" ? "Facilitator" : `${m.name} (${seatName(view, m.sender) || m.sender})`;
+  const who = m.sender === "facilitator" ? _("Facilitator") : `${m.name} (${seatName(view, m.sender) || m.sender})`;
   return h("li", { class: `msg${m.hidden ? " msg-hidden" : ""}${m.room === ANNOUNCE ? " msg-announce" : ""}`, "data-id": m.id },
     h("span", { class: "msg-meta" }, h("strong", { text: who }), " ", h("time", { datetime: m.created, text: timeText(m.created) })),
     h("span", { class: "msg-text", text: m.text }),
-    m.hidden ? h("span", { class: "pill", text: "hidden" }) : null,
+    m.hidden ? h("span", { class: "pill", text: _("hidden") }) : null,
     buttons.length ? h("span", { class: "msg-actions" }, buttons) : null);
 }
 
@@ -37,14 +38,14 @@ export function messageElement(view, m, { buttons = [] } = {}) {
 export function createChatPanel(app, { readOnly = false } = {}) {
   let room = PLENARY;
   const seen = new Map(); // room -> highest id seen
-  const tabs = h("div", { class: "room-tabs", role: "tablist", "aria-label": "Chat rooms" });
+  const tabs = h("div", { class: "room-tabs", role: "tablist", "aria-label": _("Chat rooms") });
   const list = h("ol", { class: "messages", "aria-live": "polite", "data-testid": "messages" });
-  const text = h("input", { type: "text", maxlength: "1000", placeholder: "Message", "aria-label": "Message", "data-testid": "chat-text" });
-  const sendBtn = h("button", { type: "submit", class: "btn", text: "Send" });
-  const off = h("p", { class: "muted small", hidden: true, text: "Free chat is off in school mode: negotiate with structured proposals." });
+  const text = h("input", { type: "text", maxlength: "1000", placeholder: _("Message"), "aria-label": _("Message"), "data-testid": "chat-text" });
+  const sendBtn = h("button", { type: "submit", class: "btn", text: _("Send") });
+  const off = h("p", { class: "muted small", hidden: true, text: _("Free chat is off in school mode: negotiate with structured proposals.") });
   const composer = h("form", { class: "composer", on: { submit: (e) => { e.preventDefault(); post(); } } }, text, sendBtn);
   const el = h("section", { class: "panel chat", id: "chat", "aria-labelledby": "chat-h", "data-testid": "chat" },
-    h("h2", { id: "chat-h", text: "Chat" }), tabs, list, off, readOnly ? null : composer);
+    h("h2", { id: "chat-h", text: _("Chat") }), tabs, list, off, readOnly ? null : composer);
 
   function rooms(store) {
     const v = store.view;
@@ -63,11 +64,11 @@ export function createChatPanel(app, { readOnly = false } = {}) {
   }
 
   function roomLabel(store, r) {
-    if (r === PLENARY) return "Plenary";
-    if (r === ANNOUNCE) return "Announcements";
+    if (r === PLENARY) return _("Plenary");
+    if (r === ANNOUNCE) return _("Announcements");
     const seats = roomSeats(r) || [];
     if (app.role === "player") return seatName(store.view, seats.find((s) => s !== app.seat()));
-    return seats.join(" ↔ ");
+    return seats.map((x) => seatName(store.view, x)).join(" ↔ ");
   }
 
   async function post() {
@@ -98,7 +99,8 @@ export function createChatPanel(app, { readOnly = false } = {}) {
     const canWrite = !readOnly && (app.role === "facilitator" || (!school && room !== ANNOUNCE));
     composer.hidden = !canWrite;
     off.hidden = !(app.role === "player" && school);
-    text.placeholder = room === ANNOUNCE ? "Announcement to everyone" : `Message to ${roomLabel(store, room)}`;
+    text.placeholder = room === ANNOUNCE ? _("Announcement to everyone") : fmt(_("Message to %(room)s"), { room: roomLabel(store, room) });
+    text.setAttribute("aria-label", text.placeholder);
     if (!changed(el, [room, available, inRoom.map((m) => [m.id, m.hidden]), unread, school])) return;
     fill(tabs, available.map((r) => h("button", { type: "button", role: "tab", class: `tab${r === room ? " active" : ""}`,
       "aria-selected": r === room ? "true" : "false", "data-room": r,
@@ -106,21 +108,21 @@ export function createChatPanel(app, { readOnly = false } = {}) {
     roomLabel(store, r), unread[r] ? h("span", { class: "badge", text: String(unread[r]) }) : null)));
     const stick = list.scrollTop + list.clientHeight >= list.scrollHeight - 20;
     fill(list, inRoom.length ? inRoom.map((m) => messageElement(store.view, m, { buttons: buttons(m) }))
-      : h("li", { class: "muted empty", text: room === ANNOUNCE ? "No announcements yet." : "No messages yet." }));
+      : h("li", { class: "muted empty", text: room === ANNOUNCE ? _("No announcements yet.") : _("No messages yet.") }));
     if (stick) list.scrollTop = list.scrollHeight;
   }
 
   function buttons(m) {
     if (app.role === "facilitator" && !m.hidden) {
-      return [h("button", { type: "button", class: "btn btn-quiet btn-small", text: "Hide",
+      return [h("button", { type: "button", class: "btn btn-quiet btn-small", text: _("Hide"),
         on: { click: async () => { if (await app.control("hide_message", { message: m.id })) { m.hidden = true; app.store.emit(); } } } })];
     }
     if (app.role === "player" && m.sender !== app.seat() && m.sender !== "facilitator") {
-      return [h("button", { type: "button", class: "btn btn-quiet btn-small", text: "Report", "aria-label": "Report this message to the facilitator",
+      return [h("button", { type: "button", class: "btn btn-quiet btn-small", text: _("Report"), "aria-label": _("Report this message to the facilitator"),
         on: { click: async () => {
-          const reason = prompt("Tell the facilitator what is wrong with this message (optional):", "");
+          const reason = prompt(_("Tell the facilitator what is wrong with this message (optional):"), "");
           if (reason === null) return;
-          if (await app.send("report", { message: m.id, reason })) app.toast("Reported to the facilitator.");
+          if (await app.send("report", { message: m.id, reason })) app.toast(_("Reported to the facilitator."));
         } } })];
     }
     return [];

@@ -2,6 +2,7 @@
 // clock message, and whether the page is online (with the reconnect countdown when not).
 import { h, fill } from "../dom.js";
 import { PHASES, clockText, roundText, seatName } from "../format.js";
+import { _, fmt, sc } from "../i18n.js";
 
 export function createHeader(app) {
   const title = h("div", { class: "hdr-title" });
@@ -10,7 +11,7 @@ export function createHeader(app) {
   const clock = h("span", { class: "countdown", "data-testid": "countdown", role: "timer",
     "aria-live": "off" });
   const net = h("span", { class: "net net-connecting", "data-testid": "net", role: "status",
-    "aria-live": "polite", text: "connecting…" });
+    "aria-live": "polite", text: _("connecting…") });
   const extra = h("div", { class: "hdr-extra" });
   const banner = h("div", { class: "offline-banner", "data-testid": "offline-banner", role: "alert",
     hidden: true });
@@ -25,15 +26,15 @@ export function createHeader(app) {
     if (app.role === "player") {
       const seat = app.seat();
       fill(title, h("span", { class: "flag", text: seat || "" }), " ",
-        h("strong", { "data-testid": "country", text: v && seat ? seatName(v, seat) : "Joining…" }),
+        h("strong", { "data-testid": "country", text: v && seat ? seatName(v, seat) : _("Joining…") }),
         store.welcome && store.welcome.you && store.welcome.you.name
           ? h("span", { class: "muted", "data-testid": "you", text: ` · ${store.welcome.you.name}` }) : null);
     } else if (app.role === "facilitator") {
-      fill(title, h("strong", { text: "Facilitator" }), " · ", h("span", { class: "code", text: code }),
-        v ? h("span", { class: "muted", text: ` · ${v.scenario.title}` }) : null);
+      fill(title, h("strong", { text: _("Facilitator") }), " · ", h("span", { class: "code", text: code }),
+        v ? h("span", { class: "muted", text: ` · ${sc("title", v.scenario.title)}` }) : null);
     } else {
-      fill(title, h("strong", { text: v ? v.scenario.title : "FORGE" }),
-        h("span", { class: "muted", text: ` · join with code ` }), h("span", { class: "code", text: code }));
+      fill(title, h("strong", { text: v ? sc("title", v.scenario.title) : "FORGE" }),
+        h("span", { class: "muted", text: ` · ${_("join with code")} ` }), h("span", { class: "code", text: code }));
     }
   }
 
@@ -50,7 +51,7 @@ export function createHeader(app) {
     const st = store.connection;
     if (st.state === "offline" && st.retryAt) {
       const s = Math.max(0, Math.ceil((st.retryAt - Date.now()) / 1000));
-      banner.textContent = s > 0 ? `Offline — reconnecting in ${s} s…` : "Offline — reconnecting…";
+      banner.textContent = s > 0 ? fmt(_("Offline — reconnecting in %(s)s s…"), { s }) : _("Offline — reconnecting…");
     }
   }
   setInterval(tick, 250);
@@ -62,21 +63,21 @@ export function createHeader(app) {
     round.textContent = v ? roundText(v) : "";
     const ph = (v && v.phase) || (c && c.phase) || "lobby";
     const paused = (v && v.paused) || (c && c.status === "paused");
-    phase.textContent = paused ? `${PHASES[ph] || ph} · paused` : (PHASES[ph] || ph);
+    phase.textContent = paused ? `${PHASES[ph] || ph} · ${_("paused")}` : (PHASES[ph] || ph);
     phase.className = `phase-badge phase-${ph}${paused ? " is-paused" : ""}`;
     const st = store.connection;
-    const labels = { online: "online", connecting: "connecting…", offline: "offline — reconnecting",
-      stopped: "disconnected" };
+    const labels = { online: _("online"), connecting: _("connecting…"), offline: _("offline — reconnecting"),
+      stopped: _("disconnected") };
     net.textContent = labels[st.state] || st.state;
     net.className = `net net-${st.state}`;
     if (st.state === "offline") {
       banner.hidden = false;
-      banner.textContent = "Offline — reconnecting…";
+      banner.textContent = _("Offline — reconnecting…");
     } else if (st.state === "stopped") {
       banner.hidden = false;
-      fill(banner, `Disconnected: ${st.reason || "the connection was closed"}. `,
-        app.role === "player" && app.cfg.links.join ? h("a", { href: app.cfg.links.join, text: "Join again" }) : null,
-        app.role !== "player" ? h("a", { href: location.href, text: "Reload" }) : null);
+      fill(banner, fmt(_("Disconnected: %(reason)s. "), { reason: st.reason || _("the connection was closed") }),
+        app.role === "player" && app.cfg.links.join ? h("a", { href: app.cfg.links.join, text: _("Join again") }) : null,
+        app.role !== "player" ? h("a", { href: location.href, text: _("Reload") }) : null);
     } else {
       banner.hidden = true;
     }
