@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from game import Action, RuleError, decode_action
 from game.actions import SetController, action_to_dict
@@ -94,7 +95,7 @@ def _apply_all(requests: list[Request]) -> list[Applied | BaseException]:
                         results.append(Applied(seq=prev, duplicate=True))
                         continue
                     if sender in removed:
-                        raise ServiceError(FORBIDDEN, "you were removed from this game")
+                        raise ServiceError(FORBIDDEN, gettext("you were removed from this game"))
                     touched.add(game_id)
                     applied = apply_locked(row, actor, action, sender=sender,
                                            client_msg_id=msg_id, log_rows=log_rows)
@@ -149,7 +150,7 @@ def apply_locked(row: Game, actor: str, action: Action, *, sender: str,
         before = (game.state.round, game.state.phase, game.state.paused)
         seat = game.state.seats.get(actor)
         if sender.startswith("p:") and seat is not None and seat.controller != "human":
-            raise ServiceError(CONFLICT, "a bot plays this seat now")
+            raise ServiceError(CONFLICT, gettext("a bot plays this seat now"))
         try:
             events = game.apply(actor, action)
         except RuleError:
