@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from game.bots.advisor import advise
 from negotiation.errors import ADVISOR_OFF, FORBIDDEN, ServiceError
 from negotiation.models import AdviceLog, Game, Player
@@ -24,10 +26,10 @@ def ask(game_id: int, player_id: int, client_msg_id: str | None = None) -> dict[
     """Advice for the player's seat on the game as committed now; recorded."""
     row = Game.objects.only("pk", "version", "scenario_id", "seed", "options").get(pk=game_id)
     if not enabled(row):
-        raise ServiceError(ADVISOR_OFF, "the facilitator has not switched the advisor on")
+        raise ServiceError(ADVISOR_OFF, gettext("the facilitator has not switched the advisor on"))
     player = Player.objects.select_related("seat").get(pk=player_id)
     if player.revoked:
-        raise ServiceError(FORBIDDEN, "you were removed from this game")
+        raise ServiceError(FORBIDDEN, gettext("you were removed from this game"))
     if client_msg_id is not None:
         prev = AdviceLog.objects.filter(game_id=game_id, player_id=player_id,
                                         client_msg_id=client_msg_id).only("advice", "seq").first()
