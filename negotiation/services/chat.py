@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from game import FACILITATOR, SPECTATOR
 from game.errors import text_fault
@@ -34,7 +35,7 @@ def clean_text(text: Any, max_len: int, what: str, *, multiline: bool = True,
     same rule as the engine's for the text it keeps (`game.errors.text_fault`), checked
     before any database sees the text, so SQLite and PostgreSQL answer alike."""
     if not isinstance(text, str):
-        raise ServiceError(BAD_REQUEST, f"{what} must be text")
+        raise ServiceError(BAD_REQUEST, gettext("%(what)s must be text") % {"what": what})
     text = text.strip()
     fault = text_fault(text, max_len, multiline=multiline, min_len=min_len)
     if fault is not None:
@@ -112,19 +113,19 @@ def post(game: Game, *, sender: str, room: str, text: str, player: Player | None
     shown = room if len(room) <= ROOM_MAX else f"{room[:ROOM_MAX]}..."
     seats = room_seats(room)
     if seats is not None and not all(s in _seat_ids(game) for s in seats):
-        raise ServiceError(BAD_ROOM, f"no room {shown!r}")
+        raise ServiceError(BAD_ROOM, gettext("no room %(room)r") % {"room": shown})
     if sender == FACILITATOR:
         if room not in (PLENARY, ANNOUNCE) and seats is None:
-            raise ServiceError(BAD_ROOM, f"no room {shown!r}")
+            raise ServiceError(BAD_ROOM, gettext("no room %(room)r") % {"room": shown})
     else:
         if room == ANNOUNCE:
-            raise ServiceError(BAD_ROOM, "only the facilitator announces")
+            raise ServiceError(BAD_ROOM, gettext("only the facilitator announces"))
         if room != PLENARY and (seats is None or sender not in seats):
-            raise ServiceError(BAD_ROOM, f"you cannot write to {shown!r}")
+            raise ServiceError(BAD_ROOM, gettext("you cannot write to %(room)r") % {"room": shown})
         if game.options.get("school_mode"):
-            raise ServiceError(CHAT_DISABLED, "free chat is off in school mode")
+            raise ServiceError(CHAT_DISABLED, gettext("free chat is off in school mode"))
         if player is not None and player.muted:
-            raise ServiceError(MUTED, "the facilitator has muted you")
+            raise ServiceError(MUTED, gettext("the facilitator has muted you"))
     if client_msg_id is not None:
         prev = ChatMessage.objects.filter(game=game, sender=sender, player=player,
                                           client_msg_id=client_msg_id).first()
@@ -149,7 +150,7 @@ def report(game: Game, message_id: Any, viewer: str, by: str, reason: Any = "") 
     reason = clean_text(reason, REASON_MAX, "a reason", min_len=0)
     m = ChatMessage.objects.filter(_visible_q(viewer), game=game, pk=message_id).first()
     if m is None:
-        raise ServiceError(NOT_FOUND, "no such message")
+        raise ServiceError(NOT_FOUND, gettext("no such message"))
     with transaction.atomic():
         ChatMessage.objects.filter(pk=m.pk).update(reported=True)
         ModerationLog.objects.create(game=game, by=by, act="report", target=f"message:{m.pk}",
@@ -161,7 +162,7 @@ def hide(game: Game, message_id: Any, by: str) -> None:
     with transaction.atomic():
         n = ChatMessage.objects.filter(game=game, pk=message_id).update(hidden=True)
         if not n:
-            raise ServiceError(NOT_FOUND, "no such message")
+            raise ServiceError(NOT_FOUND, gettext("no such message"))
         ModerationLog.objects.create(game=game, by=by, act="hide", target=f"message:{message_id}")
         broadcast.chat_hidden(game.pk, message_id)
 
