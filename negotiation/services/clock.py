@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from game import FACILITATOR, RuleError
 from game.actions import Action, Advance, Rewind
@@ -81,14 +82,14 @@ def extend(game_id: int, seconds: float) -> dict[str, Any]:
     with transaction.atomic():
         row = Game.objects.select_for_update().filter(pk=game_id).first()
         if row is None:
-            raise ServiceError(NOT_FOUND, "no such game")
+            raise ServiceError(NOT_FOUND, gettext("no such game"))
         now = timezone.now()
         if row.status == Game.PAUSED and row.paused_remaining is not None:
             row.paused_remaining = max(0.0, row.paused_remaining + seconds)
         elif row.status == Game.RUNNING and row.deadline is not None:
             row.deadline = max(now, row.deadline + timedelta(seconds=seconds))
         else:
-            raise ServiceError(CONFLICT, "no phase is running")
+            raise ServiceError(CONFLICT, gettext("no phase is running"))
         row.save(update_fields=["deadline", "paused_remaining", "updated"])
         broadcast.clock(row.pk)
         return state(row)
