@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from game import FACILITATOR
 from game.cards import next_card_id
@@ -24,7 +25,7 @@ def _player(game: Game, player_id: Any) -> Player:
         raise ServiceError(BAD_REQUEST, "player must be a player id")
     p = Player.objects.filter(game=game, pk=player_id).first()
     if p is None:
-        raise ServiceError(NOT_FOUND, "no such player in this game")
+        raise ServiceError(NOT_FOUND, gettext("no such player in this game"))
     return p
 
 
