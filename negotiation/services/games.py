@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from game import FACILITATOR, RuleError
 from game.actions import Pause, decode_action
@@ -29,7 +30,8 @@ def _int(options: dict[str, Any], key: str, lo: int, hi: int, default: int | Non
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-        raise ServiceError(BAD_REQUEST, f"{key} must be a whole number in {lo}..{hi}")
+        raise ServiceError(BAD_REQUEST, gettext("%(key)s must be a whole number in %(lo)s..%(hi)s")
+                           % {"key": key, "lo": lo, "hi": hi})
     return value
 
 
@@ -74,7 +76,7 @@ def _unique_code() -> str:
         code = tokens.new_code()
         if not Game.objects.filter(code=code).exists():
             return code
-    raise ServiceError(CONFLICT, "could not find a free join code")
+    raise ServiceError(CONFLICT, gettext("could not find a free join code"))
 
 
 def create_game(user: Any, scenario_id: str, options: dict[str, Any] | None = None,
@@ -97,10 +99,10 @@ def create_game(user: Any, scenario_id: str, options: dict[str, Any] | None = No
 def by_code(code: str) -> Game:
     code = tokens.normalise_code((code or "")[:64])
     if not tokens.CODE_RE.fullmatch(code):  # a NUL would be a database error on PostgreSQL
-        raise ServiceError(NOT_FOUND, "no game with that code")
+        raise ServiceError(NOT_FOUND, gettext("no game with that code"))
     row = Game.objects.filter(code=code).first()
     if row is None:
-        raise ServiceError(NOT_FOUND, "no game with that code")
+        raise ServiceError(NOT_FOUND, gettext("no game with that code"))
     return row
 
 
@@ -110,20 +112,22 @@ def join(code: str, name: str, seat_id: str) -> tuple[Player, str]:
     name = name.strip() if isinstance(name, str) else ""
     # one line, no control characters (game.errors.text_fault): the engine's rule for text
     if text_fault(name, NAME_MAX, min_len=1) is not None:
-        raise ServiceError(BAD_REQUEST, f"a display name is 1 to {NAME_MAX} printable characters")
+        raise ServiceError(BAD_REQUEST, gettext("a display name is 1 to %(n)s printable characters")
+                           % {"n": NAME_MAX})
     if row.status == Game.ENDED:
-        raise ServiceError(CONFLICT, "this game is over")
+        raise ServiceError(CONFLICT, gettext("this game is over"))
     seat = Seat.objects.filter(game=row, seat_id=seat_id).first()
     if seat is None:
-        raise ServiceError(NOT_FOUND, f"no seat {seat_id!r} in this game")
+        raise ServiceError(NOT_FOUND, gettext("no seat %(seat)r in this game") % {"seat": seat_id})
     if seat.controller != "human":
-        raise ServiceError(CONFLICT, f"{seat_id} is played by a bot; ask the facilitator")
+        raise ServiceError(CONFLICT, gettext("%(seat)s is played by a bot; ask the facilitator")
+                           % {"seat": seat_id})
     token_id = tokens.new_token_id()
     try:
         player = Player.objects.create(game=row, seat=seat, name=name,
                                        token_hash=tokens.hash_token_id(token_id))
     except IntegrityError:
-        raise ServiceError(CONFLICT, "please try again") from None
+        raise ServiceError(CONFLICT, gettext("please try again")) from None
     broadcast.roster(row.pk)
     return player, tokens.mint(row.pk, player.pk, token_id)
 
@@ -132,13 +136,13 @@ def player_for_token(token: str, game_id: int | None = None) -> Player:
     """The player a token names, if it is genuine, unrevoked and (if given) for this game."""
     parsed = tokens.read(token)
     if parsed is None:
-        raise ServiceError(FORBIDDEN, "that token is not valid")
+        raise ServiceError(FORBIDDEN, gettext("that token is not valid"))
     g, p, t = parsed
     player = Player.objects.select_related("seat", "game").filter(pk=p, game_id=g).first()
     if player is None or player.revoked or not tokens.matches(t, player.token_hash):
-        raise ServiceError(FORBIDDEN, "that token is not valid (or was revoked)")
+        raise ServiceError(FORBIDDEN, gettext("that token is not valid (or was revoked)"))
     if game_id is not None and player.game_id != game_id:
-        raise ServiceError(FORBIDDEN, "that token is for another game")
+        raise ServiceError(FORBIDDEN, gettext("that token is for another game"))
     return player
 
 
@@ -147,12 +151,13 @@ def fork(game_id: int, round_number: int, user: Any) -> Game:
     round 3 had gone otherwise?"). It starts paused, with its own code and no players."""
     src = Game.objects.filter(pk=game_id).first()
     if src is None:
-        raise ServiceError(NOT_FOUND, "no such game")
+        raise ServiceError(NOT_FOUND, gettext("no such game"))
     with loading.lock(src.pk):
         engine = loading.load(src).game
         starts = list(engine.state.round_start_seq)
     if not isinstance(round_number, int) or not 1 <= round_number <= len(starts):
-        raise ServiceError(BAD_REQUEST, f"round must be one of 1..{len(starts)} (rounds begun)")
+        raise ServiceError(BAD_REQUEST, gettext("round must be one of 1..%(n)s (rounds begun)")
+                           % {"n": len(starts)})
     cut = starts[round_number - 1] + 1  # the action that began the round is included
     rows = list(ActionLog.objects.filter(game=src, seq__lte=cut).order_by("seq"))
     with transaction.atomic():
