@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from negotiation import scenarios
 from negotiation.errors import CONFLICT, FORBIDDEN, NOT_FOUND, ServiceError
@@ -38,9 +39,9 @@ def games_of(user: Any, archived: bool = False, limit: int = 30) -> list[Game]:
 def _owned(user: Any, code: str) -> Game:
     game = Game.objects.filter(code=code).first()
     if game is None:
-        raise ServiceError(NOT_FOUND, "no game with that code")
+        raise ServiceError(NOT_FOUND, gettext("no game with that code"))
     if not (user.is_authenticated and (user.pk == game.created_by_id or user.is_superuser)):
-        raise ServiceError(FORBIDDEN, "you do not run this game")
+        raise ServiceError(FORBIDDEN, gettext("you do not run this game"))
     return game
 
 
@@ -65,8 +66,8 @@ def delete(user: Any, code: str) -> None:
         game = _owned(user, code)
         live = game.status in (Game.RUNNING, Game.PAUSED)
         if live and Player.objects.filter(game=game, revoked=False).exists():
-            raise ServiceError(CONFLICT, "people are playing this game: end it first, or "
-                                         "archive it")
+            raise ServiceError(CONFLICT, gettext("people are playing this game: end it first, or "
+                                                 "archive it"))
         game.delete()
 
 
