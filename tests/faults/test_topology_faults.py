@@ -253,8 +253,9 @@ def test_a_server_killed_mid_negotiation(up: Topology) -> None:
         for c in [*seats.values(), *spectators]:
             await c.wait_for(lambda x: x.states and x.view()["phase"] == "orders", 60)
         # one more version after the phase changed, so every process has ticked past it
-        ack = await seats["USA"].action({"type": "submit_orders", "orders": {}})
+        ack = await seats["USA"].action({"type": "submit_orders", "orders": {}}, "USA-orders")
         assert ack["type"] == "ack", ack
+        drivers[0].acked["USA-orders"] = ack["seq"]
         for c in [*seats.values(), *spectators]:
             await c.wait_seq(ack["seq"], 20)
         return drivers, spectators, owner
