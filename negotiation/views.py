@@ -28,6 +28,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -117,7 +118,7 @@ def _retry_after(resp: HttpResponse, spec: str) -> HttpResponse:
     return resp
 
 
-LIMITED = "too many attempts from here; wait a minute and try again"
+LIMITED = gettext_lazy("too many attempts from here; wait a minute and try again")
 
 
 def _join_limited(request: HttpRequest) -> bool:
@@ -155,10 +156,12 @@ def too_large_body(path: str, max_bytes: int) -> tuple[int, str, bytes]:
 
 # ---- error pages (urls.handler400 ... handler500) -----------------------------------------------
 ERROR_TEXT = {
-    400: ("Bad request", "The server could not understand that request."),
-    403: ("Not allowed", "You are not allowed to see this page."),
-    404: ("Not found", "There is no page at this address. If you typed a game code, check it "
-                       "with your facilitator."),
+    400: (gettext_lazy("Bad request"),
+          gettext_lazy("The server could not understand that request.")),
+    403: (gettext_lazy("Not allowed"), gettext_lazy("You are not allowed to see this page.")),
+    404: (gettext_lazy("Not found"), gettext_lazy(
+        "There is no page at this address. If you typed a game code, check it with your "
+        "facilitator.")),
 }
 
 
@@ -166,7 +169,7 @@ def _error_page(request: HttpRequest, status: int, code: str, message: str | Non
                 ) -> HttpResponse:
     title, text = ERROR_TEXT[status]
     if _wants_json(request):
-        return api_error(code, message or text, status)
+        return api_error(code, str(message or text), status)
     return render(request, f"{status}.html", {"title": title, "message": message or text},
                   status=status)
 
@@ -187,7 +190,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """No traceback, no settings: a page (or the API's JSON) that says it failed. Rendered
     without the request's context, so a failing session or database cannot fail it too."""
     if _wants_json(request):
-        return api_error(errors.SERVER_ERROR, "the server failed; nothing was changed", 500)
+        return api_error(errors.SERVER_ERROR, _("the server failed; nothing was changed"), 500)
     return defaults.server_error(request, template_name="500.html")
 
 
@@ -398,7 +401,7 @@ def join(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"code": raw[:64]}
     attempt = request.method == "POST" and "seat" in request.POST
     if attempt and _join_limited(request):
-        ctx["error"] = LIMITED
+        ctx["error"] = str(LIMITED)
         return _retry_after(render(request, "forge/join.html", ctx, status=429),
                             settings.FORGE_JOIN_RATE)
     code = _code(raw)
@@ -406,7 +409,7 @@ def join(request: HttpRequest) -> HttpResponse:
     if raw:
         try:
             if code is None:
-                raise ServiceError(errors.NOT_FOUND, "no game with that code")
+                raise ServiceError(errors.NOT_FOUND, _("no game with that code"))
             game = games.by_code(code)
             ctx["game"] = game
             ctx["scenario_title"] = _scenario_title(game)
@@ -418,13 +421,13 @@ def join(request: HttpRequest) -> HttpResponse:
     if attempt and game is not None:
         assert code is not None
         if _join_game_limited(code):
-            ctx["error"] = "too many people are joining this game right now; try again shortly"
+            ctx["error"] = _("too many people are joining this game right now; try again shortly")
             return _retry_after(render(request, "forge/join.html", ctx, status=429),
                                 settings.FORGE_JOIN_GAME_RATE)
         seat = _seat(request.POST.get("seat", ""))
         try:
             if seat is None:
-                raise ServiceError(errors.NOT_FOUND, "no such seat in this game")
+                raise ServiceError(errors.NOT_FOUND, _("no such seat in this game"))
             _player, token = games.join(code, request.POST.get("name", ""), seat)
         except ServiceError as exc:
             ctx["error"] = exc.message
@@ -455,7 +458,7 @@ def api_join(request: HttpRequest) -> JsonResponse:
         resp["Allow"] = "POST"
         return resp
     if _join_limited(request):
-        return _retry_after(api_error(errors.RATE_LIMITED, LIMITED, 429),
+        return _retry_after(api_error(errors.RATE_LIMITED, str(LIMITED), 429),
                             settings.FORGE_JOIN_RATE)
     try:
         raw = request.body
@@ -496,9 +499,9 @@ def _login_limited(request: HttpRequest) -> HttpResponse | None:
         username = str(request.POST.get("username", ""))[:150].strip().lower()
         if not over_limit("login-user", username, rate):
             return None
-    page = render(request, "429.html", {"title": "Too many attempts",
-                                        "message": "Too many log-in attempts. Wait a while "
-                                                   "and try again."}, status=429)
+    page = render(request, "429.html", {"title": _("Too many attempts"),
+                                        "message": _("Too many log-in attempts. Wait a while "
+                                                     "and try again.")}, status=429)
     return _retry_after(page, rate)
 
 
@@ -552,7 +555,7 @@ def _owned(request: HttpRequest, code: str) -> Game | HttpResponse:
     if not user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     if not (user.pk == game.created_by_id or user.is_superuser):
-        return _error_page(request, 403, errors.FORBIDDEN, "You do not run this game.")
+        return _error_page(request, 403, errors.FORBIDDEN, _("You do not run this game."))
     return game
 
 
