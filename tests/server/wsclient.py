@@ -13,6 +13,9 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 
 _ids = itertools.count(1)
+# How long to wait for what a test expects (a reply, a version, a reconnect) before failing:
+# a deadline, not a speed requirement; tests that measure speed pass their own.
+WAIT = 30.0
 
 
 class Client:
@@ -41,7 +44,7 @@ class Client:
         headers = [("Cookie", self.cookie)] if self.cookie else None
         self.conn = await connect(self.url, origin=f"http://127.0.0.1:{self.port}",  # type: ignore[arg-type]
                                   additional_headers=headers, compression=None,
-                                  open_timeout=10, max_size=2**22)
+                                  open_timeout=WAIT, max_size=2**22)
         self.reader = asyncio.ensure_future(self._read(self.conn))
         payload = dict(self.hello_payload)
         if self.last_seq is not None:
@@ -82,7 +85,7 @@ class Client:
         return msg_id
 
     async def request(self, kind: str, payload: dict[str, Any], msg_id: str | None = None,
-                      timeout: float = 10) -> dict[str, Any]:
+                      timeout: float = WAIT) -> dict[str, Any]:
         msg_id = msg_id or f"{self.name}-{next(_ids)}"
         fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.waiters[msg_id] = fut
@@ -92,7 +95,7 @@ class Client:
     async def action(self, action: dict[str, Any], msg_id: str | None = None) -> dict[str, Any]:
         return await self.request("action", {"action": action}, msg_id)
 
-    async def wait_for(self, pred: Any, timeout: float = 15) -> Any:
+    async def wait_for(self, pred: Any, timeout: float = WAIT) -> Any:
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
         while True:
@@ -106,7 +109,7 @@ class Client:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), min(left, 0.5))
 
-    async def wait_seq(self, seq: int, timeout: float = 15) -> None:
+    async def wait_seq(self, seq: int, timeout: float = WAIT) -> None:
         await self.wait_for(lambda c: c.last_seq is not None and c.last_seq >= seq, timeout)
 
     def view(self) -> dict[str, Any]:
