@@ -627,7 +627,7 @@ class Topology:
 
 
 # ---- a protocol client through the proxy ------------------------------------------------------
-from tests.server.wsclient import Client  # noqa: E402
+from tests.server.wsclient import WAIT, Client  # noqa: E402
 
 
 class ProxyClient(Client):
@@ -649,7 +649,8 @@ class ProxyClient(Client):
         headers = [("Cookie", self.cookie)] if self.cookie else None
         self.conn = await connect(self.url, origin=self.topo.base_url,  # type: ignore[arg-type]
                                   additional_headers=headers, compression=None,
-                                  open_timeout=10, max_size=2**22, ssl=self.topo.ssl_context())
+                                  open_timeout=WAIT, max_size=2**22,
+                                  ssl=self.topo.ssl_context())
         import asyncio
 
         self.reader = asyncio.ensure_future(self._read(self.conn))
