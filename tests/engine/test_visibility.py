@@ -4,7 +4,9 @@ shipped scenarios: after every accepted action, every seat's view and the specta
 - A deal's note is read by its two parties and the facilitator only: while it is a
   proposal, once it is signed, and after the game has ended.
 - Objectives (ids and texts) are a seat's own secret until the game ends; then every view
-  shows every seat's, with which were met, for the debrief.
+  shows every seat's, with which were met, for the debrief. (Searching every view for
+  every other seat's objectives is the costly part: it is done at every phase change and
+  every tenth action; the rest after every action.)
 
 The bots' notes repeat ("r2 cooperative: ..."), so each proposal's note gets a unique tag
 appended before it is applied (bots read only a note's first word, its round): a note can
@@ -14,6 +16,7 @@ then be searched for in a view's JSON and found only where it belongs.
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,9 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
 SIGNED = ("active", "completed", "breached", "cancelled")
 
 
+TAG = re.compile(r"#note-\d+#")
+
+
 def _tagged(action: Action, tags: itertools.count[int]) -> Action:
     if isinstance(action, (ProposeDeal, CounterDeal)):
         return msgspec.structs.replace(action, note=f"{action.note} #note-{next(tags)}#")
@@ -42,22 +48,29 @@ class Walk:
 
     def __init__(self, game: Game) -> None:
         self.game = game
+        # every objective's id and text, and whose it is
+        self.secrets = [(x, c.id) for c in game.scenario.countries for o in c.objectives
+                        for x in (o.id, o.text)]
         self.checks = 0
         self.notes_seen_by_parties = 0  # a signed deal's note found in a party's view
         self.notes_of_signed = 0  # signed deals with a note, at the end
 
-    def check(self) -> None:
+    def check(self, deep: bool = True) -> None:
+        """Every view after this action; `deep` also searches each view's JSON for every
+        other seat's objective ids and texts (done at least once a phase and every tenth
+        action: a scan per objective per view is most of the cost)."""
         game, st = self.game, self.game.state
         ended = st.phase == "ended"
         deals = st.deals
-        noted = [d for d in deals.values() if d.note]
+        by_tag = {m.group(): d for d in deals.values() for m in TAG.finditer(d.note)}
         for viewer in [*st.seats, SPECTATOR]:
             view = game.view(viewer)
             text = msgspec.json.encode(view).decode()
-            # notes: only where the viewer is a party, never as text anywhere else
-            for d in noted:
-                if viewer not in (d.a, d.b):
-                    assert d.note not in text, (viewer, d.id, d.status, st.phase)
+            # notes: only where the viewer is a party, never as text anywhere else (each
+            # note's unique tag, searched for in the whole view)
+            for tag in set(TAG.findall(text)):
+                d = by_tag[tag]
+                assert viewer in (d.a, d.b), (viewer, d.id, d.status, st.phase)
             for listed in [*view["deals"], *view.get("proposals", [])]:
                 d = deals[listed["id"]]
                 if viewer in (d.a, d.b):
@@ -69,12 +82,9 @@ class Walk:
             assert [x["id"] for x in view["deals"]] == \
                 [d.id for d in deals.values() if d.status in SIGNED]
             # objectives: the viewer's own while playing; everyone's at the end
-            for seat in st.seats:
-                objectives = game.scenario.country(seat).objectives
-                if ended or seat == viewer:
-                    continue
-                for o in objectives:
-                    assert o.id not in text and o.text not in text, (viewer, seat, o.id)
+            if deep and not ended:
+                for secret, seat in self.secrets:
+                    assert seat == viewer or secret not in text, (viewer, seat, secret)
             if ended:
                 self._check_debrief(view)
             else:
@@ -117,7 +127,7 @@ class Walk:
                         except RuleError:
                             continue
                         acted = True
-                        self.check()
+                        self.check(deep=self.checks % 10 == 0)
                 if not acted or not self._at(key):
                     break
             if self._at(key):
@@ -133,7 +143,7 @@ class Walk:
 @pytest.mark.parametrize(("name", "seed", "rounds"), [
     ("classroom-lite", 1, None),
     ("classroom-lite", 2, None),
-    ("ministerial-2026", 1, 3),
+    ("ministerial-2026", 1, None),
 ])
 def test_notes_and_objectives_show_only_where_the_rules_say(name: str, seed: int,
                                                             rounds: int | None) -> None:
