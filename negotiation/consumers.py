@@ -37,7 +37,7 @@ _db = database_sync_to_async
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_NOT_FOUND = 4404
 CLOSE_POLICY = 1008
-CLOSE_FULL = 1013  # the game has as many connections as it may: try again later
+CLOSE_FULL = 1013  # try again later: the game is full, or the database is unreachable
 RATE_ABUSE_CLOSE = 200  # refused messages before the connection is closed
 
 # Facilitator controls that are engine actions, by op name -> action type.
@@ -94,10 +94,19 @@ class GameConsumer(AsyncWebsocketConsumer):
                              max_bytes=settings.FORGE_OUTBOX_BYTES,
                              stall_s=settings.FORGE_SEND_STALL_SECONDS, on_dead=self._dead)
         code = self.scope["url_route"]["kwargs"].get("code", "")
-        self.game_row: Game | None = await _db(self._find_game)(code)
+        try:
+            self.game_row: Game | None = await _db(self._find_game)(code)
+            reachable = True
+        except (OperationalError, InterfaceError):  # the database is restarting
+            self.game_row, reachable = None, False
         await self.accept()
         transport.bound_buffers(settings.FORGE_SOCKET_SEND_BUFFER,
                                 settings.FORGE_SOCKET_WRITE_BUFFER)
+        if not reachable:
+            self._error(None, errors.UNAVAILABLE, "the database is unavailable; reconnect "
+                        "shortly")
+            self._close(CLOSE_FULL)
+            return
         if self.game_row is None:
             self._error(None, errors.NOT_FOUND, "no game with that code")
             self._close(CLOSE_NOT_FOUND)

@@ -22,3 +22,22 @@ async def test_a_code_that_is_no_code_is_not_found(code: str) -> None:
     assert answer["type"] == "error" and answer["code"] == "not_found"
     closed = await comm.receive_output(timeout=5)
     assert closed == {"type": "websocket.close", "code": 4404}
+
+
+async def test_a_database_out_of_reach_at_connect_is_unavailable(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL restarting while a phone connects: a retryable answer, not an HTTP 500."""
+    from django.db import OperationalError
+
+    from negotiation.services import games
+
+    def down(code: str) -> None:
+        raise OperationalError("the database system is starting up")
+
+    monkeypatch.setattr(games, "by_code", down)
+    comm = WebsocketCommunicator(application, "/ws/v1/games/ABCDEF/", headers=[ORIGIN])
+    ok, _ = await comm.connect(timeout=5)
+    assert ok
+    answer = await comm.receive_json_from(timeout=5)
+    assert answer["type"] == "error" and answer["code"] == "unavailable"
+    assert await comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 1013}
