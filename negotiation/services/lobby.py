@@ -32,7 +32,10 @@ STRATEGIES = ("cooperative", "hawk", "passive")
 # ---- a facilitator's games -------------------------------------------------------------------
 def games_of(user: Any, archived: bool = False, limit: int = 30) -> list[Game]:
     qs = Game.objects.filter(created_by=user).order_by("-created")
-    qs = qs.filter(options__archived=True) if archived else qs.exclude(options__archived=True)
+    # A game made before archiving existed has no "archived" key: on SQLite and PostgreSQL a
+    # missing key is NULL, which `exclude(options__archived=True)` would drop as well.
+    live = Q(options__archived__isnull=True) | Q(options__archived=False)
+    qs = qs.filter(options__archived=True) if archived else qs.filter(live)
     return list(qs[:limit])
 
 
