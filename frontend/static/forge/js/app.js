@@ -232,11 +232,11 @@ export function boot() {
     add("top", createDebrief(app, { dark: true }));
     add("a", createJoinPanel(app));
     add("a", createCardPanel(app, { big: true }));
-    add("a", createAnnouncements(app));
+    add("a", createAnnouncements(app, { plenary: 2 }));
     add("b", createPriceCharts(app, { dark: true, height: 200, hideWhenOver: true }));
     add("b", createHeadline(app));
     add("c", createForgeBoard(app, { big: true }));
-    add("c", createSignedDeals(app, { limit: 6, compact: true }));
+    add("c", createSignedDeals(app, { limit: 4, compact: true }));
   } else {
     add("top", createControls(app));
     add("top", createShare(app));
@@ -258,6 +258,15 @@ export function boot() {
   }
 
   store.subscribe((s) => {
+    // The phase on <body> (the projector's layout while the game waits), and every box that
+    // scrolls reachable by the keyboard (tables on a phone, the feed, the messages).
+    const phaseNow = (s.view && s.view.phase) || "lobby";
+    if (document.body.dataset.phase !== phaseNow) document.body.dataset.phase = phaseNow;
+    queueMicrotask(() => {
+      for (const box of document.querySelectorAll(".table-wrap:not([tabindex]), .feed:not([tabindex]), .messages:not([tabindex])")) {
+        box.tabIndex = 0;
+      }
+    });
     for (const p of panels) {
       try {
         p.update(s);

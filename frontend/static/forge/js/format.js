@@ -1,6 +1,6 @@
 // Words and numbers for people: seat and mineral names, money, shares, clause sentences.
 // Every word through _() (the page's language); no internal ids shown to players.
-import { _, fmt, ngettext, sc } from "./i18n.js";
+import { _, fmt, ngettext, sc, promptCardId } from "./i18n.js";
 
 export const PHASES = {
   lobby: _("Waiting to start"),
@@ -211,8 +211,14 @@ export function eventText(view, e) {
     }
     case "prompt":
       return d.card ? sc(`cards.${d.card}.prompt`, e.text) : e.text;
-    case "prompt_answered":
-      return fmt(_("Your answer to the event: %(answer)s"), { answer: d.card && d.option ? sc(`cards.${d.card}.options.${d.option}`, replaceSeats(view, e.text.replace(/^[^:]*:\s*/, ""))) : replaceSeats(view, e.text.replace(/^[^:]*:\s*/, "")) });
+    case "prompt_answered": {
+      const english = replaceSeats(view, String(e.text).replace(/^[^:]*:\s*/, ""));
+      const all = [...(((view && view.me) || {}).prompts || []),
+        ...Object.values((view && view.private) || {}).flatMap((p) => p.prompts || [])];
+      const cid = promptCardId(all.find((p) => p.id === d.prompt));
+      return fmt(_("%(seat)s answered the event: %(answer)s"), { seat: seat((e.to || [])[0]) || _("A country"),
+        answer: cid && d.option ? sc(`cards.${cid}.options.${d.option}`, english) : english });
+    }
     case "round_started":
       return fmt(_("Round %(n)s of %(m)s begins"), { n: d.round, m: view ? view.rounds : "?" }) +
         (d.label ? `: ${sc(`round_labels.${d.round}`, d.label)}` : "");

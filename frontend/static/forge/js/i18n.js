@@ -64,3 +64,19 @@ export function tip(key) {
     } } });
   return h("span", { class: "tip" }, btn, text);
 }
+
+/**
+ * The scenario card a prompt comes from (the view names the card by its English title
+ * only): the card whose translated answers are exactly the prompt's options.
+ */
+export function promptCardId(prompt) {
+  if (!prompt || !prompt.options) return null;
+  const want = prompt.options.map((o) => o.id).sort().join("|");
+  const byCard = {};
+  for (const key of Object.keys(scenarioTexts)) {
+    const m = /^cards\.([^.]+)\.options\.(.+)$/.exec(key);
+    if (m) (byCard[m[1]] = byCard[m[1]] || []).push(m[2]);
+  }
+  const hits = Object.keys(byCard).filter((c) => byCard[c].sort().join("|") === want);
+  return hits.length ? hits[0] : null;
+}

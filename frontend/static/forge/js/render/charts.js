@@ -12,7 +12,7 @@ function chartOptions(title, width, height, rounds, dark) {
   const c = dark ? DARK : COLORS;
   const axis = dark ? "#e8eef5" : "#222";
   const grid = dark ? "rgba(255,255,255,0.15)" : "rgba(0,0,0,0.08)";
-  const font = dark ? "16px system-ui, sans-serif" : "12px system-ui, sans-serif";
+  const font = dark ? "20px system-ui, sans-serif" : "12px system-ui, sans-serif";
   return {
     title,
     width,

@@ -2,7 +2,7 @@
 // facilitator fires during the round is shown beside the round's own card, not over it;
 // prompts of earlier rounds are not kept on screen once answered.
 import { h, fill, changed } from "../dom.js";
-import { _, fmt, sc, tip } from "../i18n.js";
+import { _, fmt, sc, tip, promptCardId } from "../i18n.js";
 
 function cardText(card, field) {
   return sc(`cards.${card.id}.${field}`, card[field]);
@@ -59,7 +59,7 @@ export function createEventPanel(app) {
     const ordered = [...mine.filter((p) => p.status === "open"),
       ...mine.filter((p) => p.status !== "open" && current.has(p.card)).reverse().slice(0, 2)];
     const items = ordered.map((p) => {
-      const cardId = (v.card && v.card.title === p.card) ? v.card.id : null;
+      const cardId = (v.card && v.card.title === p.card) ? v.card.id : promptCardId(p);
       const optLabel = (o) => (cardId ? sc(`cards.${cardId}.options.${o.id}`, o.label) : o.label);
       const options = p.options.map((o) => {
         const can = legal.some((a) => a.prompt === p.id && a.option === o.id);

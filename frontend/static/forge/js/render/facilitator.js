@@ -7,7 +7,7 @@ import { seatName, PHASES } from "../format.js";
 import { seatDetails } from "./delegation.js";
 import { dealElement } from "./deals.js";
 import { qrElement } from "./board.js";
-import { _, fmt, sc } from "../i18n.js";
+import { _, fmt, sc, promptCardId } from "../i18n.js";
 
 const STRATEGIES = ["cooperative", "hawk", "passive"];
 const STRATEGY_LABELS = { cooperative: _("Computer: cooperative"), hawk: _("Computer: tough"), passive: _("Computer: quiet") };
@@ -186,7 +186,11 @@ export function createPrivatePanels(app) {
         h("summary", {}, h("strong", { text: seatName(v, id) }),
           h("span", { class: "muted", text: ` · ${controllerLabel(p.controller)}${p.orders ? ` · ${_("orders in")}` : ""}${(p.prompts || []).some((x) => x.status === "open") ? ` · ${_("event question open")}` : ""}` })),
         seatDetails(v, id, p),
-        (p.prompts || []).length ? h("ul", { class: "plain small" }, p.prompts.map((q) => h("li", { text: `${sc(`cards.${q.card}.title`, String(q.card).replace(/_/g, " "))}: ${q.status === "open" ? _("not answered yet") : q.answer ? sc(`cards.${q.card}.options.${q.answer}`, q.answer) : _("answered")}` }))) : null,
+        (p.prompts || []).length ? h("ul", { class: "plain small" }, p.prompts.map((q) => {
+          const cid = promptCardId(q);
+          const label = (id) => { const o = q.options.find((x) => x.id === id); return cid ? sc(`cards.${cid}.options.${id}`, o ? o.label : id) : (o ? o.label : id); };
+          return h("li", { text: `${cid ? sc(`cards.${cid}.title`, q.card) : q.card}: ${q.status === "open" ? _("not answered yet") : q.answer ? label(q.answer) : _("answered")}` });
+        })) : null,
         p.orders ? h("pre", { class: "small orders-json", text: JSON.stringify(p.orders, null, 1) }) : null);
       d.addEventListener("toggle", () => { if (d.open) open.add(id); else open.delete(id); });
       return d;
