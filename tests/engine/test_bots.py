@@ -177,3 +177,24 @@ def test_mix_gives_every_seat_every_strategy(lite_scenario: Scenario) -> None:
             seen[seat].add(name)
     assert all(v == set(NAMES) for v in seen.values())
 
+
+
+def test_a_floor_makes_refining_at_home_pay_for_a_member_with_spare_ore(
+    ministerial_scenario: Scenario,
+) -> None:
+    """Australia mines far more lithium than it refines. At spot, a refinery does not repay
+    its cost within the game; valued at a club floor, it does, and the higher the floor the
+    more of its spare ore the bot would refine (the advisor uses the same orders)."""
+    from game.bots.common import Ctx
+    from game.bots.orders import _pays_back
+
+    def worth_building(floor_pct: int) -> int:
+        g = Game.new(ministerial_scenario, 3, baseline=False,
+                     controllers={"AUS": "bot:cooperative"})
+        g.apply(FACILITATOR, Start())
+        if floor_pct:
+            g.state.forge.floors["lithium:refined"] = 15 * floor_pct // 100
+        g.apply(FACILITATOR, Advance())  # to the orders phase
+        return _pays_back(Ctx(g.view("AUS"), 3, "cooperative"), "lithium")
+
+    assert worth_building(0) == 0 < worth_building(120) < worth_building(150)
