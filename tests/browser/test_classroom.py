@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 from tests.browser.server import ROOT, free_port
@@ -103,87 +103,88 @@ def test_make_class_serves_the_lan_with_debug_off(classroom: ClassServer) -> Non
     assert status == 400 and "DisallowedHost" not in body
 
 
-def test_a_class_meets_the_door_on_phones(classroom: ClassServer) -> None:
+def test_a_class_meets_the_door_on_phones(classroom: ClassServer, browser: Browser) -> None:
     password = re.search(r"log in as facilitator / (\S+)", classroom.output)[1]  # type: ignore[index]
     host = socket.gethostname()
     base = f"http://{host}:{classroom.port}"
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            *CHROMIUM_ARGS, f"--host-resolver-rules=MAP {host} {LAN}"])
-        try:
-            def page(w: int, hgt: int, **kw: object) -> Page:
-                ctx = browser.new_context(viewport={"width": w, "height": hgt}, **kw)  # type: ignore[arg-type]
-                pg = ctx.new_page()
-                pg.set_default_timeout(TIMEOUT_MS)
-                pg.on("pageerror", lambda exc: errors.append(str(exc)))
-                return pg
+    # A browser of its own (the host-name rule), from the session's Playwright: a second
+    # sync_playwright() cannot start while the package's browser fixture runs.
+    own = browser.browser_type.launch(executable_path=CHROMIUM, args=[
+        *CHROMIUM_ARGS, f"--host-resolver-rules=MAP {host} {LAN}"])
+    try:
+        def page(w: int, hgt: int, **kw: object) -> Page:
+            ctx = own.new_context(viewport={"width": w, "height": hgt}, **kw)  # type: ignore[arg-type]
+            pg = ctx.new_page()
+            pg.set_default_timeout(TIMEOUT_MS)
+            pg.on("pageerror", lambda exc: errors.append(str(exc)))
+            return pg
 
-            teacher = page(375, 800, is_mobile=True, has_touch=True)
-            teacher.goto(base + "/")
-            no_overflow(teacher)
-            shot(teacher, "phone-lobby")
-            teacher.get_by_role("link", name="Teacher log in").first.click()
-            teacher.get_by_label("Username").fill("facilitator")
-            teacher.get_by_label("Password").fill(password)
-            no_overflow(teacher)
-            teacher.get_by_role("button", name="Log in").click()
-            form = teacher.get_by_test_id("create-form")
-            teacher.get_by_test_id("scenario").select_option("classroom-lite")
-            seats = teacher.get_by_test_id("seats-classroom-lite")
-            expect(seats).to_contain_text("United States")
-            # A mistake first (every country to the computer): the error keeps what was typed.
-            for seat in ("USA", "CHN", "EU", "JPN", "AUS", "COD"):
-                seats.locator(f"select[data-seat='{seat}']").select_option("bot:passive")
-            seats.get_by_label("Negotiation (minutes per round)").fill("9")
-            no_overflow(teacher)
-            shot(teacher, "phone-create")
-            form.get_by_test_id("create").click()
-            expect(teacher.get_by_test_id("form-error")).to_contain_text("people")
-            seats = teacher.get_by_test_id("seats-classroom-lite")
-            expect(seats.locator("select[data-seat='CHN']")).to_have_value("bot:passive")
-            expect(seats.get_by_label("Negotiation (minutes per round)")).to_have_value("9")
-            # Two countries for people, the rest for the computer.
-            for seat in ("USA", "AUS"):
-                seats.locator(f"select[data-seat='{seat}']").select_option("human")
-            teacher.get_by_test_id("create-form").get_by_test_id("create").click()
-            teacher.wait_for_url("**/facilitate/")
-            code = teacher.url.split("/g/")[1].split("/")[0]
-            expect(teacher.get_by_test_id("join-link")).to_have_text(
-                f"http://{LAN}:{classroom.port}/join/?code={code}")  # the classroom address
-            expect(teacher.locator("#share svg.qr")).to_be_visible()
-            expect(teacher.get_by_test_id("local-only")).to_have_count(0)
+        teacher = page(375, 800, is_mobile=True, has_touch=True)
+        teacher.goto(base + "/")
+        no_overflow(teacher)
+        shot(teacher, "phone-lobby")
+        teacher.get_by_role("link", name="Teacher log in").first.click()
+        teacher.get_by_label("Username").fill("facilitator")
+        teacher.get_by_label("Password").fill(password)
+        no_overflow(teacher)
+        teacher.get_by_role("button", name="Log in").click()
+        form = teacher.get_by_test_id("create-form")
+        teacher.get_by_test_id("scenario").select_option("classroom-lite")
+        seats = teacher.get_by_test_id("seats-classroom-lite")
+        expect(seats).to_contain_text("United States")
+        # A mistake first (every country to the computer): the error keeps what was typed.
+        for seat in ("USA", "CHN", "EU", "JPN", "AUS", "COD"):
+            seats.locator(f"select[data-seat='{seat}']").select_option("bot:passive")
+        seats.get_by_label("Negotiation (minutes per round)").fill("9")
+        no_overflow(teacher)
+        shot(teacher, "phone-create")
+        form.get_by_test_id("create").click()
+        expect(teacher.get_by_test_id("form-error")).to_contain_text("people")
+        seats = teacher.get_by_test_id("seats-classroom-lite")
+        expect(seats.locator("select[data-seat='CHN']")).to_have_value("bot:passive")
+        expect(seats.get_by_label("Negotiation (minutes per round)")).to_have_value("9")
+        # Two countries for people, the rest for the computer.
+        for seat in ("USA", "AUS"):
+            seats.locator(f"select[data-seat='{seat}']").select_option("human")
+        teacher.get_by_test_id("create-form").get_by_test_id("create").click()
+        teacher.wait_for_url("**/facilitate/")
+        code = teacher.url.split("/g/")[1].split("/")[0]
+        expect(teacher.get_by_test_id("join-link")).to_have_text(
+            f"http://{LAN}:{classroom.port}/join/?code={code}")  # the classroom address
+        expect(teacher.locator("#share svg.qr")).to_be_visible()
+        expect(teacher.get_by_test_id("local-only")).to_have_count(0)
 
-            projector = page(1920, 1080)
-            projector.goto(f"{base}/g/{code}/watch/")
-            panel = projector.get_by_test_id("join-panel")
-            expect(panel.locator("svg.qr")).to_be_visible()
-            expect(panel.get_by_test_id("join-url")).to_contain_text(f"{LAN}:{classroom.port}")
-            assert panel.locator("svg.qr").bounding_box()["width"] >= 300  # type: ignore[index]
-            shot(projector, "projector-waiting")
+        projector = page(1920, 1080)
+        projector.goto(f"{base}/g/{code}/watch/")
+        panel = projector.get_by_test_id("join-panel")
+        expect(panel.locator("svg.qr")).to_be_visible()
+        expect(panel.get_by_test_id("join-url")).to_contain_text(f"{LAN}:{classroom.port}")
+        assert panel.locator("svg.qr").bounding_box()["width"] >= 300  # type: ignore[index]
+        shot(projector, "projector-waiting")
 
-            # Students on phones: the join page lists countries by name; bots are marked.
-            phones = []
-            for name, seat in (("Ana", "USA"), ("Ben", "AUS"), ("Cleo", "USA")):
-                ph = page(375, 760, is_mobile=True, has_touch=True)
-                ph.goto(f"{base}/join/?code={code}")
-                expect(ph.get_by_test_id("seat-pick")).to_contain_text("Australia")
-                expect(ph.locator("#seat-CHN")).to_be_disabled()
-                expect(ph.locator("li[data-seat='CHN']")).to_contain_text("computer")
-                if name == "Cleo":  # a taken seat: join the delegation
-                    expect(ph.locator("li[data-seat='USA']")).to_contain_text("join the delegation")
-                no_overflow(ph)
-                shot(ph, f"phone-join-{name}")
-                ph.locator("#join-name").fill(name)
-                ph.locator(f"#seat-{seat}").check()
-                ph.get_by_test_id("join").click()
-                ph.wait_for_url("**/play/")
-                expect(ph.get_by_test_id("net")).to_have_text("online")
-                phones.append(ph)
-            expect(phones[0].get_by_test_id("country")).to_have_text("United States")
-            expect(phones[0].get_by_test_id("deal-prices")).to_contain_text("Lithium")
-            no_overflow(phones[0])
-            shot(phones[0], "phone-console")
-        finally:
-            browser.close()
+        # Students on phones: the join page lists countries by name; bots are marked.
+        phones = []
+        for name, seat in (("Ana", "USA"), ("Ben", "AUS"), ("Cleo", "USA")):
+            ph = page(375, 760, is_mobile=True, has_touch=True)
+            ph.goto(f"{base}/join/?code={code}")
+            expect(ph.get_by_test_id("seat-pick")).to_contain_text("Australia")
+            expect(ph.locator("#seat-CHN")).to_be_disabled()
+            expect(ph.locator("li[data-seat='CHN']")).to_contain_text("computer")
+            if name == "Cleo":  # a taken seat: join the delegation
+                expect(ph.locator("li[data-seat='USA']")).to_contain_text("join the delegation")
+            no_overflow(ph)
+            shot(ph, f"phone-join-{name}")
+            ph.locator("#join-name").fill(name)
+            ph.locator(f"#seat-{seat}").check()
+            ph.get_by_test_id("join").click()
+            ph.wait_for_url("**/play/")
+            expect(ph.get_by_test_id("net")).to_have_text("online")
+            phones.append(ph)
+        expect(phones[0].get_by_test_id("country")).to_have_text("United States")
+        expect(phones[0].get_by_test_id("deal-prices")).to_contain_text("Lithium")
+        no_overflow(phones[0])
+        shot(phones[0], "phone-console")
+    finally:
+        own.close()
     assert not errors, errors
