@@ -7,7 +7,7 @@ concrete action is accepted by `apply`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -154,3 +154,238 @@ def _type(action: Action) -> str:
     tag = action.__struct_config__.tag
     assert isinstance(tag, str)
     return tag
+
+
+# ---- templates: how to build each allowed kind now, from the actor's view ------------------
+def legal_dict(game: Game, actor: str) -> dict[str, Any]:
+    """The `legal` answer as a client gets it: seq, kinds, concrete actions (as dicts) and,
+    per kind, a template (`templates`)."""
+    la = legal_actions(game, actor)
+    acts = [msgspec.to_builtins(a) for a in la.actions]
+    view = game.view(actor) if actor in game.state.seats else None
+    return {"seq": game.state.seq, "kinds": list(la.kinds), "actions": acts,
+            "templates": templates(view, la.kinds, acts)}
+
+
+def templates(view: dict[str, Any] | None, kinds: list[str],
+              actions: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """For each kind in `kinds`, a template: `action` (an example to start from; for the
+    kinds with concrete actions, the first of them), `fields` (each field's type and range
+    in this state: choices, min, max, default, hint) and, for deals, `clauses` (the same
+    per clause type) and `context` (partners, what the seat can deliver per round,
+    reference and last prices, its treasury). `view` is the actor's own view (None for the
+    facilitator); everything here is computed from it and the legal actions, so a client
+    that has both can compute the same (`forge_client` does)."""
+    out: dict[str, dict[str, Any]] = {}
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for a in actions:
+        by_kind.setdefault(a["type"], []).append(a)
+    for kind in kinds:
+        if kind in by_kind:
+            out[kind] = _from_concrete(by_kind[kind])
+    if view is None or "me" not in view:
+        if "set_controller" in kinds:
+            out["set_controller"] = {
+                "action": {"type": "set_controller", "seat": "", "controller": "bot:passive"},
+                "fields": {"seat": _f("string", hint="a seat id"),
+                           "controller": _f("string", choices=[
+                               "human", "bot:cooperative", "bot:hawk", "bot:passive"])}}
+        return out
+    ctx = _Context(view)
+    if "propose_deal" in kinds:
+        out["propose_deal"] = ctx.deal_template(None)
+    if "counter_deal" in kinds:
+        offers = [d for d in view.get("proposals", [])
+                  if d["status"] == "proposed" and d["recipient"] == ctx.seat]
+        if offers:
+            out["counter_deal"] = ctx.deal_template(offers)
+    if "propose_floor" in kinds:
+        out["propose_floor"] = {
+            "action": {"type": "propose_floor", "mineral": ctx.minerals[0], "form": "refined",
+                       "price": ctx.ref[f"{ctx.minerals[0]}:refined"]},
+            "fields": {"mineral": _f("string", choices=ctx.minerals),
+                       "form": _f("string", choices=["ore", "refined"]),
+                       "price": _f("integer", lo=0, hint="0 removes the floor; at most 10x the "
+                                   "reference price (context.max_floor)")},
+            "context": {"reference_prices": ctx.ref, "last_prices": ctx.last,
+                        "floors": view["forge"]["floors"],
+                        "max_floor": {k: 10 * v for k, v in ctx.ref.items()}}}
+    if "propose_standard" in kinds:
+        out["propose_standard"] = {
+            "action": {"type": "propose_standard",
+                       "level": min(3, view["forge"]["min_standard"] + 1)},
+            "fields": {"level": _f("integer", lo=0, hi=3,
+                                   default=view["forge"]["min_standard"])}}
+    if "nominate_chair" in kinds:
+        members = list(view["forge"]["members"])
+        out["nominate_chair"] = {"action": {"type": "nominate_chair", "seat": ctx.seat},
+                                 "fields": {"seat": _f("string", choices=members)}}
+    if "submit_orders" in kinds:
+        out["submit_orders"] = ctx.orders_template()
+    return out
+
+
+def _f(kind: str, *, choices: list[Any] | None = None, lo: int | None = None,
+       hi: int | None = None, default: Any = None, hint: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {"type": kind}
+    if choices is not None:
+        out["choices"] = choices
+    if lo is not None:
+        out["min"] = lo
+    if hi is not None:
+        out["max"] = hi
+    if default is not None:
+        out["default"] = default
+    if hint:
+        out["hint"] = hint
+    return out
+
+
+def _from_concrete(acts: list[dict[str, Any]]) -> dict[str, Any]:
+    fields: dict[str, dict[str, Any]] = {}
+    for a in acts:
+        for k, v in a.items():
+            if k == "type":
+                continue
+            f = fields.setdefault(k, {"type": _json_type(v), "choices": []})
+            if v not in f["choices"]:
+                f["choices"].append(v)
+    return {"action": acts[0], "fields": fields}
+
+
+def _json_type(v: Any) -> str:
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "integer"
+    return "string" if isinstance(v, str) else "object"
+
+
+class _Context:
+    """What a seat's view says about the ranges of its actions."""
+
+    def __init__(self, view: dict[str, Any]) -> None:
+        from game.deals import MAX_AMOUNT, MAX_CLAUSES, MAX_NOTE, MAX_QTY
+
+        self.max_amount, self.max_clauses, self.max_note, self.max_qty = (
+            MAX_AMOUNT, MAX_CLAUSES, MAX_NOTE, MAX_QTY)
+        me = view["me"]
+        self.view, self.seat = view, me["seat"]
+        self.treasury: int = me["treasury"]
+        self.partners = [s for s in view["seats"] if s != self.seat]
+        self.minerals = [m["id"] for m in view["minerals"]]
+        self.ref = {f"{m['id']}:{form}": m[f"ref_{form}"] for m in view["minerals"]
+                    for form in ("ore", "refined")}
+        self.last = {k: v[-1] for k, v in view["prices"].items() if v}
+        cap = view["seats"][self.seat]["capacity"]
+        hold = me["holdings"]
+        # an upper bound on what the seat can deliver in a round: stock plus a round's output
+        self.deliverable = {
+            f"{m}:ore": hold[m]["ore"] + cap[m]["mine"] for m in self.minerals} | {
+            f"{m}:refined": hold[m]["refined"] + cap[m]["refine"] for m in self.minerals}
+        self.rounds_left = max(1, view["rounds"] - max(view["round"], 1) + 1)
+
+    def context(self) -> dict[str, Any]:
+        return {"seat": self.seat, "partners": self.partners, "treasury": self.treasury,
+                "deliverable": self.deliverable, "reference_prices": self.ref,
+                "last_prices": self.last, "rounds_left": self.rounds_left}
+
+    def clause_fields(self) -> dict[str, dict[str, dict[str, Any]]]:
+        pair = "you and the partner, one each"
+        mineral = _f("string", choices=self.minerals)
+        form = _f("string", choices=["ore", "refined"])
+        amount = _f("integer", lo=1, hi=self.max_amount,
+                    hint=f"what you pay must fit your treasury ({self.treasury})")
+        return {
+            "supply": {"seller": _f("string", hint=pair), "buyer": _f("string", hint=pair),
+                       "mineral": mineral, "form": form,
+                       "qty": _f("integer", lo=1, hi=self.max_qty, hint="lots per round; as "
+                                 "seller at most context.deliverable[mineral:form]"),
+                       "price": _f("integer", lo=0, hi=self.max_amount, hint="$M per lot; "
+                                   "see context.reference_prices and last_prices")},
+            "invest": {"investor": _f("string", hint=pair), "host": _f("string", hint=pair),
+                       "amount": amount, "mineral": mineral,
+                       "kind": _f("string", choices=["mine", "refine"]),
+                       "capacity": _f("integer", lo=1, hi=self.max_qty),
+                       "delay": _f("integer", lo=1, hi=4, default=1),
+                       "offtake_bp": _f("integer", lo=0, hi=10000, default=0),
+                       "offtake_price": _f("integer", lo=0, hi=self.max_amount, default=0)},
+            "payment": {"payer": _f("string", hint=pair), "payee": _f("string", hint=pair),
+                        "amount": amount},
+            "tariff_waiver": {"waiver": _f("string", hint=pair),
+                              "beneficiary": _f("string", hint=pair)},
+            "standards": {"level": _f("integer", lo=0, hi=3)},
+            "exclusivity": {"seller": _f("string", hint=pair), "mineral": mineral,
+                            "excluded": _f("string", hint="a third seat",
+                                           choices=self.partners)},
+            "license": {"licensor": _f("string", hint=pair),
+                        "licensee": _f("string", hint=pair), "mineral": mineral},
+        }
+
+    def _example_clause(self, partner: str) -> dict[str, Any]:
+        best = max(self.deliverable, key=lambda k: (self.deliverable[k], k))
+        if self.deliverable[best] > 0:
+            m, form = best.split(":")
+            return {"type": "supply", "seller": self.seat, "buyer": partner, "mineral": m,
+                    "form": form, "qty": 1, "price": self.last.get(best, self.ref[best])}
+        return {"type": "payment", "payer": partner, "payee": self.seat, "amount": 1}
+
+    def deal_template(self, offers: list[dict[str, Any]] | None) -> dict[str, Any]:
+        fields = {"clauses": _f("array", lo=1, hi=self.max_clauses,
+                                hint="clauses; see `clauses` for each type's fields"),
+                  "rounds": _f("integer", lo=1, hi=self.rounds_left, default=1),
+                  "note": _f("string", hint=f"at most {self.max_note} characters",
+                             default="")}
+        if offers is None:
+            partner = self.partners[0]
+            action = {"type": "propose_deal", "to": partner,
+                      "clauses": [self._example_clause(partner)], "rounds": 1, "note": ""}
+            fields = {"to": _f("string", choices=self.partners), **fields}
+        else:
+            d = offers[0]
+            action = {"type": "counter_deal", "deal": d["id"], "clauses": d["clauses"],
+                      "rounds": min(d["rounds"], self.rounds_left), "note": ""}
+            fields = {"deal": _f("string", choices=[o["id"] for o in offers]), **fields}
+        return {"action": action, "fields": fields, "clauses": self.clause_fields(),
+                "context": self.context()}
+
+    def orders_template(self) -> dict[str, Any]:
+        view = self.view
+        cap = view["seats"][self.seat]["capacity"]
+        member = self.seat in view["forge"]["members"]
+        low = view["forge"]["min_standard"] if member else 0
+        line = {"mineral": _f("string", choices=self.minerals),
+                "form": _f("string", choices=["ore", "refined"]),
+                "qty": _f("integer", lo=1, hi=self.max_qty),
+                "limit": _f("integer", lo=0, hi=self.max_amount,
+                            hint="$M per lot: highest to pay (buy), lowest to accept (sell)")}
+        targets = _f("array", choices=[*self.partners, "ALL"], hint="seat ids or ALL")
+        capex = {m["id"]: {"mine": m["capex_mine"], "refine": m["capex_refine"]}
+                 for m in view["minerals"]}
+        return {
+            "action": {"type": "submit_orders", "orders": {}},
+            "fields": {
+                "orders.env_standard": _f("integer", lo=low, hi=3,
+                                          default=view["seats"][self.seat]["env_standard"]),
+                "orders.refine": _f("object", hint="mineral -> lots to refine (0..refining "
+                                    "capacity); default: as much as capacity allows"),
+                "orders.sell[]": _f("object", hint="market lines: " + ", ".join(line)),
+                "orders.buy[]": _f("object", hint="market lines: " + ", ".join(line)),
+                "orders.stockpile[]": _f("object", hint="mineral, buy, release (lots)"),
+                "orders.invest[]": _f("object", hint="mineral, kind (mine|refine), capacity; "
+                                      "costs capacity x context.capex, within the treasury"),
+                "orders.controls": _f("array", hint="export controls: mineral, form, "
+                                      "targets; null keeps last round's"),
+                "orders.tariffs": _f("array", hint="mineral, targets, rate_bp 0..10000; null "
+                                     "keeps last round's"),
+            },
+            "clauses": {"market_line": line,
+                        "control": {"mineral": line["mineral"], "form": line["form"],
+                                    "targets": targets},
+                        "tariff": {"mineral": line["mineral"], "targets": targets,
+                                   "rate_bp": _f("integer", lo=0, hi=10000)}},
+            "context": {**self.context(), "capex": capex,
+                        "refine_capacity": {m: cap[m]["refine"] for m in self.minerals},
+                        "holdings": view["me"]["holdings"],
+                        "stockpile_budget": view["me"]["stockpile_budget"]},
+        }
