@@ -278,7 +278,8 @@ class GameConsumer(AsyncWebsocketConsumer):
         assert self.game_id is not None and self.actor is not None
         applied = await lane.current().apply(self.game_id, self.actor, action, self.sender,
                                              msg_id)
-        self._ack(msg_id, seq=applied.seq, duplicate=applied.duplicate)
+        extra = {"created": applied.created} if applied.created else {}
+        self._ack(msg_id, seq=applied.seq, duplicate=applied.duplicate, **extra)
         if applied.changed and self._has_bots():
             self.tasks.spawn(_db(bots.run_bots)(self.game_id))
 

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from game import Action, RuleError, decode_action
-from game.actions import SetController, action_to_dict
+from game.actions import SetController, action_to_dict, action_type
+from game.schema import created
 from negotiation.errors import CONFLICT, FORBIDDEN, NOT_FOUND, ServiceError
 from negotiation.models import ActionLog, Game, Seat
 from negotiation.realtime import broadcast
@@ -30,6 +31,8 @@ class Applied:
     duplicate: bool = False
     events: tuple[dict[str, Any], ...] = ()
     unchanged: bool = False  # the action would have changed nothing: no new version
+    # what the action created ({"deal", "version"}, {"motion"}, {"dispute"}), for the ack
+    created: dict[str, Any] | None = None
 
     @property
     def changed(self) -> bool:
@@ -194,7 +197,7 @@ def apply_locked(row: Game, actor: str, action: Action, *, sender: str,
     # next load finds the row behind the cache and rebuilds from the log.
     transaction.on_commit(lambda: loading.committed(row.pk, loaded, seq))
     broadcast.version(row.pk, seq, clock=clock_changed)
-    return Applied(seq=seq, events=tuple(ev))
+    return Applied(seq=seq, events=tuple(ev), created=created(action_type(action), ev))
 
 
 def _new_controller(game: Any, action: Action) -> tuple[str, str] | None:
