@@ -252,10 +252,15 @@ def file_dispute(game: Game, actor: str, action: FileDispute) -> list[Event]:
         ErrorCode.DISPUTE_NOT_ALLOWED,
         "only a non-member may file a WTO dispute against FORGE",
     )
+    # (what is sent is logged whole: a field the dispute's kind ignores must be empty)
     if action.kind == "floor":
+        require(not action.deal, ErrorCode.BAD_ACTION,
+                "a floor dispute names a mineral and form, not a deal")
         ok = disputable_floor(game, action.mineral, action.form)
         target = f"floor on {action.mineral} {action.form}"
     else:
+        require(not (action.mineral or action.form), ErrorCode.BAD_ACTION,
+                "an exclusivity dispute names a deal, not a mineral or form")
         ok = disputable_exclusivity(game, action.deal)
         target = f"exclusivity in deal {action.deal}"
     require(

@@ -229,6 +229,11 @@ def test_wto_dispute_needs_a_floor_above_the_cartel_line() -> None:
         game.apply(seat, Vote(motion, True))
     refused(game, "USA", FileDispute(kind="floor", mineral="lithium", form="refined"),
             ErrorCode.DISPUTE_NOT_ALLOWED)
+    # a field the dispute's kind ignores must be empty (it would be logged and stored)
+    refused(game, "CHN", FileDispute(kind="floor", mineral="lithium", form="refined",
+                                     deal="D1"), ErrorCode.BAD_ACTION)
+    refused(game, "CHN", FileDispute(kind="exclusivity", deal="D1", mineral="lithium"),
+            ErrorCode.BAD_ACTION)
     game.apply("CHN", FileDispute(kind="floor", mineral="lithium", form="refined"))
     assert game.state.forge.disputes[0].status == "pending"
     refused(game, "CHN", FileDispute(kind="floor", mineral="lithium", form="refined"),
