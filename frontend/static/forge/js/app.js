@@ -154,7 +154,8 @@ export function boot() {
         break;
       }
       case "notice":
-        toast(msg.message || msg.kind, { kind: "error", timeout: 0 });
+        toast(msg.kind === "removed" ? _("The facilitator removed you from this game.") : msg.message || msg.kind,
+          { kind: "error", timeout: 0 });
         break;
       case "error":
         errorToast({ code: msg.code, detail: msg.message });

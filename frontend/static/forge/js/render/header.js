@@ -4,6 +4,15 @@ import { h, fill } from "../dom.js";
 import { PHASES, clockText, roundText, seatName } from "../format.js";
 import { _, fmt, sc } from "../i18n.js";
 
+// The server closes with an English sentence: on a page in another language, a sentence
+// of the catalogue stands in for it.
+const ENGLISH = (document.documentElement.lang || "en").toLowerCase().startsWith("en");
+function reasonText(reason) {
+  if (!reason) return _("the connection was closed");
+  if (ENGLISH) return reason;
+  return /remov/i.test(reason) ? _("the facilitator removed you from this game") : _("the connection was closed");
+}
+
 export function createHeader(app) {
   const title = h("div", { class: "hdr-title" });
   const round = h("div", { class: "hdr-round", "data-testid": "round" });
@@ -75,7 +84,7 @@ export function createHeader(app) {
       banner.textContent = _("Offline — reconnecting…");
     } else if (st.state === "stopped") {
       banner.hidden = false;
-      fill(banner, fmt(_("Disconnected: %(reason)s. "), { reason: st.reason || _("the connection was closed") }),
+      fill(banner, fmt(_("Disconnected: %(reason)s. "), { reason: reasonText(st.reason) }),
         app.role === "player" && app.cfg.links.join ? h("a", { href: app.cfg.links.join, text: _("Join again") }) : null,
         app.role !== "player" ? h("a", { href: location.href, text: _("Reload") }) : null);
     } else {
