@@ -1,4 +1,4 @@
-"""The door's pages in both languages, as a phone (375 px) and a laptop see them: the
+"""The door's pages in both languages, as a phone (375 px) and a projector (1920 px) see them: the
 lobby, How to play, teacher log in, the create form (with a refused choice), the join
 pages (code, countries), a game that does not exist, and the language switch. On each:
 axe-core finds no serious or critical violation, nothing is wider than the window, and in
@@ -46,11 +46,12 @@ def test_door_pages_are_accessible_narrow_and_translated(
     p.get_by_test_id("create").click()
     expect(p.get_by_test_id("form-error")).to_be_visible()
     checks.page(p, "create form refused (phone)", shot=f"door-{lang}-create-refused")
-    # The same pages on a laptop.
-    wide = pages.new(1280, 900, locale=LOCALES[lang])
-    for path, name in (("/", "lobby"), (f"/join/?code={code}", "join-countries")):
+    # The same pages on a projector-sized screen (1920x1080).
+    wide = pages.new(1920, 1080, locale=LOCALES[lang])
+    for path, name in (("/", "lobby"), ("/help/", "help"),
+                       (f"/join/?code={code}", "join-countries")):
         wide.goto(server.url(path))
-        checks.page(wide, f"{name} (laptop)")
+        checks.page(wide, f"{name} (1920 px)", shot=f"door-{lang}-{name}-wide")
     checks.assert_clean()
 
 
