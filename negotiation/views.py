@@ -33,6 +33,7 @@ from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from game.errors import RuleError
 from negotiation import errors, scenarios, tokens
 from negotiation.errors import ServiceError
 from negotiation.models import Game
@@ -246,7 +247,9 @@ def _scenario_forms(form: dict[str, str] | None = None) -> list[dict[str, Any]]:
     for sid in scenarios.available():
         try:
             sc = scenarios.get(sid)
-        except ServiceError:
+        except (ServiceError, RuleError):  # a scenario file that does not load: not offered
+            log.warning("scenario %s does not load; left out of the create form", sid,
+                        exc_info=True)
             continue
         neg = max(1, round(sc.negotiation_seconds / 60))
         orders = max(1, round(sc.orders_seconds / 60))
@@ -383,7 +386,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
 def _scenario_title(game: Game) -> str:
     try:
         sc = scenarios.get(game.scenario_id)
-    except ServiceError:
+    except (ServiceError, RuleError):
         return game.scenario_id
     return scenario_text(game.scenario_id, "title", sc.title)
 
