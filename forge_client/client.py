@@ -145,6 +145,7 @@ class Connection:
             raise ProtocolError(reply.get("code", "?"), reply.get("message", ""), reply)
         self.welcome = reply
         self._connected.set()
+        await self.wait_for(lambda c: c.view is not None)  # the state after the welcome
         for mid, (kind, payload, f) in list(self._pending.items()):  # resend, same ids
             if not f.done() and kind != "hello":
                 await self._send_raw(mid, kind, payload)

@@ -8,7 +8,7 @@ import random
 from typing import Any
 
 
-def first(view: dict[str, Any], legal: dict[str, Any]) -> dict[str, Any] | None:
+def first(view: dict[str, Any], legal: dict[str, Any]) -> Any:
     """Accept offers worth at least their reference value to me, reject the rest, offer
     my most plentiful mineral at its last price, submit default orders, then ready."""
     me, t = view["me"]["seat"], legal["templates"]
@@ -71,8 +71,9 @@ def hostile(view: dict[str, Any], legal: dict[str, Any]) -> list[dict[str, Any]]
         elif roll < 0.7:
             action["actor"] = rng.choice(list(view["seats"]))
         elif action["type"] in ("propose_deal", "counter_deal"):
-            clause = {"type": rng.choice(["supply", "invest", "payment", "license", "standards",
-                                          "exclusivity", "tariff_waiver", "magic"])}
+            kinds = ["supply", "invest", "payment", "license", "standards", "exclusivity",
+                     "tariff_waiver", "magic"]
+            clause: dict[str, Any] = {"type": rng.choice(kinds)}
             for f in ("seller", "buyer", "payer", "payee", "investor", "host", "licensor",
                       "licensee", "waiver", "beneficiary", "excluded"):
                 if rng.random() < 0.5:
