@@ -3,6 +3,8 @@ real application (Channels' communicator, no part of the server mocked)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.server.helpers import db, join, player, started_game
@@ -37,3 +39,30 @@ async def test_the_ack_names_the_deal_the_counter_and_the_motion_an_action_creat
     assert ready["type"] == "ack" and "created" not in ready
     for ws in (usa, aus, _f):
         await ws.close()
+
+
+def test_a_local_tournament_seats_agents_round_robin_and_the_same_seed_gives_the_same_table(
+        tmp_path):
+    from django.core.management import call_command
+
+    from negotiation.management.commands.tournament import seating
+
+    seats = ["USA", "CHN", "EU"]
+    assert [seating(seats, ["a", "b"], i)["USA"] for i in range(3)] == ["a", "fill:hawk", "b"]
+    assert all(sorted(seating(seats, ["a", "b"], i).values()).count("a") == 1 for i in range(3))
+    agents = "forge_client.examples:first,bot:hawk"
+    tables = []
+    for run in ("one", "two"):
+        call_command("tournament", "--scenario", "classroom-lite", "--agents", agents,
+                     "--games", "3", "--seed", "4", "--local", "--out", str(tmp_path / run))
+        tables.append((tmp_path / run / "table.md").read_text())
+        games = sorted((tmp_path / run / "games").glob("*.json"))
+        assert len(games) == 3
+    assert tables[0] == tables[1]
+    rows = json.loads((tmp_path / "one" / "table.json").read_text())
+    first = rows["forge_client.examples:first"]
+    assert first["games"] == 3 and set(first["per_seat"]) == {"USA", "CHN", "EU"}
+    assert 0 <= first["win_rate"] <= 1 and first["mean_score"] > 0
+    call_command("tournament", "--scenario", "classroom-lite", "--agents", agents,
+                 "--games", "3", "--seed", "5", "--local", "--out", str(tmp_path / "other"))
+    assert (tmp_path / "other" / "table.md").read_text() != tables[0]
