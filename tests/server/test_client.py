@@ -66,3 +66,22 @@ def test_a_local_tournament_seats_agents_round_robin_and_the_same_seed_gives_the
     call_command("tournament", "--scenario", "classroom-lite", "--agents", agents,
                  "--games", "3", "--seed", "5", "--local", "--out", str(tmp_path / "other"))
     assert (tmp_path / "other" / "table.md").read_text() != tables[0]
+
+
+def test_the_first_negotiator_in_docs_agents_md_plays_and_is_examples_first(tmp_path, capsys):
+    from pathlib import Path
+
+    from forge_client.__main__ import main
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "agents.md").read_text()
+    code = doc.split("```python\n# my_agent.py\n", 1)[1].split("```", 1)[0]
+    assert len(code.strip().splitlines()) <= 30
+    (tmp_path / "my_agent.py").write_text(code)
+    results = []
+    for agent in (f"{tmp_path / 'my_agent.py'}:negotiate", "forge_client.examples:first"):
+        assert main(["local", "--scenario", "classroom-lite", "--seed", "2", "--seat", "EU",
+                     "--agent", agent]) == 0
+        results.append(json.loads(capsys.readouterr().out.strip().splitlines()[-1]))
+    assert results[0] == results[1]  # the page's agent is the example the tests play
+    assert results[0]["seat"] == "EU" and len(results[0]["scores"]) == 6
+    assert results[0]["refused"] == {}
