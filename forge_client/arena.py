@@ -150,6 +150,7 @@ class ServerTable:
         self.conns, self.fac = conns, facilitator
         self.seats = list(conns)
         self.latest = 0
+        self.spectator: Connection | None = None
 
     @classmethod
     async def open(cls, url: str, code: str, tokens: dict[str, str], cookie: str,
@@ -163,6 +164,10 @@ class ServerTable:
                          name="fac")
         await fac.open()
         table = cls(conns, fac)
+        if keep_frames:  # a projector too, so its frames can be checked as well
+            table.spectator = Connection(url, code, role="spectator", keep_frames=True,
+                                         name="spectator")
+            await table.spectator.open()
         await fac.wait_for(lambda c: c.seq is not None)
         table.latest = fac.seq or 0
         return table
@@ -204,7 +209,9 @@ class ServerTable:
         return {s: v["total"] for s, v in self.fac.view.get("scores", {}).items()}
 
     async def close(self) -> None:
-        for c in [*self.conns.values(), self.fac]:
+        if self.spectator is not None:
+            await self.spectator.wait_seq(self.latest)  # it has seen the whole game
+        for c in [*self.conns.values(), self.fac, *([self.spectator] if self.spectator else [])]:
             await c.close()
 
 

@@ -89,7 +89,8 @@ def _every_frame_validates(games: Path) -> None:
                 for key in frame.get("drop", []):
                     del views[who][key]
             seqs[who] = frame["seq"]
-            top = "facilitator_view" if who == "facilitator" else "seat_view"
+            top = {"facilitator": "facilitator_view", "spectator": "spectator_view"}.get(
+                who, "seat_view")
             assert S.check(views[who], top, DOC) == [], (who, S.check(views[who], top, DOC)[:3])
             assert views[who]["seq"] == frame["seq"]
             counts["views"] += 1
@@ -97,6 +98,7 @@ def _every_frame_validates(games: Path) -> None:
                 assert S.check(e, "event", DOC) == [], e
                 counts["events"] += 1
         assert views["facilitator"]["phase"] == "ended" and "scores" in views["facilitator"]
+        assert views["spectator"]["phase"] == "ended" and "me" not in views["spectator"]
     assert counts["frames"] > 500 and counts["views"] > 200 and counts["events"] > 200, counts
 
 

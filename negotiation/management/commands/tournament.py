@@ -182,7 +182,9 @@ async def _on_server(url: str, code: str, tokens: dict[str, str], cookie: str,
         await t.close()
     if frames is not None:
         with frames.open("w") as f:
-            for who, conn in [*t.conns.items(), ("facilitator", t.fac)]:
+            others = [("facilitator", t.fac)] + ([("spectator", t.spectator)]
+                                                  if t.spectator is not None else [])
+            for who, conn in [*t.conns.items(), *others]:
                 for frame in conn.frames or []:
                     f.write(json.dumps({"who": who, "frame": frame}) + "\n")
     result["server_errors"] = sum(c.errors.get("server_error", 0)
