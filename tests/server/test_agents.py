@@ -153,3 +153,30 @@ async def test_a_request_resent_after_a_reconnect_is_answered_once(server):
         assert made == {deal}  # one deal, whether still proposed or already answered
     finally:
         await conn.close()
+
+
+async def test_a_hostile_agent_in_a_live_game_never_meets_a_server_error(server):
+    """Random legal-looking actions at every version of a live game with bots acting at
+    the same time (the lane's batches, the clock's phase ends): each is answered with a
+    rule's code or applied, never `server_error`, and the game still ends."""
+    from forge_client import play_seat
+    from forge_client.examples import hostile
+
+    game = await asyncio.to_thread(server.new_game, "--scenario", "classroom-lite", "--bots",
+                                   BOTS, "--start", "--negotiation-seconds", "2",
+                                   "--orders-seconds", "2")
+    url = f"http://127.0.0.1:{server.port}"
+    joined = await join(url, game["code"], "USA", name="hostile")
+    answers: list[Any] = []
+    async with Connection(url, game["code"], token=joined.token, keep_frames=True,
+                          name="hostile") as conn:
+        final = await asyncio.wait_for(
+            play_seat(conn, hostile, quiet=1.0, on_action=lambda a, r: answers.append(r)),
+            timeout=120)
+        frames = list(conn.frames or [])
+    assert final["phase"] == "ended"
+    refused = [r for r in answers if not isinstance(r, dict)]
+    assert len(answers) >= 12 and len(refused) >= 6
+    assert all(r.code != "server_error" for r in refused)
+    assert not [f for f in frames if f["type"] == "error" and f["code"] == "server_error"]
+    assert all(check_server(f) == [] for f in frames)
