@@ -375,7 +375,7 @@ def measure(game: Game, rec: _Recorder, scenario: Scenario) -> Measures:
             for rep in st.reports if rep.round in window]
     out["chn_re_refined_held"] = _mean(held) if held else None  # the glut, after each round
     prices = st.prices.get(f"{RE}:refined", [])
-    out["world_re_price"] = _mean([p for i, p in enumerate(prices) if i + 1 in window])
+    out["world_re_price"] = _mean([p for i, p in enumerate(prices) if i + 1 in window and p])
     for s in (*TARGETS, "GHA"):
         if s in st.scores:
             out[f"{s}_security"] = st.scores[s].parts["security"]
@@ -402,7 +402,7 @@ def measure(game: Game, rec: _Recorder, scenario: Scenario) -> Measures:
     members = list(st.forge.members)
     lots, value = _bought(game, members, LI, "refined", range(1, st.rounds + 1))
     out["members_li_price"] = value / lots if lots else None
-    out["world_li_price"] = _mean(st.prices.get(f"{LI}:refined", []))
+    out["world_li_price"] = _mean([p for p in st.prices.get(f"{LI}:refined", []) if p])
     out["li_floor_at_end"] = float(f"{LI}:refined" in st.forge.floors)
     shares = []
     prev: dict[str, int] = {}

@@ -55,6 +55,7 @@ class _Round:
                 self.caps[s.id, m.id] = policy.effective_capacity(game, s.id, m.id)
                 self.demand[s.id, m.id] = policy.effective_demand(game, s.id, m.id)
         self.mined: dict[tuple[str, str], int] = {}
+        self.refined: dict[tuple[str, str], int] = {}  # refined output this round
         # lots owed under deals at the next resolution, per (seat, mineral, form): read by
         # the default orders, so gathered at step 4, once this round's deliveries are done
         self.owed_next: dict[tuple[str, str, str], int] = {}
@@ -167,7 +168,9 @@ def _one_offs(r: _Round, deal: Deal) -> set[str]:
 
 def _deliveries(r: _Round, deal: Deal, awaiting_capacity: bool) -> set[str]:
     """Supply clauses each round; offtake rights once the invested capacity has arrived."""
-    traceable = any(isinstance(c, Standards) for c in deal.clauses)
+    # traceable weight: the standards clause's level (0 without one); both parties keep it
+    # or breach, so a higher standard makes the same lots count for more (scoring)
+    traceable = max((c.level for c in deal.clauses if isinstance(c, Standards)), default=0)
     short: set[str] = set()
     for c in deal.clauses:
         if isinstance(c, Supply):
@@ -183,7 +186,7 @@ def _deliveries(r: _Round, deal: Deal, awaiting_capacity: bool) -> set[str]:
 
 
 def _deliver(r: _Round, deal: Deal, seller: str, buyer: str, mineral: str, form: str, qty: int,
-             price: int, traceable: bool) -> set[str]:
+             price: int, traceable: int) -> set[str]:
     """Deliver what the seller has and the buyer can pay for; name whoever fell short.
 
     A delivery the seller's own control (or exclusivity) forbids is the seller's breach.
@@ -231,15 +234,16 @@ def _move(src: Holdings, dst: Holdings, form: str, qty: int) -> None:
 
 
 def _count_trade(r: _Round, seller: str, buyer: str, mineral: str, form: str, qty: int,
-                 traceable: bool, by_deal: bool = False) -> None:
-    """Trade statistics for scoring: volumes, traceable volumes and refined suppliers (and,
-    for deal deliveries, the supply secured ahead of the market)."""
+                 traceable: int, by_deal: bool = False) -> None:
+    """Trade statistics for scoring: volumes, traceable volumes (lots x the standards
+    clause's level, 0..3) and refined suppliers (and, for deal deliveries, the supply secured
+    ahead of the market)."""
     seats = r.st.seats
     for seat in (seller, buyer):
         if seat in seats:
             seats[seat].stats.traded += qty
             if traceable:
-                seats[seat].stats.traceable += qty
+                seats[seat].stats.traceable += qty * traceable
     if form == "refined" and buyer in seats:
         sources = seats[buyer].stats.sources.setdefault(mineral, {})
         sources[seller] = sources.get(seller, 0) + qty
@@ -259,6 +263,7 @@ def _refine(r: _Round) -> None:
             q = max(0, min(wanted.get(m.id, cap), cap, h.ore))
             if not q:
                 continue
+            r.refined[s.id, m.id] = q
             h.ore -= q
             h.refined += q
             ledger.add_mineral(m.id, "ore", "refine_in", -q)
@@ -294,8 +299,10 @@ def _spot_markets(r: _Round) -> None:
             for fill in outcome.fund:
                 fund_left -= fill.qty * fill.price
                 r.fund_fills.append((m.id, form, fill))
-            st.prices.setdefault(key, []).append(outcome.price)
-            r.prices[key] = outcome.price
+            # a market that traded nothing records no price (0: "no trade" in the views)
+            price = outcome.price if outcome.volume else 0
+            st.prices.setdefault(key, []).append(price)
+            r.prices[key] = price
             r.volumes[key] = outcome.volume
             if outcome.restricted:
                 r.restricted[key] = {"price": outcome.restricted_price,
@@ -401,7 +408,7 @@ def _apply_fill(r: _Round, mineral: str, form: str, f: market.Fill) -> None:
         setattr(buyer.holdings[mineral], form, getattr(buyer.holdings[mineral], form) + f.qty)
         buyer.treasury -= value - f.tariff + f.levy
         st.forge.fund += f.levy  # the floor on a member's imports: the gap goes to the fund
-    _count_trade(r, f.seller, f.buyer, mineral, form, f.qty, traceable=False)
+    _count_trade(r, f.seller, f.buyer, mineral, form, f.qty, traceable=0)
     row = {"mineral": mineral, "form": form, "seller": f.seller, "buyer": f.buyer,
            "qty": f.qty, "price": f.price, "tariff": f.tariff}
     if f.levy:
@@ -507,7 +514,7 @@ def _stockpile_moves(r: _Round) -> None:
             h.refined += moved_out
             # only lots that stay in the stockpile are paid for, so buy-and-release in one
             # round cannot turn an earmarked budget into cash
-            price = r.prices.get(f"{order.mineral}:refined", 0)
+            price = r.prices.get(f"{order.mineral}:refined", 0)  # 0 when nothing traded
             refund = min(s.stockpile_budget, max(0, moved_in - moved_out) * price)
             s.stockpile_budget -= refund
             s.treasury += refund
@@ -543,10 +550,34 @@ def _industry(r: _Round) -> None:
             demand_total += demand
             met_total += used
         s.stats.output_value += r.output[s.id]
+        _standard_cost(r, s)
         s.stats.demand += demand_total
         s.stats.met += met_total
         ledger.add_money("output_value", r.output[s.id])
         r.met[s.id] = (met_total, demand_total)
+
+
+STANDARD_COST_BP = 200  # per step of standard, of the round's production value
+
+
+def _standard_cost(r: _Round, s: Seat) -> None:
+    """An environmental standard costs every round: each step above 0 costs 2% of the value
+    of what the seat's mines and refineries produced this round (ore mined at the ore
+    reference price, refined output at the refined one), paid as far as the treasury allows.
+    A seat that produces nothing pays nothing; the standard pays back only through traceable
+    trade (standards clauses), FORGE's minimum standard and keeping one's deals."""
+    level = s.policy.env_standard
+    if level <= 0:
+        return
+    value = 0
+    for m in r.minerals:
+        value += r.mined[s.id, m.id] * m.ref_price_ore + \
+            r.refined.get((s.id, m.id), 0) * m.ref_price_refined
+    cost = min(s.treasury, value * level * STANDARD_COST_BP // 10000)
+    if cost > 0:
+        s.treasury -= cost
+        s.stats.standard_cost += cost
+        r.st.ledger.add_money("standard_cost", -cost)
 
 
 # ---- 7. investments, arrivals, expiries, disputes, deal ends -------------------------------

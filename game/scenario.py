@@ -202,8 +202,9 @@ def _lookups(scenario: Scenario) -> _Lookups:
     return found
 
 
-def parse_scenario(raw: bytes | str) -> Scenario:
-    """Decode and validate a scenario document; raises ScenarioError naming the field."""
+def parse_scenario(raw: bytes | str, *, require_action: bool = True) -> Scenario:
+    """Decode and validate a scenario document; raises ScenarioError naming the field.
+    `require_action=False` skips the no-deal objective check (unit-test boards only)."""
     try:
         scenario = msgspec.json.decode(raw, type=Scenario)
     except msgspec.ValidationError as exc:
@@ -213,7 +214,21 @@ def parse_scenario(raw: bytes | str) -> Scenario:
     except msgspec.DecodeError as exc:
         raise ScenarioError("$", f"not valid JSON ({exc})") from None
     validate(scenario)
+    if require_action:
+        check_objectives_need_action(scenario)
     return scenario
+
+
+def check_objectives_need_action(scenario: Scenario) -> None:
+    """Refuse a scenario in which the no-deal game (nobody negotiates, default orders; in the
+    calm world and as dealt, for three seeds) meets an objective by itself: an objective must
+    reward doing something. Costs a few no-deal games, once per load."""
+    from game.scoring import objectives_met_by_doing_nothing
+
+    found = objectives_met_by_doing_nothing(scenario)
+    if found:
+        raise ScenarioError(found[0], "met by the no-deal game (nobody negotiating, default "
+                            "orders): an objective must need action")
 
 
 def load_scenario(path: str | Path) -> Scenario:

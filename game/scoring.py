@@ -1,9 +1,11 @@
 """Scores: four parts, each measured against the seat's own no-deal baseline, plus objectives.
 
-A raw part means little across seats (the US treasury dwarfs Ghana's), so each part is
-scored as 100 + 100 x (raw - baseline) / |baseline|: 100 is "as good as doing nothing",
-200 twice as good. A floor under the divisor keeps tiny baselines from exploding, and
-the result is clamped to 0..300 so no single part can decide a game alone.
+Fair by construction: a part is 100 + 100 x (raw - baseline) / scale, where the scale is
+the same for every seat at the table (security, sustainability and reputation are shares
+or points on fixed scales) or, for prosperity, a table-wide measure of money: so the $M
+that move a total by 10 points differ across seats by at most 4x (a small economy counts
+a $M up to twice the table's average, a large one down to half), whatever the seat's own
+baseline. 100 is "as good as doing nothing"; the result is clamped to 0..300.
 """
 
 from __future__ import annotations
@@ -24,9 +26,16 @@ if TYPE_CHECKING:
 SIGNED = ("active", "completed", "breached")  # deal statuses that count as signed
 ROW = "ROW"
 FORGE = "FORGE"  # the club's bloc stockpile as a source: not a foreign seat
-PART_FLOOR = {"security": 1000, "sustainability": 1000, "reputation": 1000}
+# raw units worth 100 part points, the same for every seat: all of the value of one's demand
+# met, every traded lot traceable, five points of reputation
+PART_SCALE = {"security": 10000, "sustainability": 10000, "reputation": 5000}
 MIN_PART, BASE_PART, MAX_PART = 0, 100, 300
 MAX_STANDARD = 3
+# every seat has the same objective points at stake, shared among its objectives in
+# proportion to the bonuses the scenario gives them (a seat's bonuses are relative weights)
+OBJECTIVE_POINTS = 30
+# the $M that move a seat's total by 10 points are MONEY_PER_10_PCT% of its money measure
+MONEY_PER_10_PCT = 100
 
 
 # ---- raw parts -----------------------------------------------------------------------------
@@ -88,13 +97,12 @@ def largest_supplier(seat: Seat, values: Mapping[str, int] | None = None) -> str
 
 
 def sustainability(seat: Seat) -> int:
-    """Half for the standard kept (3 = full marks), half for traceable trade."""
+    """Traceable trade: the share of the lots the seat traded (deals, spot and sales to the
+    FORGE fund) that moved under a standards clause. The standard itself scores nothing: it
+    costs every round (resolution, step 1) and pays through the trade it opens (standards
+    clauses need it), FORGE's minimum standard and the reputation of keeping deals."""
     st = seat.stats
-    played = _rounds_played(seat)
-    kept = st.standard_sum if played else seat.policy.env_standard
-    standard_bp = kept * 10000 // (MAX_STANDARD * max(1, played))
-    traceable_bp = st.traceable * 10000 // max(1, st.traded)
-    return standard_bp // 2 + traceable_bp // 2
+    return st.traceable * 10000 // (MAX_STANDARD * max(1, st.traded))
 
 
 def reputation(seat: Seat) -> int:
@@ -114,14 +122,40 @@ def raw_parts(seat: Seat, values: Mapping[str, int] | None = None) -> dict[str, 
     }
 
 
-def part_score(raw: int, base: int, floor: int) -> int:
-    return max(MIN_PART, min(MAX_PART, BASE_PART + 100 * (raw - base) // max(abs(base), floor)))
+def part_score(raw: int, base: int, scale: int) -> int:
+    return max(MIN_PART, min(MAX_PART, BASE_PART + 100 * (raw - base) // max(1, scale)))
 
 
-def _floor(part: str, seat: Seat) -> int:
-    if part == "prosperity":
-        return max(50, seat.start_treasury // 10)
-    return PART_FLOOR[part]
+def money_measure(scenario: Scenario, seat: str) -> int:
+    """The seat's size in $M for scoring: its starting treasury, kept within half to twice
+    the table's mean starting treasury (a table-wide measure, never the seat's baseline)."""
+    mean = sum(c.treasury for c in scenario.countries) // max(1, len(scenario.countries))
+    return max(mean // 2, min(2 * mean, scenario.country(seat).treasury), 1)
+
+
+def part_scales(scenario: Scenario, seat: str) -> dict[str, int]:
+    """Raw units worth 100 points of each part. Prosperity's is set so that
+    MONEY_PER_10_PCT% of the seat's money measure moves its *total* by 10 points whatever
+    its profile weights: 100 part points = 10 x measure x (share of weight) x 40/100 x 10 / 10."""
+    weights = scenario.country(seat).weights
+    w_sum = max(1, sum(weights.get(p, 0) for p in PARTS))
+    w_p = weights.get("prosperity", 0)
+    money = money_measure(scenario, seat)
+    prosperity = money * MONEY_PER_10_PCT * 10 * w_p // (100 * w_sum)
+    return {"prosperity": max(1, prosperity), **PART_SCALE}
+
+
+def money_per_10_points(scenario: Scenario, seat: str) -> int:
+    """$M of extra prosperity that move the seat's total by +10 points (0: prosperity has no
+    weight for this seat)."""
+    weights = scenario.country(seat).weights
+    w_sum = max(1, sum(weights.get(p, 0) for p in PARTS))
+    w_p = weights.get("prosperity", 0)
+    if not w_p:
+        return 0
+    scale = part_scales(scenario, seat)["prosperity"]
+    # 10 total points = 10 x w_sum / w_p part points = scale x (10 x w_sum / w_p) / 100 $M
+    return scale * 10 * w_sum // (100 * w_p)
 
 
 # ---- objectives ----------------------------------------------------------------------------
@@ -161,6 +195,21 @@ def secured_outside(seat: Seat, mineral: str, other: str) -> int:
     return st.refined_out.get(mineral, 0) + deals
 
 
+def objective_points(country: Country) -> dict[str, int]:
+    """Each objective's bonus in points: OBJECTIVE_POINTS shared among the seat's objectives
+    in proportion to their scenario bonuses (largest remainder, so they sum exactly)."""
+    objs = country.objectives
+    weight = sum(max(0, o.bonus) for o in objs)
+    if not weight:
+        return {o.id: 0 for o in objs}
+    shares = {o.id: OBJECTIVE_POINTS * max(0, o.bonus) for o in objs}
+    out = {k: v // weight for k, v in shares.items()}
+    left = OBJECTIVE_POINTS - sum(out.values())
+    for k in sorted(shares, key=lambda k: (-(shares[k] % weight), list(shares).index(k)))[:left]:
+        out[k] += 1
+    return out
+
+
 def _signed_deal(game: Game, seat: str, mineral: str, kinds: tuple[str, ...],
                  signed: dict[str, list[Deal]] | None = None) -> bool:
     """A signed deal on the mineral (any clause naming it) with a clause of a wanted kind."""
@@ -191,17 +240,22 @@ def score_seat(game: Game, seat: Seat, country: Country,
                signed: dict[str, list[Deal]] | None = None) -> Score:
     base = _baseline_now(game, seat.id)
     raw = raw_parts(seat, _values(game))
+    scales = _scales(game, seat.id)
     weights = country.weights
     parts: dict[str, int] = {}
     weight_sum = weighted_sum = 0
     for p in PARTS:
-        parts[p] = part = part_score(raw[p], base.get(p, 0), _floor(p, seat))
+        parts[p] = part = part_score(raw[p], base.get(p, raw[p]), scales[p])
         w = weights.get(p, 0)
         weight_sum += w
         weighted_sum += w * part
     weighted = weighted_sum // max(1, weight_sum)
-    objectives = {o.id: objective_met(game, seat, o, signed) for o in country.objectives}
-    bonus = sum(o.bonus for o in country.objectives if objectives[o.id])
+    # an objective the no-deal world meets by itself at this point never counts (the loader
+    # refuses such scenarios; this keeps "doing nothing meets nothing" true for any seed)
+    objectives = {o.id: not base.get(f"obj:{o.id}", 0) and objective_met(game, seat, o, signed)
+                  for o in country.objectives}
+    points = objective_points(country)
+    bonus = sum(points[o.id] for o in country.objectives if objectives[o.id])
     return Score(parts=parts, objectives=objectives, total=weighted + bonus)
 
 
@@ -209,6 +263,14 @@ def _values(game: Game) -> dict[str, int]:
     found = game.memo.get("output_values")
     if found is None:
         found = game.memo["output_values"] = output_values(game.scenario)
+    assert isinstance(found, dict)
+    return found
+
+
+def _scales(game: Game, seat: str) -> dict[str, int]:
+    found = game.memo.get(("part_scales", seat))
+    if found is None:
+        found = game.memo["part_scales", seat] = part_scales(game.scenario, seat)
     assert isinstance(found, dict)
     return found
 
@@ -256,14 +318,36 @@ def compute_baseline(
     scenario: Scenario, seed: int, rounds: int
 ) -> dict[str, list[dict[str, int]]]:
     """Raw parts per seat, after each round, in a game where nobody negotiates and everyone
-    takes the default orders. The cards still fire, because they are the world, not a choice,
-    except for the export controls they force: those are the shocks a seat can prepare for
-    (deals outside the controlling seat, stockpiles, licences, the club), so the baseline is
-    the calm world, and an unprepared target scores below 100 when a control hits it."""
+    takes the default orders, plus `obj:<id>` = 1 for each objective that game meets.
+
+    The no-deal game is played twice when the deck forces export controls: in the calm world
+    (the cards without the controls they force, the shocks a seat can prepare for) and in
+    the world as dealt. Each part's baseline is the better of the two, and an objective met
+    in either counts as met by doing nothing. So an unprepared target of a control scores
+    below 100 (the calm world was better for it), a seat that gains from someone else's
+    control by doing nothing does not score above 100, and an all-passive table scores 100
+    or less on every part and meets no objective."""
+    worlds = [calm(scenario)]
+    if worlds[0] != scenario:
+        worlds.append(scenario)
+    out: dict[str, list[dict[str, int]]] = {}
+    for world in worlds:
+        for sid, per_round in _no_deal_game(world, scenario, seed, rounds).items():
+            mine = out.setdefault(sid, [])
+            for i, parts in enumerate(per_round):
+                if i == len(mine):
+                    mine.append(parts)
+                else:
+                    mine[i] = {k: max(v, parts.get(k, v)) for k, v in mine[i].items()}
+    return out
+
+
+def _no_deal_game(world: Scenario, scenario: Scenario, seed: int,
+                  rounds: int) -> dict[str, list[dict[str, int]]]:
     from game.actions import FACILITATOR, Advance, Start
     from game.engine import Game
 
-    g = Game.new(calm(scenario), seed, rounds=rounds, baseline=False)
+    g = Game.new(world, seed, rounds=rounds, baseline=False)
     g.scratch = True  # its scores and phase snapshots are never read
     g.apply(FACILITATOR, Start())
     values = output_values(scenario)
@@ -272,9 +356,28 @@ def compute_baseline(
         resolved = len(g.state.reports)
         g.apply(FACILITATOR, Advance())
         if len(g.state.reports) > resolved:
+            signed = signed_by_seat(g)
             for sid, s in g.state.seats.items():
-                out[sid].append(raw_parts(s, values))
+                parts = raw_parts(s, values)
+                for o in scenario.country(sid).objectives:
+                    parts[f"obj:{o.id}"] = int(objective_met(g, s, o, signed))
+                out[sid].append(parts)
     return out
+
+
+def objectives_met_by_doing_nothing(scenario: Scenario, seeds: tuple[int, ...] = (1, 2, 3),
+                                    ) -> list[str]:
+    """Paths (countries[i].objectives[j]) of the objectives a no-deal game meets at its end
+    for any of `seeds`, in the calm world or as dealt: the loader refuses such scenarios."""
+    found: set[tuple[int, int]] = set()
+    for seed in seeds:
+        base = compute_baseline(scenario, seed, scenario.rounds)
+        for i, c in enumerate(scenario.countries):
+            rounds = base.get(c.id, [])
+            for j, o in enumerate(c.objectives):
+                if any(r.get(f"obj:{o.id}") for r in rounds):
+                    found.add((i, j))
+    return [f"countries[{i}].objectives[{j}]" for i, j in sorted(found)]
 
 
 def world_outcome(game: Game) -> dict[str, Any]:

@@ -289,7 +289,8 @@ def _world(results: list[dict[str, Any]]) -> dict[str, Any]:
         "demand_met_bp": _mean([w["demand_met_bp"] for w in worlds]),
         "output_value": _mean([w["output_value"] for w in worlds]),
         "shortage_lots": {m: _mean([sum(w["shortages"][m]) for w in worlds]) for m in minerals},
-        "final_prices": {k: _mean([w["prices"][k][-1] for w in worlds if w["prices"].get(k)])
+        "final_prices": {k: _mean([w["prices"][k][-1] for w in worlds
+                                   if w["prices"].get(k) and w["prices"][k][-1]])
                          for k in sorted(worlds[0]["prices"])},
     }
 

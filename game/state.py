@@ -49,8 +49,9 @@ class SeatStats(msgspec.Struct):
     secured: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
     demand_by: dict[str, int] = msgspec.field(default_factory=dict)  # per mineral, cumulative
     traded: int = 0
-    traceable: int = 0
+    traceable: int = 0  # lots traded under a standards clause x the clause's level (0..3)
     standard_sum: int = 0  # sum of the env standard kept at each resolution
+    standard_cost: int = 0  # $M paid for the environmental standard (resolution, step 6)
     breaches: int = 0
     capex: int = 0  # paid for the seat's own new capacity: its book value, in prosperity
 

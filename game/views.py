@@ -254,11 +254,14 @@ def _objectives_of(game: Game, c: Country) -> list[dict[str, Any]]:
 
 
 def _objectives(c: Country) -> list[dict[str, Any]]:
+    from game.scoring import objective_points
+
+    points = objective_points(c)  # the points an objective adds to the total when met
     return [
         {
             "id": o.id,
             "text": o.text,
-            "bonus": o.bonus,
+            "bonus": points[o.id],
             "kind": o.kind,
             "mineral": o.mineral,
             "other": o.other,

@@ -101,10 +101,11 @@ class Ctx:
 
     # ---- the market -----------------------------------------------------------------
     def price(self, mineral: str, form: str) -> int:
-        """What a lot is expected to fetch: the last clearing price, else the reference."""
+        """What a lot is expected to fetch: the last clearing price (a round with no trade
+        records 0, no price, and is skipped), else the reference."""
         found = self._prices.get((mineral, form))
         if found is None:
-            path = self.view["prices"].get(f"{mineral}:{form}")
+            path = [p for p in self.view["prices"].get(f"{mineral}:{form}", ()) if p > 0]
             ref = self.minerals[mineral].ref(form)
             found = max(1, (path[-1] + ref) // 2) if path else ref
             self._prices[mineral, form] = found

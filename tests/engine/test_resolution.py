@@ -491,7 +491,8 @@ def test_selling_to_the_rest_of_the_world_earns_row_sales(tiny_game: Game) -> No
     assert fills(tiny_game, "MIN") == [("re:ore", "MIN", "ROW", 2, 38)]
     assert st.ledger.money["row_sales"] == 76
     assert st.ledger.minerals["re:ore"]["row_out"] == -2
-    assert st.seats["MIN"].treasury == 100 + 76 - 5  # less the FORGE contribution
+    # less the FORGE contribution and the cost of its standard (2% of production per step)
+    assert st.seats["MIN"].treasury == 100 + 76 - 5 - st.seats["MIN"].stats.standard_cost
     assert_conserved(tiny_game)
 
 
@@ -576,7 +577,7 @@ def test_fund_buys_unsold_member_supply_at_the_floor(tiny_game: Game) -> None:
     resolve_round(tiny_game)
     assert st.forge.bloc["li"].ore == 2  # 40 // 14
     assert st.forge.fund == 40 - 28 + 2 * 5  # purchases, then both members' contributions
-    assert st.seats["MIN"].treasury == 100 + 28 - 5
+    assert st.seats["MIN"].treasury == 100 + 28 - 5 - st.seats["MIN"].stats.standard_cost
     assert st.seats["MIN"].holdings["li"].ore == 8
     assert_conserved(tiny_game)
 
@@ -805,15 +806,19 @@ def test_a_short_member_draws_on_the_bloc_then_on_other_members_stockpiles(
     quiet(tiny_game)
     fund, use_cash, min_cash = st.forge.fund, st.seats["USE"].treasury, st.seats["MIN"].treasury
     resolve_round(tiny_game)
-    price = st.prices["li:refined"][-1]
     shared = st.reports[-1].public["forge"]["shared"]
+    # nothing traded, so no price was recorded (0) and sharing paid the reference price
+    assert st.prices["li:refined"][-1] == 0
+    price = shared[0]["price"]
+    assert price == tiny_game.scenario.mineral("li").ref_price_refined
     assert [(x["from"], x["to"], x["qty"]) for x in shared if x["mineral"] == "li"] == [
         ("FORGE", "USE", 2), ("MIN", "USE", 3)]
     assert st.forge.bloc["li"].refined == 0 and st.seats["MIN"].holdings["li"].stockpile == 0
     assert st.seats["USE"].stats.shortage["li"] == [0]
     contributions = 2 * tiny_game.scenario.forge.contribution
     assert st.forge.fund == fund + 2 * price + contributions
-    assert st.seats["MIN"].treasury == min_cash + 3 * price - tiny_game.scenario.forge.contribution
+    assert st.seats["MIN"].treasury == min_cash + 3 * price - \
+        tiny_game.scenario.forge.contribution - st.seats["MIN"].stats.standard_cost
     # sharing meets demand but is not supply secured ahead of the market
     assert st.seats["USE"].stats.secured == {}
     output = st.seats["USE"].stats.output_value  # industry is paid after the sharing

@@ -154,8 +154,10 @@ def test_ministerial_objectives_from_the_rules(ministerial: Scenario) -> None:
 
     assert ("max_import_share", "rare_earths", "CHN", 5000, ()) in objectives("USA")
     assert ("home_refining_share", "cobalt", "", 3000, ()) in objectives("COD")
-    assert ("world_refining_share", "rare_earths", "", 7000, ()) in objectives("CHN")
-    assert ("no_shortage", "rare_earths", "", 0, ()) in objectives("JPN")
+    # objectives need action (the no-deal world meets none): China ties buyers to its
+    # refining by contract or licence; Japan secures half its rare earths outside China
+    assert ("signed_deal", "rare_earths", "", 0, ("license", "supply")) in objectives("CHN")
+    assert ("max_import_share", "rare_earths", "CHN", 5000, ()) in objectives("JPN")
     assert ("signed_deal", "lithium", "", 0, ("invest", "payment")) in objectives("GHA")
 
 

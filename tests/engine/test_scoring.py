@@ -20,20 +20,43 @@ def seat_of(game: Game, seat: str) -> Seat:
 
 # ---- scaling -------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    ("raw", "base", "floor", "expected"),
+    ("raw", "base", "scale", "expected"),
     [
         (1000, 1000, 1000, 100),  # as good as doing nothing
         (2000, 1000, 1000, 200),  # twice as good
         (500, 1000, 1000, 50),
         (9000, 1000, 1000, 300),  # clamped
         (-5000, 1000, 1000, 0),
-        (20, 10, 1000, 101),  # a tiny baseline is measured against the floor
-        (0, -2000, 1000, 200),  # a negative baseline scales by its size
+        (20, 10, 1000, 101),  # the scale, not the size of the baseline, sets the step
+        (0, -2000, 1000, 300),  # clamped
     ],
 )
-def test_part_score_scales_against_the_baseline(raw: int, base: int, floor: int,
+def test_part_score_scales_against_the_baseline(raw: int, base: int, scale: int,
                                                 expected: int) -> None:
-    assert scoring.part_score(raw, base, floor) == expected
+    assert scoring.part_score(raw, base, scale) == expected
+
+
+@pytest.mark.parametrize("name", ["ministerial_scenario", "lite_scenario"])
+def test_the_money_worth_ten_points_differs_at_most_fivefold(
+    name: str, request: pytest.FixtureRequest
+) -> None:
+    """Fair by construction: the $M that move a total by +10 points come from a table-wide
+    money measure (starting treasury within half to twice the table's mean), never from a
+    seat's own baseline, so they differ across seats by at most 4x."""
+    scenario: Scenario = request.getfixturevalue(name)
+    per_10 = [scoring.money_per_10_points(scenario, c.id) for c in scenario.countries
+              if c.weights.get("prosperity")]
+    assert min(per_10) > 0 and max(per_10) <= 5 * min(per_10)
+    for c in scenario.countries:
+        scales = scoring.part_scales(scenario, c.id)
+        assert {k: v for k, v in scales.items() if k != "prosperity"} == scoring.PART_SCALE
+
+
+def test_objective_points_are_the_same_for_every_seat(ministerial_scenario: Scenario) -> None:
+    for c in ministerial_scenario.countries:
+        points = scoring.objective_points(c)
+        assert sum(points.values()) == scoring.OBJECTIVE_POINTS
+        assert set(points) == {o.id for o in c.objectives}
 
 
 # ---- raw parts -----------------------------------------------------------------------------
@@ -83,18 +106,16 @@ def test_no_demand_counts_as_fully_met(tiny_game: Game) -> None:
     assert scoring.security(seat_of(tiny_game, "MIN")) == 10000
 
 
-def test_sustainability_is_half_standard_half_traceable(tiny_game: Game) -> None:
-    use = seat_of(tiny_game, "USE")
-    use.stats.shortage = {"li": [0, 0], "re": [0, 0]}  # two resolutions so far
-    use.stats.standard_sum = 6  # standard 3 both rounds
-    use.stats.traded, use.stats.traceable = 6, 3
-    assert scoring.sustainability(use) == 10000 // 2 + 5000 // 2
-
-
-def test_sustainability_before_any_resolution_uses_the_current_standard(
+def test_sustainability_is_traceable_trade_weighted_by_the_clause_level(
     tiny_game: Game,
 ) -> None:
-    assert scoring.sustainability(seat_of(tiny_game, "USE")) == 2 * 10000 // 3 // 2
+    use = seat_of(tiny_game, "USE")
+    use.stats.standard_sum = 6  # the standard alone scores nothing
+    assert scoring.sustainability(use) == 0
+    use.stats.traded, use.stats.traceable = 6, 3 * 3  # 3 of 6 lots under a level-3 clause
+    assert scoring.sustainability(use) == 5000
+    use.stats.traceable = 3 * 1  # the same lots under a level-1 clause count a third
+    assert scoring.sustainability(use) == 5000 // 3
 
 
 def test_reputation_counts_a_thousand_a_point(tiny_game: Game) -> None:
@@ -202,7 +223,9 @@ def test_total_is_the_weighted_mean_plus_bonuses(tiny_game: Game) -> None:
                            "reputation": 200}
     # use_ref (nothing imported) and use_short are met, use_deal is not
     assert score.objectives == {"use_ref": True, "use_short": True, "use_deal": False}
-    assert score.total == 100 + 20 + 20
+    points = scoring.objective_points(tiny_game.scenario.country("USE"))
+    assert points == {"use_ref": 12, "use_short": 12, "use_deal": 6}  # 30 shared 20:20:10
+    assert score.total == 100 + 12 + 12
 
 
 def test_doing_nothing_scores_one_hundred_in_every_part(tiny_scenario: Scenario,
@@ -230,11 +253,17 @@ def test_an_unprepared_target_of_a_control_scores_below_the_calm_baseline(
 def test_baseline_is_the_raw_parts_of_a_default_game_without_forced_controls(
     lite_scenario: Scenario,
 ) -> None:
+    """The better, part by part, of the calm no-deal game and the no-deal game as dealt."""
     baseline = scoring.compute_baseline(lite_scenario, 3, lite_scenario.rounds)
-    g = play_out(Game.new(scoring.calm(lite_scenario), 3, baseline=False))
+    calm_game = play_out(Game.new(scoring.calm(lite_scenario), 3, baseline=False))
+    dealt = play_out(Game.new(lite_scenario, 3, baseline=False))
     values = scoring.output_values(lite_scenario)
-    assert {sid: parts[-1] for sid, parts in baseline.items()} == {
-        sid: scoring.raw_parts(s, values) for sid, s in g.state.seats.items()}
+    for sid, parts in baseline.items():
+        a = scoring.raw_parts(calm_game.state.seats[sid], values)
+        b = scoring.raw_parts(dealt.state.seats[sid], values)
+        assert {k: v for k, v in parts[-1].items() if k in a} == {k: max(a[k], b[k]) for k in a}
+        assert all(parts[-1][f"obj:{o.id}"] == 0
+                   for o in lite_scenario.country(sid).objectives)
     assert all(len(parts) == lite_scenario.rounds for parts in baseline.values())
     assert baseline == scoring.compute_baseline(lite_scenario, 3, lite_scenario.rounds)
     calm = scoring.calm(lite_scenario)
@@ -276,3 +305,59 @@ def test_world_outcome_sums_the_table(tiny_scenario: Scenario) -> None:
     assert out["prices"] == g.state.prices
     assert len(out["shortages"]["li"]) == tiny_scenario.rounds
     assert sum(out["shortages"]["li"]) == sum(sum(s.stats.shortage["li"]) for s in seats)
+
+
+# ---- fair by construction: doing nothing, the standard, the loader -------------------------
+@pytest.mark.parametrize("name", ["ministerial_scenario", "lite_scenario"])
+def test_an_all_passive_table_scores_at_most_100_and_meets_nothing(
+    name: str, request: pytest.FixtureRequest
+) -> None:
+    scenario: Scenario = request.getfixturevalue(name)
+    for seed in (1, 2):
+        g = play_out(Game.new(scenario, seed))
+        for score in g.state.scores.values():
+            assert max(score.parts.values()) <= 100
+            assert not any(score.objectives.values())
+
+
+def test_standard_three_alone_lowers_or_keeps_the_total(ministerial_scenario: Scenario) -> None:
+    """Raising the standard costs 2% of production value per step each round and scores
+    nothing by itself: it pays only through traceable trade and FORGE."""
+    from game.actions import SubmitOrders
+    from game.orders import Orders
+
+    for seat in ("COD", "IDN", "USA", "CHN"):  # standards 0, 0, 2, 1
+        plain = play_out(Game.new(ministerial_scenario, 4, rounds=1))
+
+        def raise_it(g: Game, seat: str = seat) -> None:
+            g.apply(seat, SubmitOrders(Orders(env_standard=3)))
+
+        raised = play_out(Game.new(ministerial_scenario, 4, rounds=1), raise_it)
+        assert raised.state.scores[seat].total <= plain.state.scores[seat].total
+        produces = ministerial_scenario.country(seat).minerals.values()
+        if any(cm.mine or cm.refine for cm in produces):
+            assert raised.state.seats[seat].treasury < plain.state.seats[seat].treasury
+
+
+def test_the_loader_refuses_an_objective_met_by_doing_nothing(tiny_dict: dict[str, object],
+                                                             ) -> None:
+    import json
+
+    from game.errors import ScenarioError
+    from game.scenario import parse_scenario
+
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(json.dumps(tiny_dict))
+    assert "countries[" in info.value.message and ".objectives[" in info.value.message
+    assert "no-deal" in info.value.message
+
+
+def test_a_market_with_no_trade_records_no_price(tiny_scenario: Scenario) -> None:
+    g = play_out(orders_phase(tiny_scenario))
+    st = g.state
+    seen = 0
+    for report in st.reports:
+        for key, price in report.public["prices"].items():
+            assert (price == 0) == (report.public["volumes"][key] == 0)
+            seen += price == 0
+    assert seen  # the tiny board has markets nobody trades in

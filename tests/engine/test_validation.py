@@ -267,7 +267,7 @@ def test_scenario_prompts_are_held_to_the_same_rules(tiny_dict: dict[str, Any]) 
     tiny_dict["cards"][1]["prompt"] = {
         "text": "What now?\nChoose.", "seats": ["MIN"], "default": "a",
         "options": [{"id": "a", "label": "Accept"}, {"id": "b", "label": "Refuse"}]}
-    parse_scenario(json.dumps(tiny_dict))  # lines in a prompt's text are fine
+    parse_scenario(json.dumps(tiny_dict), require_action=False)  # lines in a prompt's text are fine
     for path, value, field in [
         ("cards.1.prompt.text", "What\x00", "$.cards[1].prompt.text"),
         ("cards.1.prompt.options.1.label", "Re\x07fuse", "$.cards[1].prompt.options[1].label"),
