@@ -585,6 +585,57 @@ EXAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
+# what each action does and its limits, for the reference page (the rules: docs/rules.md)
+ACTION_DOCS: dict[str, str] = {
+    "propose_deal": "Negotiation phase. Offers a deal to seat `to`: 1-8 clauses binding the "
+                    "two of you (each clause names both parties, one each), for `rounds` "
+                    "(1 to the rounds left), with a `note` of up to 500 characters that only "
+                    "the two parties read. Quantities 1-100000 lots, prices and amounts "
+                    "0-1000000 $M. The recipient may accept, reject or counter.",
+    "counter_deal": "Replaces the terms of a proposal addressed to you (you must be its "
+                    "latest version's recipient); the deal keeps its id, its `version` "
+                    "grows, and the other party answers next.",
+    "accept_deal": "Signs the latest version of a proposal addressed to you; both parties "
+                   "must be able to pay its one-off payments and investments.",
+    "reject_deal": "Refuses a proposal addressed to you.",
+    "withdraw_deal": "Takes back your own open proposal.",
+    "cancel_deal": "Asks to cancel an active deal you are party to; it is cancelled once "
+                   "both parties have asked.",
+    "respond_prompt": "Answers an event card's question to you (`me.prompts`) with one of "
+                      "its options; unanswered prompts take their default when the phase "
+                      "ends.",
+    "apply_forge": "Non-members whose environmental standard meets FORGE's minimum: opens "
+                   "an admission motion the members vote on.",
+    "leave_forge": "A member (not the chair) leaves FORGE.",
+    "propose_floor": "Members: a motion for a FORGE price floor on a mineral form, 0 (remove"
+                     " the floor) to 10 times its reference price.",
+    "propose_standard": "Members: a motion for FORGE's minimum environmental standard, 0-3.",
+    "nominate_chair": "Members, once the chair's term has ended: a motion naming a member "
+                      "as chair.",
+    "vote": "Members: yes or no on an open motion, once each.",
+    "file_dispute": "Non-members: a WTO dispute over a FORGE floor (`mineral`, `form`) or "
+                    "over exclusivity in an active deal (`deal`); it resolves in a later "
+                    "round (its event says which).",
+    "submit_orders": "Orders phase. Sealed orders for the resolution; every field left out "
+                     "(or null) takes its default: keep last round's controls, tariffs and "
+                     "standard, refine as much as capacity allows, trade surplus and "
+                     "shortfall at market. Submitting again replaces them.",
+    "ready": "Says you are done (or, with `ready: false`, not done) with this phase; the "
+             "phase ends when every seat is ready or at its deadline.",
+    "start": "Starts the game (from the lobby).",
+    "advance": "Ends the current phase; naming `round` and `phase` makes a late or "
+               "repeated request harmless (`stale_phase`).",
+    "pause": "Pauses the game and its clock.",
+    "resume": "Resumes a paused game.",
+    "rewind": "Returns to the start of the current phase (actions since are undone).",
+    "set_controller": "Hands a seat to people (`human`) or a bot (`bot:cooperative`, "
+                      "`bot:hawk`, `bot:passive`).",
+    "fire_card": "Reveals a card now: one from the deck by `card_id`, or one written on the "
+                 "spot (`title`, `text`, `effects`).",
+    "end_game": "Ends the game now and scores it.",
+}
+
+
 # ---- the schema ---------------------------------------------------------------------------------
 TOP: dict[str, Any] = {
     "action": Action,
@@ -728,7 +779,7 @@ def _fields_table(d: dict[str, Any], skip: tuple[str, ...] = ()) -> list[str]:
 
 
 def _doc(d: dict[str, Any]) -> list[str]:
-    text = " ".join((d.get("description") or d.get("title") or "").split())
+    text = " ".join((d.get("description") or "").split())
     return [text, ""] if text else []
 
 
@@ -757,7 +808,7 @@ def reference(doc: dict[str, Any]) -> str:
         d = defs[name]
         tag = d["properties"]["type"]["enum"][0]
         out += [f"### `{tag}`{' (facilitator)' if tag in fac else ''}", ""]
-        out += _doc(d)
+        out += [ACTION_DOCS[tag], ""]
         out += _fields_table(d, skip=("type",))
         ex = json.dumps(EXAMPLES[tag])
         out += ["Example:", "", "```json", ex, "```", ""]

@@ -50,6 +50,7 @@ def test_check_mode_fails_on_a_stale_file(tmp_path):
 def test_every_action_type_has_one_example_that_decodes_and_validates():
     tags = {r["$ref"].rsplit("/", 1)[1] for r in DOC["$defs"]["action"]["anyOf"]}
     assert len(tags) == len(S.EXAMPLES) == len(Action.__args__)  # type: ignore[attr-defined]
+    assert set(S.ACTION_DOCS) == set(S.EXAMPLES)
     reference = (ROOT / "docs" / "protocol" / "reference.md").read_text()
     for kind, example in S.EXAMPLES.items():
         assert example["type"] == kind
