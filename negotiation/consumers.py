@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from game import FACILITATOR, SPECTATOR, RuleError
-from negotiation import chat_requests, errors, limits, protocol
+from negotiation import briefing, chat_requests, errors, limits, protocol
 from negotiation.models import Game
 from negotiation.pushes import Pushes, Tasks
 from negotiation.realtime import hub, lane
@@ -323,6 +323,8 @@ class GameConsumer(AsyncWebsocketConsumer):
         self._ack(env.id)
 
     async def on_control(self, env: protocol.Envelope) -> None:
+        if env.payload.get("op") == "briefed":  # a seat's person did the briefing
+            return await briefing.receive(self, env)
         if self.role != "facilitator":
             raise errors.ServiceError(errors.FORBIDDEN, "only the facilitator may do that")
         p = dict(env.payload)

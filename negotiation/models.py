@@ -70,6 +70,9 @@ class Player(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     revoked = models.BooleanField(default=False)
     muted = models.BooleanField(default=False)
+    # Briefed before round 1 (negotiation/briefing.py): how many of the quiz's three
+    # questions were right at the first try; null until the person has done the briefing.
+    briefed = models.PositiveSmallIntegerField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -114,5 +114,5 @@ def extend(game: Game, seconds: Any, by: str) -> dict[str, Any]:
 
 def roster(game: Game) -> list[dict[str, Any]]:
     return [{"id": p.pk, "name": p.name, "seat": p.seat.seat_id, "muted": p.muted,
-             "revoked": p.revoked}
+             "revoked": p.revoked, "briefed": p.briefed}
             for p in Player.objects.filter(game=game).select_related("seat").order_by("pk")]
