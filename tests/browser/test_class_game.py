@@ -97,6 +97,27 @@ def test_a_class_plays_a_whole_game_through_the_pages(server: ForgeServer, pages
     usa, aus = phones["USA"], phones["AUS"]
     wait_phase(usa, "lobby")
     checks.page(usa, "player console, waiting", shot=f"{lang}-0-phone-waiting")
+
+    # ---- the briefing and its quiz, before round 1 --------------------------------------------
+    for seat, ph in phones.items():
+        briefing = ph.get_by_test_id("briefing")
+        expect(briefing).to_be_visible()
+        questions = briefing.get_by_test_id("quiz-question")
+        expect(questions).to_have_count(3)
+        expect(fac.get_by_test_id("not-briefed").first).to_be_visible()
+        for i in range(3):
+            q = questions.nth(i)
+            if seat == "USA" and i == 0:  # a wrong answer first: told so, may try again
+                q.locator("label:has(input[data-right='0'])").first.click()
+                expect(q.locator(".quiz-feedback.warn-line")).to_be_visible()
+            q.locator("label:has(input[data-right='1'])").click()
+            expect(q.locator(".quiz-feedback.ok-line")).to_be_visible()
+        expect(ph.get_by_test_id("briefed")).to_be_visible()
+        if seat == "USA":
+            checks.page(ph, "player console, briefing done", shot=f"{lang}-0-phone-briefing")
+    expect(fac.get_by_test_id("is-briefed")).to_have_count(2)
+    expect(fac.get_by_test_id("is-briefed").filter(has_text="3/3")).to_have_count(1)  # Ben
+    expect(fac.get_by_test_id("briefed-count")).to_contain_text("2")
     checks.page(fac, "console, waiting", shot=f"{lang}-0-console-waiting")
     checks.narrow(fac, "console, waiting")
     checks.page(projector, "projector, waiting", shot=f"{lang}-0-projector-waiting", full=False)
@@ -166,17 +187,47 @@ def test_a_class_plays_a_whole_game_through_the_pages(server: ForgeServer, pages
             checks.narrow(projector, "projector, round 2")
         end_phase(fac, "negotiation", rnd + 1)
 
-    # ---- the debrief, everywhere --------------------------------------------------------------
+    # ---- the debrief, everywhere: five tabs, each checked on the phone and the projector -------
     for page in (usa, aus, fac, projector):
         wait_phase(page, "ended")
         expect(page.get_by_test_id("debrief")).to_be_visible()
-        expect(page.get_by_test_id("scores").locator("tbody tr")).to_have_count(6)
-    checks.page(usa, "player console, debrief", shot=f"{lang}-3-phone-debrief")
+        expect(page.get_by_test_id("scores").locator("li.rank-item")).to_have_count(6)
+        expect(page.get_by_test_id("briefing")).to_be_hidden()
+    ranking = projector.get_by_test_id("scores")
+    expect(ranking.locator("li.rank-item").first.locator("ul.why li")).not_to_have_count(0)
+    parts = {
+        "ranking": lambda p: expect(p.get_by_test_id("scores")).to_be_visible(),
+        "rounds": lambda p: expect(p.get_by_test_id("debrief-rounds").locator("svg path")
+                                   ).not_to_have_count(0),
+        "prices": lambda p: expect(p.get_by_test_id("debrief-price-charts").locator("figure.chart")
+                                   ).to_have_count(3),
+        "deals": lambda p: (expect(p.get_by_test_id("debrief-deals").locator("svg.network line")
+                                   ).not_to_have_count(0),
+                            # the phone lists its own deals first: the students' deal
+                            p is projector or expect(p.get_by_test_id("promises").locator(
+                                "li").first).to_contain_text(w["usa"])),
+        "discuss": lambda p: expect(p.get_by_test_id("questions").locator("li")
+                                    ).to_have_count(4),
+    }
+    for i, (part, check) in enumerate(parts.items()):
+        for who, page in (("phone", usa), ("projector", projector)):
+            page.get_by_test_id(f"debrief-tab-{part}").click()
+            expect(page.get_by_test_id(f"debrief-{part}")).to_be_visible()
+            check(page)
+            label = f"{who} debrief, {part}"
+            if who == "phone":
+                checks.page(page, label, shot=f"{lang}-3-phone-debrief-{i + 1}-{part}")
+            else:
+                page.wait_for_timeout(150)
+                checks.page(page, label, shot=f"{lang}-3-projector-debrief-{i + 1}-{part}",
+                            full=False)
+                checks.projector(page, label)
+    projector.get_by_test_id("debrief-tab-discuss").focus()  # the tabs answer the arrow keys
+    projector.keyboard.press("ArrowRight")
+    expect(projector.get_by_test_id("debrief-ranking")).to_be_visible()
+    checks.narrow(projector, "projector, debrief")
     checks.page(fac, "console, debrief", shot=f"{lang}-3-console-debrief")
     checks.narrow(fac, "console, debrief")
-    checks.page(projector, "projector, debrief", shot=f"{lang}-3-projector-debrief", full=False)
-    checks.projector(projector, "projector, debrief", fit=False)  # the debrief is not ours
-    checks.narrow(projector, "projector, debrief")
 
     # ---- the teacher tidies up: archive, restore, delete --------------------------------------
     fac.goto(server.url("/"))

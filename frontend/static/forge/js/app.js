@@ -16,6 +16,7 @@ import { createReportsPanel } from "./render/reports.js";
 import { createPriceCharts } from "./render/charts.js";
 import { createFeed } from "./render/feed.js";
 import { createDebrief } from "./render/debrief.js";
+import { createBriefing } from "./render/briefing.js";
 import { createAdvisorPanel } from "./render/advisor.js";
 import { createCardPanel, createForgeBoard, createSignedDeals, createHeadline, createAnnouncements } from "./render/board.js";
 import { createNotifier } from "./render/notify.js";
@@ -218,6 +219,7 @@ export function boot() {
         ["#chat", _("Chat")], ["#reports", _("Reports")]].map(([href, label]) => h("a", { href, text: label })));
     main.before(nav);
     panels.push(createNotifier(app, nav));
+    add("top", createBriefing(app));
     add("top", createDebrief(app));
     add("a", createEventPanel(app));
     add("a", createOrdersForm(app));

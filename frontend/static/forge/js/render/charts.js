@@ -61,7 +61,8 @@ export function createPriceCharts(app, { dark = false, height = 170, title = _("
     const ref = pricesSrc[`${m.id}:refined`] || [];
     const n = Math.max(ore.length, ref.length, view.rounds || 1);
     const xs = Array.from({ length: n }, (_, i) => i + 1);
-    return [xs, xs.map((_, i) => ore[i] ?? null), xs.map((_, i) => ref[i] ?? null),
+    // a price of 0 (or none yet) is a round with no trade: a gap in the line, not a fall to 0
+    return [xs, xs.map((_, i) => ore[i] || null), xs.map((_, i) => ref[i] || null),
       xs.map(() => m.ref_ore), xs.map(() => m.ref_refined)];
   }
 

@@ -1,16 +1,11 @@
-// The debrief at game end: final scores (parts, objectives met, total), the world outcome
-// and the price paths, so a class can set each country's score against the shared result.
+// The debrief at game end, in five tabs so each fits a phone and a 1080p projector
+// without scrolling: the ranking with where each country's points came from, the scores
+// over the rounds, the prices (a gap: no trade that round), the deals as a network with
+// promises set against deliveries, and four discussion questions drawn from this game.
 import { h, fill, changed } from "../dom.js";
-import { seatName, bp, money, int, mineralName } from "../format.js";
+import { seatName, bp, money, int, keyName, clauseText, STATUS_LABELS } from "../format.js";
 import { createPriceCharts } from "./charts.js";
 import { _, fmt, sc } from "../i18n.js";
-
-function objectiveTexts(view, seat) {
-  const priv = (view.private && view.private[seat]) || (view.me && view.me.seat === seat ? view.me : null);
-  const out = {};
-  for (const o of (priv && priv.objectives) || []) out[o.id] = sc(`countries.${seat}.objectives.${o.id}`, o.text);
-  return out;
-}
 
 const PARTS = {
   prosperity: _("Prosperity"),
@@ -18,13 +13,286 @@ const PARTS = {
   sustainability: _("Sustainability"),
   reputation: _("Reputation"),
 };
+// Where points came from, as the engine's score breakdown names its sources.
+const SOURCES = {
+  deals: _("deals"),
+  market: _("market"),
+  standard: _("environmental standard"),
+  standards: _("environmental standard"),
+  objectives: _("objectives"),
+  breaches: _("broken promises"),
+  base: _("no-deal result"),
+  baseline: _("no-deal result"),
+  production: _("production"),
+  investment: _("investment"),
+  events: _("events"),
+  other: _("other"),
+};
+const LINE_COLOURS = ["#1f5fbf", "#b35c00", "#1d6b34", "#a31a1a", "#6a3d9a", "#00727a", "#7a5c00", "#444"];
+const LINE_COLOURS_DARK = ["#7fb2ff", "#ffb35c", "#8fe3a6", "#ff9d9d", "#d2b4ff", "#6fe0e8", "#ffe066", "#ddd"];
+const MARKERS = ["circle", "square", "diamond", "triangle", "circle", "square", "diamond", "triangle"];
+const SVG = "http://www.w3.org/2000/svg";
+
+function s(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== null && v !== undefined) el.setAttribute(k, String(v));
+  for (const c of children.flat()) if (c) el.append(c);
+  return el;
+}
+
+const signed = (n) => (n > 0 ? `+${int(n)}` : n < 0 ? `−${int(-n)}` : "0");
+const partName = (p) => PARTS[p] || p.replace(/_/g, " ");
+const sourceName = (k) => SOURCES[k] || k.replace(/_/g, " ");
+
+function objectiveText(seat, o) {
+  return sc(`countries.${seat}.objectives.${o.id}`, o.text || o.id);
+}
+
+function weightsOf(v, seat) {
+  const priv = (v.private && v.private[seat]) || (v.me && v.me.seat === seat ? v.me : null);
+  return priv && priv.weights ? priv.weights : null;
+}
+
+/** The engine's per-part breakdown, whatever its exact shape, as [part, [[source, points]]]. */
+function breakdownRows(b) {
+  if (!b || typeof b !== "object") return null;
+  const rows = [];
+  const entries = Array.isArray(b) ? b.map((x) => [x.part || x.name, x]) : Object.entries(b);
+  for (const [part, x] of entries) {
+    if (typeof x === "number") rows.push([part, [[null, x]]]);
+    else if (Array.isArray(x)) rows.push([part, x.map((y) => [y.source || y.kind || y.label || y.name, y.points ?? y.value ?? 0])]);
+    else if (x && typeof x === "object") {
+      const inner = x.sources || x.from || x;
+      rows.push([part, Object.entries(inner).filter(([, n]) => typeof n === "number").map(([k, n]) => [k, n])]);
+    }
+  }
+  return rows.length ? rows : null;
+}
+
+/** One country's explanation: where its points came from. */
+function explanation(v, seat, sc_) {
+  const items = [];
+  const rows = breakdownRows(sc_.breakdown);
+  if (rows) {
+    for (const [part, srcs] of rows) {
+      const shown = srcs.filter(([, n]) => n !== 0);
+      const value = sc_.parts && part in sc_.parts ? ` ${int(sc_.parts[part])}` : "";
+      items.push(h("li", {}, h("strong", { text: `${partName(part)}${value}: ` }),
+        shown.length ? shown.map(([k, n]) => (k ? `${sourceName(k)} ${signed(n)}` : signed(n))).join(", ") : _("no change")));
+    }
+  } else {
+    const parts = Object.entries(sc_.parts || {});
+    const best = [...parts].sort((a, b) => b[1] - a[1]);
+    items.push(h("li", { text: parts.map(([p, n]) => `${partName(p)} ${int(n)}`).join(" · ") }));
+    if (best.length > 1) {
+      items.push(h("li", { text: fmt(_("Best part: %(best)s (%(a)s); weakest: %(worst)s (%(b)s). 100 = the no-deal result."),
+        { best: partName(best[0][0]), a: int(best[0][1]), worst: partName(best[best.length - 1][0]), b: int(best[best.length - 1][1]) }) }));
+    }
+  }
+  const list = sc_.objective_list || [];
+  const met = sc_.objectives || {};
+  const bonus = list.filter((o) => met[o.id]).reduce((t, o) => t + (o.bonus || 0), 0);
+  const w = weightsOf(v, seat);
+  const top = w ? Object.entries(w).sort((a, b) => b[1] - a[1])[0] : null;
+  items.push(h("li", { text: fmt(_("Parts averaged by what mattered to this country: %(avg)s%(top)s; objectives: +%(bonus)s; total %(total)s."),
+    { avg: int(sc_.total - bonus), top: top ? ` (${fmt(_("%(part)s counted %(n)s times"), { part: partName(top[0]), n: top[1] })})` : "",
+      bonus: int(bonus), total: int(sc_.total) }) }));
+  for (const o of list) {
+    items.push(h("li", { class: met[o.id] ? "met" : "" }, h("span", { class: met[o.id] ? "pill ok" : "pill",
+      text: met[o.id] ? fmt(_("✓ objective met +%(n)s"), { n: o.bonus }) : `✗ ${_("objective not met")}` }), " ", objectiveText(seat, o)));
+  }
+  if (!list.length) {
+    const ids = Object.entries(met);
+    if (ids.length) items.push(h("li", { text: fmt(_("Objectives met: %(n)s of %(m)s"), { n: ids.filter(([, ok]) => ok).length, m: ids.length }) }));
+  }
+  return h("ul", { class: "plain why" }, items);
+}
+
+/** Totals per round per seat when the engine gives them, else clean-tech output. */
+function scoreSeries(v) {
+  const seats = Object.keys(v.scores);
+  const perSeat = {};
+  let kind = "score";
+  for (const seat of seats) {
+    const r = v.scores[seat].rounds;
+    if (Array.isArray(r) && r.length) perSeat[seat] = r.map((x) => (typeof x === "number" ? x : x && x.total));
+  }
+  if (Object.keys(perSeat).length !== seats.length) {
+    const reports = v.reports || [];
+    if (reports.some((r) => r.scores)) {
+      for (const seat of seats) perSeat[seat] = reports.map((r) => { const x = r.scores && r.scores[seat]; return typeof x === "number" ? x : x ? x.total : null; });
+    } else {
+      kind = "output";
+      for (const seat of seats) perSeat[seat] = reports.map((r) => (r.headline && r.headline[seat] ? r.headline[seat].output_value : null));
+    }
+  }
+  if (kind === "score") for (const seat of seats) { const a = perSeat[seat]; if (a[a.length - 1] !== v.scores[seat].total) a.push(v.scores[seat].total); }
+  return { kind, perSeat };
+}
+
+function lineChart(v, series, { dark, label }) {
+  const seats = Object.keys(series);
+  const n = Math.max(1, ...seats.map((k) => series[k].length));
+  const vals = seats.flatMap((k) => series[k]).filter((x) => typeof x === "number");
+  const max = Math.max(1, ...vals) * 1.1;
+  const min = Math.min(0, ...vals);
+  const W = 720, H = 330, L = 60, R = 150, T = 14, B = 40;
+  const x = (i) => L + (n === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (n - 1));
+  const y = (val) => T + (H - T - B) * (1 - (val - min) / (max - min));
+  const colours = dark ? LINE_COLOURS_DARK : LINE_COLOURS;
+  const ink = dark ? "#e8eef5" : "#222";
+  const grid = [];
+  for (let k = 0; k <= 4; k += 1) {
+    const val = min + ((max - min) * k) / 4;
+    grid.push(s("line", { x1: L, x2: W - R, y1: y(val), y2: y(val), stroke: dark ? "rgba(255,255,255,.15)" : "rgba(0,0,0,.1)" }),
+      s("text", { x: L - 6, y: y(val) + 5, "text-anchor": "end", fill: ink, "font-size": 15 }, String(Math.round(val))));
+  }
+  for (let i = 0; i < n; i += 1) grid.push(s("text", { x: x(i), y: H - 12, "text-anchor": "middle", fill: ink, "font-size": 15 }, fmt(_("R%(n)s"), { n: i + 1 })));
+  const ends = [];
+  const lines = seats.map((seat, j) => {
+    const c = colours[j % colours.length];
+    const pts = series[seat].map((val, i) => (typeof val === "number" ? [x(i), y(val)] : null));
+    const d = pts.map((p, i) => (p ? `${i && pts[i - 1] ? "L" : "M"}${p[0].toFixed(1)},${p[1].toFixed(1)}` : "")).join("");
+    const marks = pts.filter(Boolean).map(([px, py]) => {
+      const m = MARKERS[j % MARKERS.length];
+      if (m === "square") return s("rect", { x: px - 5, y: py - 5, width: 10, height: 10, fill: c });
+      if (m === "diamond") return s("path", { d: `M${px},${py - 7}L${px + 7},${py}L${px},${py + 7}L${px - 7},${py}Z`, fill: c });
+      if (m === "triangle") return s("path", { d: `M${px},${py - 7}L${px + 7},${py + 6}L${px - 7},${py + 6}Z`, fill: c });
+      return s("circle", { cx: px, cy: py, r: 5.5, fill: c });
+    });
+    const last = pts.filter(Boolean).pop();
+    if (last) ends.push({ y: last[1], seat, c, val: series[seat].filter((q) => typeof q === "number").pop() });
+    return s("g", {}, s("path", { d, fill: "none", stroke: c, "stroke-width": 3, "stroke-dasharray": j >= 4 ? "8 4" : null }), marks);
+  });
+  ends.sort((a, b) => a.y - b.y);
+  for (let i = 1; i < ends.length; i += 1) if (ends[i].y - ends[i - 1].y < 18) ends[i].y = ends[i - 1].y + 18;
+  const labels = ends.map((e) => s("text", { x: W - R + 8, y: e.y + 5, fill: e.c, "font-size": 16, "font-weight": 700 }, `${seatName(v, e.seat)} ${int(e.val)}`));
+  return s("svg", { viewBox: `0 0 ${W} ${Math.max(H, (ends.length ? ends[ends.length - 1].y : 0) + 20)}`, class: "debrief-svg", role: "img", "aria-label": label },
+    grid, lines, labels);
+}
+
+/** Signed deals as a graph: countries on a circle, a line per pair that signed. */
+function dealNetwork(v, deals, { dark }) {
+  const seats = Object.keys(v.seats);
+  const W = 640, H = 420, cx = W / 2, cy = H / 2, r = 150;
+  const pos = Object.fromEntries(seats.map((seat, i) => {
+    const a = -Math.PI / 2 + (2 * Math.PI * i) / seats.length;
+    return [seat, [cx + r * 1.45 * Math.cos(a), cy + r * Math.sin(a)]];
+  }));
+  const pairs = new Map();
+  for (const d of deals) {
+    const [a, b] = [...d.parties].sort();
+    const key = `${a}|${b}`;
+    const p = pairs.get(key) || { a, b, n: 0, broken: 0 };
+    p.n += 1;
+    if (d.status === "breached" || d.breaches) p.broken += 1;
+    pairs.set(key, p);
+  }
+  const ink = dark ? "#f2f6fb" : "#16202c";
+  const ok = dark ? "#8fe3a6" : "#1d6b34";
+  const bad = dark ? "#ff9d9d" : "#a31a1a";
+  const edges = [...pairs.values()].filter((p) => pos[p.a] && pos[p.b]).map((p) => {
+    const [x1, y1] = pos[p.a];
+    const [x2, y2] = pos[p.b];
+    return s("g", {},
+      s("line", { x1, y1, x2, y2, stroke: p.broken ? bad : ok, "stroke-width": 2 + 2 * Math.min(p.n, 4), "stroke-dasharray": p.broken ? "10 6" : null, "stroke-linecap": "round" }),
+      s("text", { x: (x1 + x2) / 2, y: (y1 + y2) / 2 + 6, "text-anchor": "middle", "font-size": 18, "font-weight": 700, fill: ink,
+        stroke: dark ? "#132235" : "#fff", "stroke-width": 5, "paint-order": "stroke" }, p.broken ? `${p.n} (${p.broken}✗)` : String(p.n)));
+  });
+  const nodes = seats.map((seat) => {
+    const [x, y] = pos[seat];
+    const name = seatName(v, seat);
+    const w = Math.max(64, name.length * 10 + 20);
+    return s("g", {}, s("rect", { x: x - w / 2, y: y - 18, width: w, height: 36, rx: 8, fill: dark ? "#24405f" : "#e8edf4", stroke: ink, "stroke-width": 1.5 }),
+      s("text", { x, y: y + 6, "text-anchor": "middle", "font-size": 17, "font-weight": 700, fill: ink }, name));
+  });
+  const summary = [...pairs.values()].map((p) => fmt(_("%(a)s and %(b)s: %(n)s deals, %(broken)s broken"),
+    { a: seatName(v, p.a), b: seatName(v, p.b), n: p.n, broken: p.broken })).join("; ");
+  return s("svg", { viewBox: `0 0 ${W} ${H}`, class: "debrief-svg network", role: "img",
+    "aria-label": `${_("Who signed deals with whom")}: ${summary || _("no deals were signed")}` }, edges, nodes);
+}
+
+function discussion(v, ranked, deals) {
+  const qs = [];
+  const [first, firstScore] = ranked[0];
+  const [last, lastScore] = ranked[ranked.length - 1];
+  qs.push(fmt(_("%(first)s finished first with %(a)s points and %(last)s last with %(b)s. What did %(first)s do that the others did not?"),
+    { first: seatName(v, first), a: int(firstScore.total), last: seatName(v, last), b: int(lastScore.total) }));
+  const broken = deals.filter((d) => d.status === "breached" || d.breaches);
+  if (broken.length) {
+    const d = broken[0];
+    qs.push(fmt(_("%(n)s deals were broken, among them one between %(a)s and %(b)s. Why would a country break a promise, and what did it cost?"),
+      { n: broken.length, a: seatName(v, d.parties[0]), b: seatName(v, d.parties[1]) }));
+  } else if (deals.length) {
+    qs.push(fmt(_("All %(n)s deals were kept. What made these promises believable?"), { n: deals.length }));
+  } else {
+    qs.push(_("No deal was signed. What stopped the countries from trusting each other?"));
+  }
+  const prices = (v.world && v.world.prices) || v.prices || {};
+  let move = null;
+  let gap = null;
+  for (const [key, xs] of Object.entries(prices)) {
+    const traded = xs.map((p, i) => [i + 1, p]).filter(([, p]) => p > 0);
+    if (traded.length >= 2) {
+      const change = Math.abs(traded[traded.length - 1][1] - traded[0][1]) / traded[0][1];
+      if (!move || change > move.change) move = { key, change, a: traded[0][1], b: traded[traded.length - 1][1] };
+    }
+    const none = xs.findIndex((p) => !p);
+    if (none >= 0 && traded.length && !gap) gap = { key, round: none + 1 };
+  }
+  if (move && move.change >= 0.1) {
+    qs.push(fmt(_("The price of %(what)s went from %(a)s to %(b)s a lot. Who gained from that, and who lost?"),
+      { what: keyName(v, move.key), a: money(move.a), b: money(move.b) }));
+  } else if (gap) {
+    qs.push(fmt(_("Nobody traded %(what)s on the market in round %(r)s. Why not, and who was hurt?"), { what: keyName(v, gap.key), r: gap.round }));
+  } else {
+    qs.push(_("Prices hardly moved. Why did the market stay calm?"));
+  }
+  const all = ranked.flatMap(([, x]) => Object.values(x.objectives || {}));
+  const met = all.filter(Boolean).length;
+  qs.push(fmt(_("%(met)s of %(all)s secret objectives were met, and the world met %(pct)s of its demand for minerals. Did countries working for themselves help or hurt the world's result?"),
+    { met, all: all.length, pct: bp(v.world ? v.world.demand_met_bp : null) }));
+  return qs;
+}
 
 export function createDebrief(app, { dark = false } = {}) {
-  const scores = h("div", {});
-  const world = h("div", {});
-  const charts = createPriceCharts(app, { dark, title: _("Price paths"), testid: "debrief-prices", height: dark ? 220 : 170 });
-  const el = h("section", { class: "panel debrief", id: "debrief", "aria-labelledby": "debrief-h", "data-testid": "debrief", hidden: true },
-    h("h2", { id: "debrief-h", text: _("Debrief: the final result") }), scores, world, charts.el);
+  const TABS = [["ranking", _("Ranking")], ["rounds", _("Scores over rounds")], ["prices", _("Prices")],
+    ["deals", _("Deals")], ["discuss", _("Discuss")]];
+  const panes = {};
+  const buttons = {};
+  let current = "ranking";
+  const tablist = h("div", { class: "debrief-tabs", role: "tablist", "aria-label": _("Parts of the debrief") });
+  const charts = createPriceCharts(app, { dark, title: _("Prices ($M per lot)"), testid: "debrief-price-charts", height: dark ? 230 : 170 });
+  function select(id, focus = false) {
+    current = id;
+    for (const [k] of TABS) {
+      buttons[k].setAttribute("aria-selected", k === id ? "true" : "false");
+      buttons[k].tabIndex = k === id ? 0 : -1;
+      panes[k].hidden = k !== id;
+    }
+    if (focus) buttons[id].focus();
+    if (id === "prices") window.dispatchEvent(new Event("resize"));
+  }
+  for (const [i, [id, label]] of TABS.entries()) {
+    buttons[id] = h("button", { type: "button", role: "tab", class: "tab", id: `debrief-tab-${id}`, "aria-controls": `debrief-${id}`,
+      "data-testid": `debrief-tab-${id}`, text: `${i + 1}. ${label}`,
+      on: { click: () => select(id), keydown: (e) => {
+        const k = TABS.findIndex(([x]) => x === id);
+        const to = e.key === "ArrowRight" ? k + 1 : e.key === "ArrowLeft" ? k - 1 : e.key === "Home" ? 0 : e.key === "End" ? TABS.length - 1 : null;
+        if (to === null) return;
+        e.preventDefault();
+        select(TABS[(to + TABS.length) % TABS.length][0], true);
+      } } });
+    tablist.append(buttons[id]);
+    panes[id] = h("div", { role: "tabpanel", id: `debrief-${id}`, class: `debrief-pane pane-${id}`, "aria-labelledby": `debrief-tab-${id}`, "data-testid": `debrief-${id}`, hidden: id !== "ranking" });
+  }
+  const pager = h("div", { class: "btn-row debrief-pager" },
+    h("button", { type: "button", class: "btn", "data-testid": "debrief-prev", text: `‹ ${_("Previous")}`, on: { click: () => { const k = TABS.findIndex(([x]) => x === current); select(TABS[(k + TABS.length - 1) % TABS.length][0]); } } }),
+    h("button", { type: "button", class: "btn btn-primary", "data-testid": "debrief-next", text: `${_("Next")} ›`, on: { click: () => { const k = TABS.findIndex(([x]) => x === current); select(TABS[(k + 1) % TABS.length][0]); } } }));
+  const pricesNote = h("p", { class: "small", text: _("A gap in a line means nobody traded that round: there was no price.") });
+  const el = h("section", { class: `panel debrief${dark ? " debrief-dark" : ""}`, id: "debrief", "aria-labelledby": "debrief-h", "data-testid": "debrief", hidden: true },
+    h("div", { class: "debrief-head" }, h("h2", { id: "debrief-h", text: _("Debrief: who won and why") }), tablist),
+    Object.values(panes), pager);
 
   function update(store) {
     const v = store.view;
@@ -32,39 +300,61 @@ export function createDebrief(app, { dark = false } = {}) {
     el.hidden = !over;
     if (!over) return;
     charts.update(store, (v.world && v.world.prices) || v.prices);
-    if (!changed(el, [v.scores, v.world, v.me && v.me.seat])) return;
-    const parts = [...new Set(Object.values(v.scores).flatMap((s) => Object.keys(s.parts)))];
+    if (!changed(el, [v.scores, v.world, v.deals, v.me && v.me.seat])) return;
     const ranked = Object.entries(v.scores).sort((a, b) => b[1].total - a[1].total);
     const me = app.seat();
-    fill(scores, h("div", { class: "table-wrap" }, h("table", { class: "data scores", "data-testid": "scores" },
-      h("caption", { text: _("Final scores (100 in a part = as well as the country would have done with no deals)") }),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "#" }), h("th", { scope: "col", text: _("Country") }),
-        parts.map((p) => h("th", { scope: "col", text: PARTS[p] || p[0].toUpperCase() + p.slice(1) })),
-        h("th", { scope: "col", text: _("Objectives met") }), h("th", { scope: "col", text: _("Total") }))),
-      h("tbody", {}, ranked.map(([seat, s], i) => {
-        const texts = objectiveTexts(v, seat);
-        const objs = Object.entries(s.objectives || {});
-        const met = objs.filter(([, ok]) => ok).length;
-        return h("tr", { class: seat === me ? "me" : "" },
-          h("td", { text: String(i + 1) }),
-          h("th", { scope: "row", text: seatName(v, seat) }),
-          parts.map((p) => h("td", { text: int(s.parts[p]) })),
-          h("td", {}, `${met} / ${objs.length}`, Object.keys(texts).length
-            ? h("ul", { class: "plain small" }, objs.map(([id, ok]) => h("li", { text: `${ok ? `✓ ${_("met")}` : `✗ ${_("not met")}`}: ${texts[id] || id}` }))) : null),
-          h("td", {}, h("strong", { text: int(s.total) })));
-      })))));
+    const deals = (v.deals || []).filter((d) => ["active", "completed", "breached", "cancelled"].includes(d.status));
+
+    // 1. ranking, with where the points came from
+    fill(panes.ranking, h("p", { class: "small muted", text: _("In each part, 100 = as well as the country would have done with no deals.") }),
+      h("ol", { class: "ranking", "data-testid": "scores" }, ranked.map(([seat, x], i) => h("li", { class: `rank-item${seat === me ? " me" : ""}`, "data-seat": seat },
+        h("div", { class: "rank-head" }, h("span", { class: "rank-no", text: `${i + 1}` }), h("strong", { class: "rank-name", text: seatName(v, seat) }),
+          seat === me ? h("span", { class: "pill", text: _("you") }) : null,
+          h("span", { class: "rank-total", text: fmt(_("%(n)s points"), { n: int(x.total) }) })),
+        explanation(v, seat, x)))));
+
+    // 2. scores over rounds
+    const { kind, perSeat } = scoreSeries(v);
+    const title = kind === "score" ? _("Total score after each round") : _("Clean-tech output after each round ($M)");
+    fill(panes.rounds, h("h3", { class: "sub", text: title }),
+      lineChart(v, perSeat, { dark, label: `${title}: ${Object.entries(perSeat).map(([seat, xs]) => `${seatName(v, seat)} ${xs.map((q) => (q === null || q === undefined ? "—" : int(q))).join(", ")}`).join("; ")}` }),
+      kind === "output" ? h("p", { class: "small muted", text: _("Scores are worked out at the end; this is what each country's factories produced, which they are built on.") }) : null);
+
+    // 3. prices
+    fill(panes.prices, pricesNote, charts.el);
+
+    // 4. deals: the network and promises against deliveries
+    // the viewer's own deals first, then the broken ones
+    const mine = (d) => (me && d.parties.includes(me) ? 1 : 0);
+    const promiseItems = [...deals].sort((a, b) => mine(b) - mine(a) || (b.breaches || 0) - (a.breaches || 0));
+    const SHOW = dark ? 5 : 12;
+    fill(panes.deals, h("div", { class: "deals-grid" },
+      h("figure", { class: "network-box" }, dealNetwork(v, deals, { dark }),
+        h("figcaption", { class: "small", text: _("A line: the two countries signed deals (how many on the line). Solid: every promise kept. Dashed with ✗: a deal was broken.") })),
+      h("div", {}, h("h3", { class: "sub", text: _("Promises and deliveries") }),
+        deals.length ? h("ul", { class: "plain promises", "data-testid": "promises" }, promiseItems.slice(0, SHOW).map((d) => {
+          const done = d.rounds_done || 0;
+          const kept = Math.max(0, done - (d.breaches || 0));
+          const supply = (d.clauses || []).find((c) => c.type === "supply") || (d.clauses || [])[0];
+          return h("li", { class: d.breaches ? "broken" : "kept" },
+            h("strong", { text: `${seatName(v, d.parties[0])} ↔ ${seatName(v, d.parties[1])}: ` }),
+            supply ? clauseText(v, supply) : "",
+            h("br"),
+            h("span", { class: d.breaches ? "pill status-breached" : "pill ok",
+              text: d.breaches ? fmt(_("✗ kept %(kept)s of %(rounds)s rounds: broken %(n)s times"), { kept, rounds: d.rounds, n: d.breaches })
+                : fmt(_("✓ kept %(kept)s of %(rounds)s rounds"), { kept, rounds: d.rounds }) }),
+            " ", h("span", { class: "small muted", text: STATUS_LABELS[d.status] || d.status }));
+        })) : h("p", { class: "muted", text: _("No deal was signed.") }),
+        promiseItems.length > SHOW ? h("p", { class: "small muted", text: fmt(_("and %(n)s more deals"), { n: promiseItems.length - SHOW }) }) : null)));
+
+    // 5. discussion
     const w = v.world || {};
-    const short = Object.entries(w.shortages || {});
-    fill(world, h("h3", { class: "sub", text: _("The world outcome") }),
-      h("dl", { class: "stats big-stats", "data-testid": "world" },
-        h("div", {}, h("dt", { text: _("Demand met worldwide") }), h("dd", { text: bp(w.demand_met_bp) })),
-        h("div", {}, h("dt", { text: _("Clean-tech output") }), h("dd", { text: money(w.output_value) }))),
-      short.length ? h("div", { class: "table-wrap" }, h("table", { class: "data" },
-        h("caption", { text: _("Shortages per round (lots, all countries)") }),
-        h("thead", {}, h("tr", {}, h("th", { scope: "col", text: _("Mineral") }),
-          (short[0][1] || []).map((_, i) => h("th", { scope: "col", text: fmt(_("R%(n)s"), { n: i + 1 }) })))),
-        h("tbody", {}, short.map(([m, xs]) => h("tr", {}, h("th", { scope: "row", text: mineralName(v, m) }),
-          xs.map((q) => h("td", { text: int(q) }))))))) : null);
+    fill(panes.discuss, h("dl", { class: "stats big-stats", "data-testid": "world" },
+      h("div", {}, h("dt", { text: _("Demand met worldwide") }), h("dd", { text: bp(w.demand_met_bp) })),
+      h("div", {}, h("dt", { text: _("Clean-tech output") }), h("dd", { text: money(w.output_value) }))),
+    h("h3", { class: "sub", text: _("Questions for the class") }),
+    h("ol", { class: "discuss", "data-testid": "questions" }, discussion(v, ranked, deals).map((q) => h("li", { text: q }))));
+    select(current);
   }
   return { el, update };
 }

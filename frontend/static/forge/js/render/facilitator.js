@@ -128,6 +128,13 @@ export function createCards(app) {
   return { el, update };
 }
 
+/** A person's briefing: done (with the quiz's first-try score) or not yet. */
+function briefedPill(p) {
+  if (p.briefed === null || p.briefed === undefined) return h("span", { class: "pill", "data-testid": "not-briefed", text: _("not briefed yet") });
+  return h("span", { class: "pill ok", "data-testid": "is-briefed", title: _("quiz questions right at the first try"),
+    text: fmt(_("✓ briefed (%(n)s/3 first try)"), { n: p.briefed }) });
+}
+
 export function createSeats(app) {
   const body = h("div", {});
   const refresh = h("button", { type: "button", class: "btn btn-small", text: _("Refresh people"), on: { click: () => app.loadRoster() } });
@@ -156,6 +163,7 @@ export function createSeats(app) {
         h("td", { text: pub.submitted ? `✓ ${_("in")}` : "—" }),
         h("td", {}, people.length ? h("ul", { class: "plain" }, people.map((p) => h("li", { class: p.revoked ? "muted" : "" },
           h("span", { text: `${p.name}${p.revoked ? ` ${_("(removed)")}` : ""}${p.muted ? ` ${_("(muted)")}` : ""}` }), " ",
+          p.revoked ? null : briefedPill(p), " ",
           p.revoked ? null : h("button", { type: "button", class: "btn btn-quiet btn-small", text: p.muted ? _("Unmute") : _("Mute"), "aria-label": fmt(p.muted ? _("Unmute %(name)s") : _("Mute %(name)s"), { name: p.name }),
             on: { click: async () => { if (await app.control(p.muted ? "unmute" : "mute", { player: p.id }, p.muted ? _("Unmuted.") : _("Muted."))) app.loadRoster(); } } }),
           p.revoked ? null : h("button", { type: "button", class: "btn btn-quiet btn-small", text: _("Remove"), "aria-label": fmt(_("Remove %(name)s"), { name: p.name }),
@@ -165,7 +173,11 @@ export function createSeats(app) {
             } } }))))
           : h("span", { class: "muted", text: pub.controller === "bot" ? _("the computer") : _("nobody yet") })));
     });
-    fill(body, h("div", { class: "table-wrap" }, h("table", { class: "data" },
+    const people = players.filter((p) => !p.revoked);
+    const briefed = people.filter((p) => p.briefed !== null && p.briefed !== undefined).length;
+    fill(body, people.length ? h("p", { class: briefed === people.length ? "ok-line" : "muted", "data-testid": "briefed-count",
+      text: fmt(_("Briefed and ready: %(n)s of %(m)s people."), { n: briefed, m: people.length }) }) : null,
+    h("div", { class: "table-wrap" }, h("table", { class: "data" },
       h("thead", {}, h("tr", {}, [_("Country"), _("Played by"), _("Ready"), _("Orders"), _("People")].map((x) => h("th", { scope: "col", text: x })))),
       h("tbody", {}, rows))));
   }
