@@ -328,14 +328,13 @@ def render_past(game_id: int, version: int, since: int | None) -> dict[str, Any]
 
 
 def legal(game_id: int, actor: str) -> dict[str, Any]:
-    from game.actions import action_to_dict
+    """What `actor` may do now, with a template per kind (game.legal.legal_dict)."""
+    from game.legal import legal_dict
 
     row = Game.objects.only("pk", "version", "scenario_id", "seed", "options").get(pk=game_id)
     with loading.lock(game_id):
         entry = loading.load(row)
-        la = entry.game.legal_actions(actor)
-        return {"seq": entry.version, "kinds": list(la.kinds),
-                "actions": [action_to_dict(a) for a in la.actions]}
+        return {**legal_dict(entry.game, actor), "seq": entry.version}
 
 
 def reset() -> None:
