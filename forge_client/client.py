@@ -10,7 +10,7 @@ answered by its id, unanswered requests sent again with the same id after a reco
         print(ack.get("created"))    # {"deal": "D7", "version": 1}
 
 Needs only asyncio, `websockets` and the engine's pure-Python `game` package (for the
-types and the templates); not Django.
+types); not Django.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ import msgspec
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from game.legal import templates as _templates
 from game.schema import FacilitatorView, SeatView, SpectatorView
 
 log = logging.getLogger("forge_client")
@@ -279,13 +278,9 @@ class Connection:
         return await self.request("control", {"op": op, **args})
 
     async def legal(self) -> dict[str, Any]:
-        """What this seat may do now: seq, kinds, concrete actions and templates (computed
-        here from the view when the server's answer has none)."""
+        """What this seat may do now: seq, kinds, concrete actions and, per kind, a template
+        with each field's range in this state."""
         result: dict[str, Any] = (await self.request("legal"))["result"]
-        if "templates" not in result:
-            await self.wait_seq(result["seq"])
-            view = self.view if self.role == "player" else None
-            result["templates"] = _templates(view, result["kinds"], result["actions"])
         return result
 
     # ---- waiting --------------------------------------------------------------------------
