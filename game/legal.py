@@ -175,7 +175,7 @@ def templates(view: dict[str, Any] | None, kinds: list[str],
     per clause type) and `context` (partners, what the seat can deliver per round,
     reference and last prices, its treasury). `view` is the actor's own view (None for the
     facilitator); everything here is computed from it and the legal actions, so a client
-    that has both can compute the same (`forge_client` does)."""
+    that has both can compute the same."""
     out: dict[str, dict[str, Any]] = {}
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for a in actions:
