@@ -70,7 +70,7 @@ function breakdownRows(b) {
 }
 
 /** One country's explanation: where its points came from. */
-function explanation(v, seat, sc_) {
+function explanation(v, seat, sc_, compact = false) {
   const items = [];
   const rows = breakdownRows(sc_.breakdown);
   if (rows) {
@@ -84,7 +84,7 @@ function explanation(v, seat, sc_) {
     const parts = Object.entries(sc_.parts || {});
     const best = [...parts].sort((a, b) => b[1] - a[1]);
     items.push(h("li", { text: parts.map(([p, n]) => `${partName(p)} ${int(n)}`).join(" · ") }));
-    if (best.length > 1) {
+    if (best.length > 1 && !compact) {
       items.push(h("li", { text: fmt(_("Best part: %(best)s (%(a)s); weakest: %(worst)s (%(b)s). 100 = the no-deal result."),
         { best: partName(best[0][0]), a: int(best[0][1]), worst: partName(best[best.length - 1][0]), b: int(best[best.length - 1][1]) }) }));
     }
@@ -311,7 +311,7 @@ export function createDebrief(app, { dark = false } = {}) {
         h("div", { class: "rank-head" }, h("span", { class: "rank-no", text: `${i + 1}` }), h("strong", { class: "rank-name", text: seatName(v, seat) }),
           seat === me ? h("span", { class: "pill", text: _("you") }) : null,
           h("span", { class: "rank-total", text: fmt(_("%(n)s points"), { n: int(x.total) }) })),
-        explanation(v, seat, x)))));
+        explanation(v, seat, x, dark)))));
 
     // 2. scores over rounds
     const { kind, perSeat } = scoreSeries(v);
