@@ -78,7 +78,6 @@ class Outbox:
         self.writer: asyncio.Task[None] | None = None
         self.closing = False
         self.dead = False
-        self.too_slow = False
 
     def put(self, text: str) -> None:
         """Queue a text frame (or send it now); never waits. Frames after a close are
@@ -126,7 +125,6 @@ class Outbox:
     def _fell_behind(self) -> None:
         log.info("dropping a connection %s frames / %s bytes behind",
                  len(self.queue), self.queued_bytes)
-        self.too_slow = True
         self.queue.clear()
         self.queued_bytes = 0
         self.closing = True
@@ -144,7 +142,6 @@ class Outbox:
                 except TimeoutError:
                     log.info("dropping a connection whose socket took nothing for %s s",
                              self.stall_s)
-                    self.too_slow = True
                     await self._drop()
                     return
                 except Exception:  # the client went away
