@@ -180,7 +180,8 @@ def settings_changed(game_id: int) -> None:
 
 def alert(game_id: int, code: str, message: str) -> None:
     """Something went wrong with the game that its facilitator should know about (the clock
-    could not end a phase, say): the consumer hands it to the game's facilitator connections
-    as a `notice` of kind `alert`. Sent after the commit, or at once outside a transaction."""
+    could not end a phase, say): negotiation/pushes.py hands it to the game's facilitator
+    connections as a `notice` of kind `alert`. Sent after the commit, or at once outside a
+    transaction."""
     _after_commit(game_id, {"type": "game.alert", "game": game_id, "code": code,
                             "message": message})

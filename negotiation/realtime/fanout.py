@@ -18,7 +18,7 @@ from negotiation.services import rendering
 
 
 class Connection(Protocol):
-    """What the fan-out needs of a connection (negotiation/consumers.py)."""
+    """What the fan-out needs of a connection (negotiation/pushes.py)."""
 
     viewer: str | None
     last_seq: int | None  # the newest version the client holds
