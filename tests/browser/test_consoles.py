@@ -189,11 +189,14 @@ def test_game_end_shows_debrief_everywhere(server: ForgeServer, pages: Pages, ne
         expect(page.get_by_test_id("phase")).to_have_text("Game over")
         debrief = page.get_by_test_id("debrief")
         expect(debrief).to_be_visible()
-        expect(debrief.get_by_test_id("scores").locator("tbody tr")).to_have_count(6)
+        expect(debrief.get_by_test_id("scores").locator("li.rank-item")).to_have_count(6)
+        debrief.get_by_test_id("debrief-tab-discuss").click()  # the debrief's last tab
         expect(debrief.get_by_test_id("world")).to_contain_text("Demand met worldwide")
-    # A player sees their own objectives spelled out in the scores table.
-    mine = player.get_by_test_id("scores").locator("tr.me")
+        debrief.get_by_test_id("debrief-tab-ranking").click()
+    # A player finds their own country in the ranking, with its objective spelled out.
+    mine = player.get_by_test_id("scores").locator("li.me")
     expect(mine).to_contain_text("DR Congo")
+    expect(mine.locator("ul.why")).to_contain_text("objective")
 
 
 def test_phone_layout_does_not_overflow(server: ForgeServer, pages: Pages, new_game) -> None:
