@@ -98,8 +98,9 @@ function explanation(v, seat, sc_, compact = false) {
     { avg: int(sc_.total - bonus), top: top ? ` (${fmt(_("%(part)s counted %(n)s times"), { part: partName(top[0]), n: top[1] })})` : "",
       bonus: int(bonus), total: int(sc_.total) }) }));
   for (const o of list) {
-    items.push(h("li", { class: met[o.id] ? "met" : "" }, h("span", { class: met[o.id] ? "pill ok" : "pill",
-      text: met[o.id] ? fmt(_("✓ objective met +%(n)s"), { n: o.bonus }) : `✗ ${_("objective not met")}` }), " ", objectiveText(seat, o)));
+    items.push(h("li", { class: met[o.id] ? "obj met" : "obj" }, h("span", { class: met[o.id] ? "pill ok" : "pill",
+      text: met[o.id] ? fmt(_("✓ objective met +%(n)s"), { n: o.bonus }) : `✗ ${_("objective not met")}` }), " ",
+      h("span", { class: "obj-text", title: objectiveText(seat, o), text: objectiveText(seat, o) })));
   }
   if (!list.length) {
     const ids = Object.entries(met);
@@ -134,22 +135,33 @@ function lineChart(v, series, { dark, label }) {
   const seats = Object.keys(series);
   const n = Math.max(1, ...seats.map((k) => series[k].length));
   const vals = seats.flatMap((k) => series[k]).filter((x) => typeof x === "number");
-  const max = Math.max(1, ...vals) * 1.1;
+  // round gridlines: a step of 1, 2, 2.5 or 5 times a power of ten, four or five of them
+  const top = Math.max(1, ...vals);
   const min = Math.min(0, ...vals);
-  const W = 720, H = 330, L = 60, R = 150, T = 14, B = 40;
+  const raw = (top - min) / 4;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((k) => k * mag).find((k) => k >= raw);
+  const max = min + step * Math.ceil((top - min) / step);
+  // on a phone the chart is drawn narrower (larger type once scaled) and names its lines
+  // in the legend below instead of at their ends
+  const narrow = window.matchMedia("(max-width: 600px)").matches;
+  const W = narrow ? 400 : 720, H = narrow ? 280 : 330, L = 52, R = narrow ? 16 : 150, T = 14, B = 40;
   const x = (i) => L + (n === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (n - 1));
   const y = (val) => T + (H - T - B) * (1 - (val - min) / (max - min));
   const colours = dark ? LINE_COLOURS_DARK : LINE_COLOURS;
   const ink = dark ? "#e8eef5" : "#222";
   const grid = [];
-  for (let k = 0; k <= 4; k += 1) {
-    const val = min + ((max - min) * k) / 4;
+  for (let val = min; val <= max + step / 2; val += step) {
     grid.push(s("line", { x1: L, x2: W - R, y1: y(val), y2: y(val), stroke: dark ? "rgba(255,255,255,.15)" : "rgba(0,0,0,.1)" }),
-      s("text", { x: L - 6, y: y(val) + 5, "text-anchor": "end", fill: ink, "font-size": 15 }, String(Math.round(val))));
+      s("text", { x: L - 6, y: y(val) + 5, "text-anchor": "end", fill: ink, "font-size": 15 }, int(Math.round(val))));
   }
   for (let i = 0; i < n; i += 1) grid.push(s("text", { x: x(i), y: H - 12, "text-anchor": "middle", fill: ink, "font-size": 15 }, fmt(_("R%(n)s"), { n: i + 1 })));
   const ends = [];
+  const legend = [];
+  const SYMBOLS = { circle: "●", square: "■", diamond: "◆", triangle: "▲" };
   const lines = seats.map((seat, j) => {
+    legend.push(h("li", {}, h("span", { class: "legend-mark", style: { color: colours[j % colours.length] }, "aria-hidden": "true",
+      text: `${SYMBOLS[MARKERS[j % MARKERS.length]]}${j >= 4 ? " - -" : " ——"}` }), ` ${seatName(v, seat)} ${int(series[seat].filter((q) => typeof q === "number").pop())}`));
     const c = colours[j % colours.length];
     const pts = series[seat].map((val, i) => (typeof val === "number" ? [x(i), y(val)] : null));
     const d = pts.map((p, i) => (p ? `${i && pts[i - 1] ? "L" : "M"}${p[0].toFixed(1)},${p[1].toFixed(1)}` : "")).join("");
@@ -166,18 +178,20 @@ function lineChart(v, series, { dark, label }) {
   });
   ends.sort((a, b) => a.y - b.y);
   for (let i = 1; i < ends.length; i += 1) if (ends[i].y - ends[i - 1].y < 18) ends[i].y = ends[i - 1].y + 18;
-  const labels = ends.map((e) => s("text", { x: W - R + 8, y: e.y + 5, fill: e.c, "font-size": 16, "font-weight": 700 }, `${seatName(v, e.seat)} ${int(e.val)}`));
-  return s("svg", { viewBox: `0 0 ${W} ${Math.max(H, (ends.length ? ends[ends.length - 1].y : 0) + 20)}`, class: "debrief-svg", role: "img", "aria-label": label },
-    grid, lines, labels);
+  const labels = narrow ? [] : ends.map((e) => s("text", { x: W - R + 8, y: e.y + 5, fill: e.c, "font-size": 16, "font-weight": 700 }, `${seatName(v, e.seat)} ${int(e.val)}`));
+  return h("figure", { class: "line-chart" }, s("svg", { viewBox: `0 0 ${W} ${narrow ? H : Math.max(H, (ends.length ? ends[ends.length - 1].y : 0) + 20)}`, class: "debrief-svg", role: "img", "aria-label": label },
+    grid, lines, labels), narrow ? h("ul", { class: "plain chart-legend small" }, legend) : null);
 }
 
 /** Signed deals as a graph: countries on a circle, a line per pair that signed. */
 function dealNetwork(v, deals, { dark }) {
   const seats = Object.keys(v.seats);
-  const W = 640, H = 420, cx = W / 2, cy = H / 2, r = 150;
+  const narrow = window.matchMedia("(max-width: 600px)").matches;
+  const W = narrow ? 400 : 640, H = narrow ? 440 : 420, cx = W / 2, cy = H / 2;
+  const rx = narrow ? 120 : 217, ry = narrow ? 180 : 150, font = narrow ? 15 : 17;
   const pos = Object.fromEntries(seats.map((seat, i) => {
     const a = -Math.PI / 2 + (2 * Math.PI * i) / seats.length;
-    return [seat, [cx + r * 1.45 * Math.cos(a), cy + r * Math.sin(a)]];
+    return [seat, [cx + rx * Math.cos(a), cy + ry * Math.sin(a)]];
   }));
   const pairs = new Map();
   for (const d of deals) {
@@ -202,9 +216,9 @@ function dealNetwork(v, deals, { dark }) {
   const nodes = seats.map((seat) => {
     const [x, y] = pos[seat];
     const name = seatName(v, seat);
-    const w = Math.max(64, name.length * 10 + 20);
+    const w = Math.max(64, name.length * font * 0.6 + 16);
     return s("g", {}, s("rect", { x: x - w / 2, y: y - 18, width: w, height: 36, rx: 8, fill: dark ? "#24405f" : "#e8edf4", stroke: ink, "stroke-width": 1.5 }),
-      s("text", { x, y: y + 6, "text-anchor": "middle", "font-size": 17, "font-weight": 700, fill: ink }, name));
+      s("text", { x, y: y + 6, "text-anchor": "middle", "font-size": font, "font-weight": 700, fill: ink }, name));
   });
   const summary = [...pairs.values()].map((p) => fmt(_("%(a)s and %(b)s: %(n)s deals, %(broken)s broken"),
     { a: seatName(v, p.a), b: seatName(v, p.b), n: p.n, broken: p.broken })).join("; ");
@@ -224,7 +238,7 @@ function discussion(v, ranked, deals) {
     qs.push(fmt(_("%(n)s deals were broken, among them one between %(a)s and %(b)s. Why would a country break a promise, and what did it cost?"),
       { n: broken.length, a: seatName(v, d.parties[0]), b: seatName(v, d.parties[1]) }));
   } else if (deals.length) {
-    qs.push(fmt(_("All %(n)s deals were kept. What made these promises believable?"), { n: deals.length }));
+    qs.push(fmt(_("%(n)s deals were signed and every one was kept. What made these promises believable?"), { n: deals.length }));
   } else {
     qs.push(_("No deal was signed. What stopped the countries from trusting each other?"));
   }
@@ -241,7 +255,7 @@ function discussion(v, ranked, deals) {
     if (none >= 0 && traded.length && !gap) gap = { key, round: none + 1 };
   }
   if (move && move.change >= 0.1) {
-    qs.push(fmt(_("The price of %(what)s went from %(a)s to %(b)s a lot. Who gained from that, and who lost?"),
+    qs.push(fmt(_("The price of %(what)s went from %(a)s to %(b)s per lot. Who gained from that, and who lost?"),
       { what: keyName(v, move.key), a: money(move.a), b: money(move.b) }));
   } else if (gap) {
     qs.push(fmt(_("Nobody traded %(what)s on the market in round %(r)s. Why not, and who was hurt?"), { what: keyName(v, gap.key), r: gap.round }));
