@@ -199,6 +199,7 @@ def apply_effect(game: Game, effect: Effect, self_seat: str) -> list[Event]:
                 s = st.seats[seat]
                 change = max(effect.amount, -s.treasury)
                 s.treasury += change
+                s.stats.flow("event", change)
                 st.ledger.add_money("event", change)
         case CapacityChange():
             for seat in _seats(game, effect.seat, self_seat):
@@ -265,7 +266,9 @@ def apply_effect(game: Game, effect: Effect, self_seat: str) -> list[Event]:
         case Reputation():
             for seat in _seats(game, effect.seat, self_seat):
                 s = st.seats[seat]
-                s.reputation = min(10, max(0, s.reputation + effect.delta))
+                new = min(10, max(0, s.reputation + effect.delta))
+                s.stats.rep_change("event", new - s.reputation)
+                s.reputation = new
         case ReleaseStockpile():
             for seat in _seats(game, effect.seat, self_seat):
                 h = st.seats[seat].holdings[effect.mineral]

@@ -139,12 +139,14 @@ def _settle_deals(r: _Round) -> None:
         deal.rounds_done += 1
 
 
-def _pay(r: _Round, payer: str, payee: str, amount: int) -> int:
+def _pay(r: _Round, payer: str, payee: str, amount: int, deal: str) -> int:
     """Move what the payer has, up to amount; return the shortfall."""
     src, dst = r.st.seats[payer], r.st.seats[payee]
     paid = max(0, min(amount, src.treasury))
     src.treasury -= paid
     dst.treasury += paid
+    src.stats.flow(f"deal:{deal}", -paid)
+    dst.stats.flow(f"deal:{deal}", paid)
     return amount - paid
 
 
@@ -152,9 +154,9 @@ def _one_offs(r: _Round, deal: Deal) -> set[str]:
     short: set[str] = set()
     unpaid: list[Invest] = []
     for c in deal.clauses:
-        if isinstance(c, Payment) and _pay(r, c.payer, c.payee, c.amount):
+        if isinstance(c, Payment) and _pay(r, c.payer, c.payee, c.amount, deal.id):
             short.add(c.payer)
-        elif isinstance(c, Invest) and _pay(r, c.investor, c.host, c.amount):
+        elif isinstance(c, Invest) and _pay(r, c.investor, c.host, c.amount, deal.id):
             short.add(c.investor)
             unpaid.append(c)
     if unpaid:
@@ -202,7 +204,13 @@ def _deliver(r: _Round, deal: Deal, seller: str, buyer: str, mineral: str, form:
         _move(src.holdings[mineral], dst.holdings[mineral], form, affordable)
         src.treasury += affordable * price
         dst.treasury -= affordable * price
+        src.stats.flow(f"deal:{deal.id}", affordable * price)
+        dst.stats.flow(f"deal:{deal.id}", -affordable * price)
         _count_trade(r, seller, buyer, mineral, form, affordable, traceable, by_deal=True)
+        if traceable:
+            for st in (src.stats, dst.stats):
+                st.traceable_by[deal.id] = st.traceable_by.get(deal.id, 0) + \
+                    affordable * traceable
     row = {"deal": deal.id, "seller": seller, "buyer": buyer, "mineral": mineral, "form": form,
            "due": qty, "qty": affordable, "price": price}
     r.note(seller, "deliveries", row)
@@ -220,7 +228,9 @@ def _standards(r: _Round, deal: Deal) -> set[str]:
 
 def _breach(r: _Round, deal: Deal, seat: str) -> None:
     s = r.st.seats[seat]
-    s.reputation = max(0, s.reputation - 1)
+    if s.reputation > 0:
+        s.reputation -= 1
+        s.stats.rep_change(f"breach:{deal.id}", -1)
     s.stats.breaches += 1
     deal.breaches += 1
     r.note(seat, "breaches", {"deal": deal.id})
@@ -400,6 +410,7 @@ def _apply_fill(r: _Round, mineral: str, form: str, f: market.Fill) -> None:
         seller = st.seats[f.seller]
         setattr(seller.holdings[mineral], form, getattr(seller.holdings[mineral], form) - f.qty)
         seller.treasury += value - f.tariff
+        seller.stats.flow("market", value - f.tariff)
     if f.buyer == ROW:
         ledger.add_mineral(mineral, form, "row_out", -f.qty)
         ledger.add_money("row_sales", value)
@@ -407,6 +418,7 @@ def _apply_fill(r: _Round, mineral: str, form: str, f: market.Fill) -> None:
         buyer = st.seats[f.buyer]
         setattr(buyer.holdings[mineral], form, getattr(buyer.holdings[mineral], form) + f.qty)
         buyer.treasury -= value - f.tariff + f.levy
+        buyer.stats.flow("market", -(value - f.tariff + f.levy))
         st.forge.fund += f.levy  # the floor on a member's imports: the gap goes to the fund
     _count_trade(r, f.seller, f.buyer, mineral, form, f.qty, traceable=0)
     row = {"mineral": mineral, "form": form, "seller": f.seller, "buyer": f.buyer,
@@ -461,6 +473,7 @@ def _club_sharing(r: _Round) -> None:
                     continue
                 h.stockpile -= got
                 lender.treasury += got * price
+                lender.stats.flow("forge", got * price)
                 _shared(r, s, lender.id, m.id, got, price)
                 short -= got
 
@@ -472,6 +485,7 @@ def _shared(r: _Round, s: Seat, holder: str, mineral: str, qty: int, price: int)
     they count neither against exposure nor towards a "less from X" objective."""
     s.holdings[mineral].refined += qty
     s.treasury -= qty * price
+    s.stats.flow("forge", -qty * price)
     sources = s.stats.sources.setdefault(mineral, {})
     sources[holder] = sources.get(holder, 0) + qty
     r.shared.append({"mineral": mineral, "from": holder, "to": s.id, "qty": qty,
@@ -494,6 +508,7 @@ def _fund_purchases(r: _Round) -> None:
         _move(seller.holdings[mineral], forge.bloc[mineral], form, qty)
         forge.fund -= qty * f.price
         seller.treasury += qty * f.price
+        seller.stats.flow("forge", qty * f.price)
         seller.stats.traded += qty
         r.note(f.seller, "fills", {"mineral": mineral, "form": form, "seller": f.seller,
                                    "buyer": FUND, "qty": qty, "price": f.price, "tariff": 0})
@@ -518,6 +533,7 @@ def _stockpile_moves(r: _Round) -> None:
             refund = min(s.stockpile_budget, max(0, moved_in - moved_out) * price)
             s.stockpile_budget -= refund
             s.treasury += refund
+            s.stats.flow("stockpile", refund)
 
 
 def _contributions(r: _Round) -> None:
@@ -527,6 +543,7 @@ def _contributions(r: _Round) -> None:
         s = r.st.seats[seat]
         paid = min(due, s.treasury)
         s.treasury -= paid
+        s.stats.flow("forge", -paid)
         forge.fund += paid
 
 
@@ -550,6 +567,7 @@ def _industry(r: _Round) -> None:
             demand_total += demand
             met_total += used
         s.stats.output_value += r.output[s.id]
+        s.stats.flow("output", r.output[s.id])
         _standard_cost(r, s)
         s.stats.demand += demand_total
         s.stats.met += met_total
@@ -577,6 +595,7 @@ def _standard_cost(r: _Round, s: Seat) -> None:
     if cost > 0:
         s.treasury -= cost
         s.stats.standard_cost += cost
+        s.stats.flow("standard", -cost)
         r.st.ledger.add_money("standard_cost", -cost)
 
 

@@ -198,11 +198,29 @@ class PrivateSeat(_S):
     applied_forge: bool
 
 
+class BreakdownItem(_S):
+    """One source of a seat's points in the debrief (docs/rules.md, section 9): `points`
+    above (+) or below (-) 100 in a part, or an objective's bonus. `source` is `deal`
+    (payments and deliveries under `deal`, or its traceable trade), `breach` (reputation
+    lost breaching `deal`), `framework` (a bilateral framework made binding), `output`,
+    `market`, `standard`, `forge`, `stockpile`, `event`, `supply`, `exposure`, `no_deal`,
+    `other`, `rounding`, `limit` (the 0..300 clamp) or `objective`."""
+
+    source: str
+    points: int
+    deal: str | msgspec.UnsetType = msgspec.UNSET
+    partner: str | msgspec.UnsetType = msgspec.UNSET
+    framework: str | msgspec.UnsetType = msgspec.UNSET
+    objective: str | msgspec.UnsetType = msgspec.UNSET
+
+
 class FinalScore(_S):
     parts: dict[str, int]
     objectives: dict[str, bool]
     total: int
     objective_list: list[Objective]
+    # per part (and "objectives"), the sources whose points add up to the part minus 100
+    breakdown: dict[str, list[BreakdownItem]]
 
 
 class DeckCard(_S):

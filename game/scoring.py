@@ -54,7 +54,14 @@ def prosperity(seat: Seat) -> int:
 
 
 def security(seat: Seat, values: Mapping[str, int] | None = None) -> int:
-    """Demand met, less a quarter of the demand left exposed; both are shares of the value of
+    met_bp, exposure = security_parts(seat, values)
+    return met_bp + exposure
+
+
+def security_parts(seat: Seat, values: Mapping[str, int] | None = None) -> tuple[int, int]:
+    """Security's two terms, (demand met, minus a quarter of the exposed demand), in bp.
+
+    Demand met, less a quarter of the demand left exposed; both are shares of the value of
     the seat's demand (`values`: each mineral's output value per refined lot, so a magnet lot
     at risk is not a graphite lot; without values every lot counts 1).
 
@@ -71,7 +78,7 @@ def security(seat: Seat, values: Mapping[str, int] | None = None) -> int:
 
     demand = sum(v(m) * q for m, q in st.demand_by.items())
     if not demand:
-        return 10000
+        return 10000, 0
     short = sum(v(m) * sum(qs) for m, qs in st.shortage.items())
     met_bp = (demand - short) * 10000 // demand
     largest = largest_supplier(seat, values)
@@ -80,7 +87,7 @@ def security(seat: Seat, values: Mapping[str, int] | None = None) -> int:
         by_deal = sum(n for s, n in st.secured.get(m, {}).items() if s != largest)
         secured += v(m) * min(q, st.refined_out.get(m, 0) + by_deal)
     exposed_bp = (demand - secured) * 10000 // demand
-    return met_bp - exposed_bp // 4
+    return met_bp, -(exposed_bp // 4)
 
 
 def largest_supplier(seat: Seat, values: Mapping[str, int] | None = None) -> str:
@@ -105,8 +112,11 @@ def sustainability(seat: Seat) -> int:
     return st.traceable * 10000 // (MAX_STANDARD * max(1, st.traded))
 
 
+REP_UNIT = 1000  # raw reputation per point of reputation
+
+
 def reputation(seat: Seat) -> int:
-    return seat.reputation * 1000
+    return seat.reputation * REP_UNIT
 
 
 def output_values(scenario: Scenario) -> dict[str, int]:
@@ -338,7 +348,30 @@ def compute_baseline(
                 if i == len(mine):
                     mine.append(parts)
                 else:
-                    mine[i] = {k: max(v, parts.get(k, v)) for k, v in mine[i].items()}
+                    mine[i] = _better(mine[i], parts)
+    return out
+
+
+def _better(old: dict[str, int], new: dict[str, int]) -> dict[str, int]:
+    """Each part from the better world, with that world's components of the part (the
+    `part:source` keys the debrief compares against); an objective met in either world."""
+    out = {k: max(v, new.get(k, v)) for k, v in old.items() if k.startswith("obj:")}
+    for p in PARTS:
+        src = new if new.get(p, 0) > old.get(p, 0) else old
+        out.update((k, v) for k, v in src.items() if k == p or k.startswith(f"{p}:"))
+    return out
+
+
+def components(seat: Seat, values: Mapping[str, int] | None = None) -> dict[str, int]:
+    """The sources a part adds up from, as `part:source` keys: prosperity's $M by source,
+    security's two terms, reputation's changes by source (sustainability is traceable
+    trade, which only deals carry: the no-deal game has none)."""
+    st = seat.stats
+    met, exposure = security_parts(seat, values)
+    out = {f"prosperity:{k}": v for k, v in st.money.items()}
+    out["security:met"] = met
+    out["security:exposure"] = exposure
+    out.update((f"reputation:{k}", v * REP_UNIT) for k, v in st.rep.items())
     return out
 
 
@@ -359,6 +392,7 @@ def _no_deal_game(world: Scenario, scenario: Scenario, seed: int,
             signed = signed_by_seat(g)
             for sid, s in g.state.seats.items():
                 parts = raw_parts(s, values)
+                parts.update(components(s, values))
                 for o in scenario.country(sid).objectives:
                     parts[f"obj:{o.id}"] = int(objective_met(g, s, o, signed))
                 out[sid].append(parts)
@@ -378,6 +412,101 @@ def objectives_met_by_doing_nothing(scenario: Scenario, seeds: tuple[int, ...] =
                 if any(r.get(f"obj:{o.id}") for r in rounds):
                     found.add((i, j))
     return [f"countries[{i}].objectives[{j}]" for i, j in sorted(found)]
+
+
+# ---- the debrief: where each part's points came from ----------------------------------------
+MONEY_SOURCES = ("output", "market", "standard", "forge", "stockpile", "event")
+
+
+def breakdown(game: Game, seat_id: str) -> dict[str, list[dict[str, Any]]]:
+    """Per part, the points above or below 100 by source, and the objectives' points:
+    `{part: [{"source": ..., "points": n, ...}], "objectives": [...]}` (docs/rules.md, §9).
+
+    Each source's points are its raw difference from the no-deal game's, scaled like the
+    part (100 x difference / the part's scale, rounded to the nearest point); a part's items
+    add up exactly to its points minus 100: a `rounding` item takes what rounding each item
+    leaves, a `limit` item what the 0..300 clamp cut. Sources with 0 points are left out.
+    The `objectives` items add up to the objective bonus in the total."""
+    st = game.state
+    seat, score = st.seats[seat_id], st.scores.get(seat_id)
+    if score is None:
+        return {}
+    base = _baseline_now(game, seat_id)
+    values = _values(game)
+    raw = raw_parts(seat, values)
+    mine = components(seat, values)
+    scales = _scales(game, seat_id)
+    deals = {d.id: d for d in signed_by_seat(game).get(seat_id, ())}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for p in PARTS:
+        items: list[tuple[dict[str, Any], int]] = []
+        if p in base:
+            items = _sources(p, seat, mine, base, raw[p], deals)
+            total = raw[p] - base[p]
+        else:
+            total = 0
+        out[p] = _points(items, total, scales[p], score.parts[p])
+    points = objective_points(game.scenario.country(seat_id))
+    out["objectives"] = [{"source": "objective", "objective": k, "points": points[k]}
+                         for k, met in score.objectives.items() if met and points.get(k)]
+    return out
+
+
+def _sources(part: str, seat: Seat, mine: dict[str, int], base: dict[str, int], raw: int,
+             deals: dict[str, Deal]) -> list[tuple[dict[str, Any], int]]:
+    """(item without its points, raw difference from the no-deal game) for one part."""
+    def deal_item(source: str, key: str) -> dict[str, Any]:
+        d = deals.get(key)
+        item: dict[str, Any] = {"source": source, "deal": key}
+        if d is not None:
+            item["partner"] = d.other(seat.id)
+        return item
+
+    out: list[tuple[dict[str, Any], int]] = []
+    if part == "sustainability":
+        traded = MAX_STANDARD * max(1, seat.stats.traded)
+        for key, t in seat.stats.traceable_by.items():
+            out.append((deal_item("deal", key), t * 10000 // traded))
+        if base[part]:
+            out.append(({"source": "no_deal"}, -base[part]))
+        return out  # what integer division leaves goes to the rounding item
+    prefix = f"{part}:"
+    diff = {k[len(prefix):]: v for k, v in mine.items() if k.startswith(prefix)}
+    for k, v in base.items():
+        if k.startswith(prefix):
+            diff[k[len(prefix):]] = diff.get(k[len(prefix):], 0) - v
+    for key, v in diff.items():
+        kind, _, ident = key.partition(":")
+        if kind == "deal" or kind == "breach":
+            out.append((deal_item(kind, ident), v))
+        elif kind == "framework":
+            out.append(({"source": "framework", "framework": ident}, v))
+    out.extend(({"source": k}, diff[k]) for k in (*MONEY_SOURCES, "met", "exposure")
+               if k in diff)
+    if part == "security":
+        for item, _ in out:
+            item["source"] = "supply" if item["source"] == "met" else item["source"]
+    left = raw - base[part] - sum(v for _, v in out)
+    if left:  # a change no source recorded (reputation lost to an upheld FORGE dispute)
+        out.append(({"source": "other"}, left))
+    return out
+
+
+def _points(items: list[tuple[dict[str, Any], int]], total: int, scale: int,
+            part: int) -> list[dict[str, Any]]:
+    unclamped = 100 * total // max(1, scale)
+    out = []
+    for item, v in items:
+        pts = (200 * v + scale) // (2 * scale)  # the nearest point (half up)
+        if pts:
+            out.append({**item, "points": pts})
+    rounding = unclamped - sum(i["points"] for i in out)
+    if rounding:
+        out.append({"source": "rounding", "points": rounding})
+    limit = part - BASE_PART - unclamped
+    if limit:
+        out.append({"source": "limit", "points": limit})
+    return out
 
 
 def world_outcome(game: Game) -> dict[str, Any]:

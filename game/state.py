@@ -54,6 +54,20 @@ class SeatStats(msgspec.Struct):
     standard_cost: int = 0  # $M paid for the environmental standard (resolution, step 6)
     breaches: int = 0
     capex: int = 0  # paid for the seat's own new capacity: its book value, in prosperity
+    # for the debrief (scoring.breakdown): $M gained or lost by source ("output", "market",
+    # "standard", "forge", "stockpile", "event", "deal:<id>"), reputation changes by source
+    # ("breach:<id>", "event", "framework:<id>") and traceable trade per deal
+    money: dict[str, int] = msgspec.field(default_factory=dict)
+    rep: dict[str, int] = msgspec.field(default_factory=dict)
+    traceable_by: dict[str, int] = msgspec.field(default_factory=dict)
+
+    def flow(self, source: str, amount: int) -> None:
+        if amount:
+            self.money[source] = self.money.get(source, 0) + amount
+
+    def rep_change(self, source: str, delta: int) -> None:
+        if delta:
+            self.rep[source] = self.rep.get(source, 0) + delta
 
 
 class Seat(msgspec.Struct):

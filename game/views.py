@@ -106,12 +106,14 @@ class Public:
             "reports": [{"round": r.round, **r.public} for r in st.reports],
         }
         if st.phase == "ended":
-            from game.scoring import world_outcome
+            from game.scoring import breakdown, world_outcome
 
             # the debrief: each seat's score, with the objectives it was judged on (the
-            # same objects as each seat's own `me.objectives`)
+            # same objects as each seat's own `me.objectives`) and where its points came
+            # from (public only now: it shows every seat's deals, sales and costs)
             self.tail["scores"] = {
-                sid: {**_b(s), "objective_list": _objectives_of(game, countries[sid])}
+                sid: {**_b(s), "objective_list": _objectives_of(game, countries[sid]),
+                      "breakdown": breakdown(game, sid)}
                 for sid, s in st.scores.items()}
             self.tail["world"] = world_outcome(game)
         self._forge: dict[bool, dict[str, Any]] = {}

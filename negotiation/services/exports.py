@@ -64,10 +64,17 @@ def deals_csv(row: Game) -> str:
 
 
 def scores(row: Game) -> dict[str, Any]:
-    st = _engine(row).state
-    return {"game": row.code, "ended": st.phase == "ended", "round": st.round,
+    """Totals, parts and objectives; once the game has ended, each seat's `breakdown` too
+    (where each part's points came from: game.scoring.breakdown, docs/rules.md §9)."""
+    from game.scoring import breakdown
+
+    game = _engine(row)
+    st = game.state
+    ended = st.phase == "ended"
+    return {"game": row.code, "ended": ended, "round": st.round,
             "scores": {sid: {"total": s.total, "parts": dict(s.parts),
-                             "objectives": dict(s.objectives)}
+                             "objectives": dict(s.objectives),
+                             **({"breakdown": breakdown(game, sid)} if ended else {})}
                        for sid, s in st.scores.items()}}
 
 

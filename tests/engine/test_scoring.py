@@ -361,3 +361,57 @@ def test_a_market_with_no_trade_records_no_price(tiny_scenario: Scenario) -> Non
             assert (price == 0) == (report.public["volumes"][key] == 0)
             seen += price == 0
     assert seen  # the tiny board has markets nobody trades in
+
+
+# ---- the debrief's breakdown ---------------------------------------------------------------
+@pytest.mark.parametrize("name", ["classroom-lite", "ministerial-2026"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_breakdown_adds_up_to_every_part_over_whole_bot_games(name: str, seed: int) -> None:
+    """Every seat's items add up to each part minus 100 and to the objective bonus; money is
+    fully accounted for (no `other` in prosperity), and deals name the partner."""
+    from game.scenario import load_scenario
+    from game.simulate import assign, play, scenario_path
+    from game.views import view
+
+    sc = load_scenario(scenario_path(name))
+    g, errors = play(sc, seed, assign(sc, "mix", seed, 0))
+    assert errors == 0
+    scores = view(g, "spectator")["scores"]
+    for sid, s in scores.items():
+        bd = s["breakdown"]
+        assert set(bd) == {*s["parts"], "objectives"}
+        for part, points in s["parts"].items():
+            assert sum(i["points"] for i in bd[part]) == points - 100, (sid, part, bd[part])
+            assert all(i["points"] for i in bd[part])
+            rounding = [i["points"] for i in bd[part] if i["source"] == "rounding"]
+            assert all(abs(p) <= len(bd[part]) for p in rounding)
+        assert not any(i["source"] == "other" for i in bd["prosperity"])
+        weights = sc.country(sid).weights
+        w = sum(weights.get(p, 0) for p in s["parts"])
+        weighted = sum(weights.get(p, 0) * v for p, v in s["parts"].items()) // w
+        assert weighted + sum(i["points"] for i in bd["objectives"]) == s["total"]
+        for item in bd["prosperity"] + bd["sustainability"]:
+            if item["source"] == "deal":
+                d = g.state.deals[item["deal"]]
+                assert sid in (d.a, d.b) and item["partner"] == d.other(sid)
+
+
+def test_the_breakdown_names_a_deals_money_and_a_breach(tiny_scenario: Scenario) -> None:
+    """A payment under a deal shows as that deal's prosperity item for both parties; a
+    breach as a reputation item; only once the game has ended."""
+    from game.views import view
+
+    g = Game.new(tiny_scenario, 1)
+    g.apply(FACILITATOR, Start())
+    deal = sign(g, "REF", "USE", Payment(payer="REF", payee="USE", amount=100),
+                Supply(seller="REF", buyer="USE", mineral="re", form="refined", qty=5,
+                       price=0))
+    assert "scores" not in view(g, "spectator")
+    play_out(g)
+    bd = {sid: s["breakdown"] for sid, s in view(g, "spectator")["scores"].items()}
+    use = [i for i in bd["USE"]["prosperity"] if i.get("deal") == deal.id]
+    ref = [i for i in bd["REF"]["prosperity"] if i.get("deal") == deal.id]
+    assert use and use[0]["points"] > 0 and use[0]["partner"] == "REF"
+    assert ref and ref[0]["points"] < 0 and ref[0]["partner"] == "USE"
+    breach = [i for i in bd["REF"]["reputation"] if i["source"] == "breach"]
+    assert breach and breach[0]["deal"] == deal.id and breach[0]["points"] < 0
