@@ -15,6 +15,16 @@ const PARTS = {
 };
 // Where points came from, as the engine's score breakdown names its sources.
 const SOURCES = {
+  deal: _("deal"),
+  breach: _("broken promise"),
+  framework: _("framework agreement"),
+  output: _("production"),
+  forge: "FORGE",
+  stockpile: _("reserve stock"),
+  event: _("events"),
+  supply: _("supply secured"),
+  exposure: _("dependence on one supplier"),
+  no_deal: _("no-deal result"),
   deals: _("deals"),
   market: _("market"),
   standard: _("environmental standard"),
@@ -60,7 +70,7 @@ function breakdownRows(b) {
   const entries = Array.isArray(b) ? b.map((x) => [x.part || x.name, x]) : Object.entries(b);
   for (const [part, x] of entries) {
     if (typeof x === "number") rows.push([part, [[null, x]]]);
-    else if (Array.isArray(x)) rows.push([part, x.map((y) => [y.source || y.kind || y.label || y.name, y.points ?? y.value ?? 0])]);
+    else if (Array.isArray(x)) rows.push([part, x.map((y) => [y.source || y.kind || y.label || y.name, y.points ?? y.value ?? 0, y.partner || null])]);
     else if (x && typeof x === "object") {
       const inner = x.sources || x.from || x;
       rows.push([part, Object.entries(inner).filter(([, n]) => typeof n === "number").map(([k, n]) => [k, n])]);
@@ -75,10 +85,19 @@ function explanation(v, seat, sc_, compact = false) {
   const rows = breakdownRows(sc_.breakdown);
   if (rows) {
     for (const [part, srcs] of rows) {
-      const shown = srcs.filter(([, n]) => n !== 0);
+      if (part === "objectives") continue; // the objectives have their own lines below
+      // same source and partner added up; rounding and the 0..300 limit go under "other"
+      const sums = new Map();
+      for (const [k, n, partner] of srcs) {
+        const key = k === "rounding" || k === "limit" ? "other" : k;
+        const label = key === "deal" && partner ? fmt(_("deals with %(who)s"), { who: seatName(v, partner) }) : key ? sourceName(key) : "";
+        sums.set(label, (sums.get(label) || 0) + n);
+      }
+      const shown = [...sums.entries()].filter(([, n]) => n !== 0).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, compact ? 3 : 6);
       const value = sc_.parts && part in sc_.parts ? ` ${int(sc_.parts[part])}` : "";
+      if (compact && !shown.length) continue;
       items.push(h("li", {}, h("strong", { text: `${partName(part)}${value}: ` }),
-        shown.length ? shown.map(([k, n]) => (k ? `${sourceName(k)} ${signed(n)}` : signed(n))).join(", ") : _("no change")));
+        shown.length ? shown.map(([k, n]) => (k ? `${k} ${signed(n)}` : signed(n))).join(", ") : _("as with no deals")));
     }
   } else {
     const parts = Object.entries(sc_.parts || {});
