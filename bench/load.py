@@ -46,7 +46,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.server import _decode, percentile  # noqa: E402
+from bench.server import Clients, Conn, percentile  # noqa: E402
 from tests.topology import Topology  # noqa: E402
 
 SCENARIO = "ministerial-2026"
@@ -54,20 +54,10 @@ GOALS = {"errors": 0, "lost": 0, "ack_ms_p99": 50, "broadcast_ms_p99": 150}
 KNEE = {"ack_ms_p99": 150, "broadcast_ms_p99": 500}
 
 
-class Conn:
-    def __init__(self, game: int, seat: str | None) -> None:
-        self.game, self.seat = game, seat
-        self.ws: Any = None
-        self.arrivals: list[tuple[int, float]] = []
-        self.open_deal: str | None = None
-        self.withdrawing: set[str] = set()
-        self.n = 0
-        self.others: list[str] = []
-
-
-class Load:
+class Load(Clients):
     def __init__(self, topo: Topology, games: list[dict[str, Any]], seats: int,
                  spectators: int) -> None:
+        super().__init__()
         self.topo = topo
         self.tables: list[list[Conn]] = []
         for gi, g in enumerate(games):
@@ -78,10 +68,6 @@ class Load:
                 c.others = [s for s in names if s != c.seat]  # type: ignore[misc]
             self.tables.append(conns)
         self.games = games
-        self.sent: dict[str, tuple[int, float]] = {}
-        self.acks: dict[str, tuple[float, int]] = {}
-        self.errors: list[str] = []
-        self.stop = False
         self.readers: list[asyncio.Task[None]] = []
 
     @property
@@ -112,36 +98,9 @@ class Load:
 
         await asyncio.gather(*(one(c) for c in self.conns))
 
-    async def reader(self, c: Conn) -> None:
-        try:
-            async for raw in c.ws:
-                now = time.perf_counter()
-                m = _decode(raw)
-                if m.type == "state" and m.seq is not None:
-                    c.arrivals.append((m.seq, now))
-                    part = m.view if m.view is not None else m.patch
-                    if c.seat and part is not None and part.proposals is not None:
-                        mine = [p.id for p in part.proposals
-                                if p.proposer == c.seat and p.status == "proposed"
-                                and p.id not in c.withdrawing]
-                        c.open_deal = mine[0] if mine else None
-                elif m.type == "ack" and m.id in self.sent:
-                    self.acks[m.id] = (now, m.seq or 0)
-                elif m.type == "error":
-                    self.errors.append(f"{m.code}")
-        except Exception as exc:
-            if not self.stop:
-                self.errors.append(f"connection lost: {exc!r}")
-
     def next_action(self, c: Conn) -> dict[str, Any]:
         c.n += 1
-        if c.open_deal is not None:
-            deal, c.open_deal = c.open_deal, None
-            c.withdrawing.add(deal)
-            return {"type": "withdraw_deal", "deal": deal}
-        to = random.choice(c.others)
-        return {"type": "propose_deal", "to": to, "rounds": 1, "clauses": [
-            {"type": "payment", "payer": c.seat, "payee": to, "amount": 1}]}
+        return self.deal_action(c, c.others)
 
     async def sender(self, c: Conn, interval: float, start: float, until: float) -> None:
         await asyncio.sleep(max(0.0, start - time.perf_counter()) +

@@ -181,24 +181,18 @@ class Conn:
         self.open_deal: str | None = None
         self.withdrawing: set[str] = set()
         self.n = 0
+        self.others: list[str] = []  # the other seats of its game
 
 
-class Load:
-    def __init__(self, args: argparse.Namespace, port: int) -> None:
-        self.args, self.port = args, port
+class Clients:
+    """The load generator's connections: what they sent, what came back (this bench's and
+    bench/load.py's)."""
+
+    def __init__(self) -> None:
         self.sent: dict[str, tuple[int, float]] = {}  # msg id -> (game, time)
         self.acks: dict[str, tuple[float, int]] = {}  # msg id -> (time, seq)
         self.errors: list[str] = []
-        self.window = (0.0, 0.0)
-        self.window_cpu_s = float("nan")
         self.stop = False
-
-    async def open(self, c: Conn, code: str, hello: dict[str, Any]) -> None:
-        c.ws = await connect(f"ws://127.0.0.1:{self.port}/ws/v1/games/{code}/",
-                             origin=f"http://127.0.0.1:{self.port}",  # type: ignore[arg-type]
-                             compression=None, max_size=2**22, ping_interval=None,
-                             open_timeout=30)
-        await c.ws.send(json.dumps({"id": "hello", "type": "hello", "payload": hello}))
 
     async def reader(self, c: Conn) -> None:
         try:
@@ -221,10 +215,10 @@ class Load:
             if not self.stop:
                 self.errors.append(f"connection lost: {exc!r}")
 
-    def next_action(self, c: Conn, others: list[str]) -> dict[str, Any]:
-        c.n += 1
-        if c.n % 3 == 0:
-            return {"type": "ready", "ready": c.n % 2 == 0}
+    @staticmethod
+    def deal_action(c: Conn, others: list[str]) -> dict[str, Any]:
+        """Withdraw the seat's open proposal if it has one, else propose a small payment:
+        every such action is accepted, so every ack is a row of the log."""
         if c.open_deal is not None:
             deal, c.open_deal = c.open_deal, None
             c.withdrawing.add(deal)
@@ -232,6 +226,27 @@ class Load:
         to = random.choice(others)
         return {"type": "propose_deal", "to": to, "rounds": 1, "clauses": [
             {"type": "payment", "payer": c.seat, "payee": to, "amount": 1}]}
+
+
+class Load(Clients):
+    def __init__(self, args: argparse.Namespace, port: int) -> None:
+        super().__init__()
+        self.args, self.port = args, port
+        self.window = (0.0, 0.0)
+        self.window_cpu_s = float("nan")
+
+    async def open(self, c: Conn, code: str, hello: dict[str, Any]) -> None:
+        c.ws = await connect(f"ws://127.0.0.1:{self.port}/ws/v1/games/{code}/",
+                             origin=f"http://127.0.0.1:{self.port}",  # type: ignore[arg-type]
+                             compression=None, max_size=2**22, ping_interval=None,
+                             open_timeout=30)
+        await c.ws.send(json.dumps({"id": "hello", "type": "hello", "payload": hello}))
+
+    def next_action(self, c: Conn, others: list[str]) -> dict[str, Any]:
+        c.n += 1
+        if c.n % 3 == 0:
+            return {"type": "ready", "ready": c.n % 2 == 0}
+        return self.deal_action(c, others)
 
     async def sender(self, c: Conn, others: list[str], until: float) -> None:
         while time.perf_counter() < until and not self.stop:
