@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
 import contextlib
 import json
 import os
@@ -203,29 +202,7 @@ def measure(load: Load, sampler: Sampler, rate: float, warmup: float, window: fl
         return lo, hi, cpu["lo"], cpu["hi"]
 
     lo, hi, c0, c1 = asyncio.get_event_loop().run_until_complete(run())
-    ack_ms, bcast_ms, unanswered = [], [], 0
-    for mid, (gi, sent) in load.sent.items():
-        if not lo <= sent < hi:
-            continue
-        if mid not in load.acks:
-            unanswered += 1
-            continue
-        t_ack, seq = load.acks[mid]
-        ack_ms.append((t_ack - sent) * 1000)
-        seat = mid.split("-")[1]
-        last = 0.0
-        for c in load.tables[gi]:
-            if c.seat == seat:
-                continue
-            seqs = [s for s, _ in c.arrivals]
-            k = bisect.bisect_left(seqs, seq)
-            if k == len(seqs):
-                last = float("nan")
-                unanswered += 1
-                break
-            last = max(last, c.arrivals[k][1])
-        if last == last:
-            bcast_ms.append((last - sent) * 1000)
+    ack_ms, bcast_ms, unanswered, _ = load.latencies(load.tables, lo, hi)
     n = len(ack_ms)
     cpu_ms = {k: round(1000 * (c1[k] - c0[k]) / max(n, 1), 3) for k in c0}
     return {

@@ -215,6 +215,43 @@ class Clients:
             if not self.stop:
                 self.errors.append(f"connection lost: {exc!r}")
 
+    def latencies(self, tables: list[list[Conn]], lo: float, hi: float
+                  ) -> tuple[list[float], list[float], int, dict[int, list[float]]]:
+        """For the actions sent in [lo, hi): ms from send to the sender's ack, ms from send
+        until every other connection of its game holds a state at or after its seq, how
+        many were never answered (no ack, or a connection never got the state), and the
+        ack ms by 5 s slice of the window (drift or spikes?)."""
+        ack_ms: list[float] = []
+        bcast_ms: list[float] = []
+        slices: dict[int, list[float]] = {}
+        missing = 0
+        arrivals = {id(c): ([s for s, _ in c.arrivals], [t for _, t in c.arrivals])
+                    for t in tables for c in t}
+        for mid, (gi, sent) in self.sent.items():
+            if not lo <= sent < hi:
+                continue
+            if mid not in self.acks:
+                missing += 1
+                continue
+            t_ack, seq = self.acks[mid]
+            ack_ms.append((t_ack - sent) * 1000)
+            slices.setdefault(int((sent - lo) // 5), []).append(ack_ms[-1])
+            sender_seat = mid.split("-")[1]
+            last = 0.0
+            for c in tables[gi]:
+                if c.seat == sender_seat:
+                    continue
+                seqs, times = arrivals[id(c)]
+                k = bisect.bisect_left(seqs, seq)
+                if k == len(seqs):
+                    missing += 1
+                    last = float("nan")
+                    break
+                last = max(last, times[k])
+            if last == last:
+                bcast_ms.append((last - sent) * 1000)
+        return ack_ms, bcast_ms, missing, slices
+
     @staticmethod
     def deal_action(c: Conn, others: list[str]) -> dict[str, Any]:
         """Withdraw the seat's open proposal if it has one, else propose a small payment:
@@ -318,34 +355,7 @@ async def run_game_load(args: argparse.Namespace, port: int, games: list[dict[st
 
 
 def game_figures(load: Load, tables: list[list[Conn]]) -> dict[str, Any]:
-    lo, hi = load.window
-    ack_ms, bcast_ms, missing = [], [], 0
-    slices: dict[int, list[float]] = {}  # ack ms by 5 s slice of the window: drift or spikes?
-    arrivals = {(gi, id(c)): ([s for s, _ in c.arrivals], [t for _, t in c.arrivals])
-                for gi, t in enumerate(tables) for c in t}
-    for mid, (gi, sent) in load.sent.items():
-        if not lo <= sent < hi:
-            continue
-        if mid not in load.acks:
-            missing += 1
-            continue
-        t_ack, seq = load.acks[mid]
-        ack_ms.append((t_ack - sent) * 1000)
-        slices.setdefault(int((sent - lo) // 5), []).append(ack_ms[-1])
-        sender_seat = mid.split("-")[1]
-        last = 0.0
-        for c in tables[gi]:
-            if c.seat == sender_seat:
-                continue
-            seqs, times = arrivals[(gi, id(c))]
-            k = bisect.bisect_left(seqs, seq)
-            if k == len(seqs):
-                missing += 1
-                last = float("nan")
-                break
-            last = max(last, times[k])
-        if last == last:
-            bcast_ms.append((last - sent) * 1000)
+    ack_ms, bcast_ms, missing, slices = load.latencies(tables, *load.window)
     return {"ack": ack_ms, "bcast": bcast_ms, "missing": missing,
             "ack_p99_by_5s": [round(percentile(slices[k], 99), 1) for k in sorted(slices)]}
 
