@@ -24,7 +24,7 @@ from game.clauses import Invest, Payment, Standards, Supply
 from game.event import Event
 from game.orders import MarketOrder, Orders
 from game.scenario import FORMS, Form, Mineral
-from game.state import Capacity, Deal, Holdings, Pending, Report, Seat
+from game.state import Capacity, Deal, Holdings, Pending, Report, RoundScore, Seat
 
 if TYPE_CHECKING:
     from game.engine import Game
@@ -700,6 +700,9 @@ def _scores_and_report(r: _Round) -> None:
         s.stats.standard_sum += s.policy.env_standard
     if not r.game.scratch:
         scoring.update_scores(r.game)
+        for sid, sc in st.scores.items():  # hidden like the scores until the end (views.py)
+            st.score_history.setdefault(sid, []).append(RoundScore(r.round, sc.total,
+                                                                   dict(sc.parts)))
     st.reports.append(Report(round=r.round, public=_public_report(r), private=_private_report(r)))
     for s in r.seats:
         s.orders = None

@@ -219,6 +219,16 @@ class Score(msgspec.Struct):
     total: int
 
 
+class RoundScore(msgspec.Struct):
+    """A seat's score as it stood after one round's resolution, for the debrief's scores
+    over rounds (the totals alone cannot be rebuilt later: each round's score reads the
+    state of that round)."""
+
+    round: int
+    total: int
+    parts: dict[str, int]
+
+
 class GameState(msgspec.Struct):
     scenario_id: str
     seed: int
@@ -245,6 +255,7 @@ class GameState(msgspec.Struct):
     ledger: Ledger = msgspec.field(default_factory=Ledger)
     reports: list[Report] = msgspec.field(default_factory=list)
     scores: dict[str, Score] = msgspec.field(default_factory=dict)
+    score_history: dict[str, list[RoundScore]] = msgspec.field(default_factory=dict)
     # per seat, the no-deal game's raw score parts after each round's resolution
     baseline: dict[str, list[dict[str, int]]] = msgspec.field(default_factory=dict)
     signings: int = 0
