@@ -698,12 +698,12 @@ def _scores_and_report(r: _Round) -> None:
     st = r.st
     for s in r.seats:
         s.stats.standard_sum += s.policy.env_standard
-    if not r.game.scratch:
+    st.reports.append(Report(round=r.round, public=_public_report(r), private=_private_report(r)))
+    if not r.game.scratch:  # after the report: the baseline to compare with is this round's
         scoring.update_scores(r.game)
         for sid, sc in st.scores.items():  # hidden like the scores until the end (views.py)
             st.score_history.setdefault(sid, []).append(RoundScore(r.round, sc.total,
                                                                    dict(sc.parts)))
-    st.reports.append(Report(round=r.round, public=_public_report(r), private=_private_report(r)))
     for s in r.seats:
         s.orders = None
     r.events.append(Event("round_resolved", f"Round {r.round} resolved",
