@@ -32,8 +32,8 @@ MAX_AMOUNT = 1_000_000
 MAX_QTY = 100_000
 
 
-def _bad(message: str) -> RuleError:
-    return RuleError(ErrorCode.BAD_CLAUSE, message)
+def _bad(message: str, **params: str | int) -> RuleError:
+    return RuleError(ErrorCode.BAD_CLAUSE, message, params)
 
 
 def _parties(clause: Clause) -> tuple[str, ...]:
@@ -59,48 +59,53 @@ def validate_terms(
     """Every clause must bind exactly the two parties and name real minerals and seats."""
     sc, st = game.scenario, game.state
     if not 1 <= len(clauses) <= MAX_CLAUSES:
-        raise _bad(f"a deal needs 1 to {MAX_CLAUSES} clauses")
+        raise _bad(f"a deal needs 1 to {MAX_CLAUSES} clauses", field="clauses", max=MAX_CLAUSES)
     remaining = st.rounds - max(st.round, 1) + 1
     if not 1 <= rounds <= remaining:
-        raise _bad(f"rounds must be 1..{remaining} (the rounds left in the game)")
+        raise _bad(f"rounds must be 1..{remaining} (the rounds left in the game)",
+                   field="rounds", max=remaining)
     # a note is one person's words to another: newlines and tabs, no control characters
-    require_text(note, MAX_NOTE, ErrorCode.BAD_CLAUSE, "the note", multiline=True)
+    require_text(note, MAX_NOTE, ErrorCode.BAD_CLAUSE, "the note", multiline=True,
+                 field="note")
     minerals = set(sc.mineral_ids)
     pair = {a, b}
     for i, c in enumerate(clauses):
-        where = f"clause {i + 1} ({c.__struct_config__.tag})"
+        kind = c.__struct_config__.tag
+        where = f"clause {i + 1} ({kind})"
+        at: dict[str, str | int] = {"clause": i + 1, "kind": str(kind)}
         parties = _parties(c)
         if not set(parties) <= pair or len(set(parties)) != len(parties):
-            raise _bad(f"{where}: its parties must be {a} and {b}, one each")
+            raise _bad(f"{where}: its parties must be {a} and {b}, one each", **at,
+                       field="parties")
         mineral = getattr(c, "mineral", None)
         if mineral is not None and mineral not in minerals:
-            raise RuleError(ErrorCode.UNKNOWN_MINERAL, f"{where}: no mineral {mineral!r}")
+            raise RuleError(ErrorCode.UNKNOWN_MINERAL, f"{where}: no mineral {mineral!r}", at)
         match c:
             case Supply(qty=q, price=p):
                 if not 0 < q <= MAX_QTY or not 0 <= p <= MAX_AMOUNT:
-                    raise _bad(f"{where}: qty must be 1..{MAX_QTY}, price 0..{MAX_AMOUNT}")
+                    raise _bad(f"{where}: qty must be 1..{MAX_QTY}, price 0..{MAX_AMOUNT}", **at)
             case Invest():
                 if not 0 < c.amount <= MAX_AMOUNT or not 0 < c.capacity <= MAX_QTY:
-                    raise _bad(f"{where}: amount and capacity must be positive")
+                    raise _bad(f"{where}: amount and capacity must be positive", **at)
                 if not 1 <= c.delay <= 4 or not 0 <= c.offtake_bp <= 10000:
-                    raise _bad(f"{where}: delay must be 1..4, offtake_bp 0..10000")
+                    raise _bad(f"{where}: delay must be 1..4, offtake_bp 0..10000", **at)
                 if not 0 <= c.offtake_price <= MAX_AMOUNT:
-                    raise _bad(f"{where}: offtake_price out of range")
+                    raise _bad(f"{where}: offtake_price out of range", **at)
             case Payment(amount=x):
                 if not 0 < x <= MAX_AMOUNT:
-                    raise _bad(f"{where}: amount must be 1..{MAX_AMOUNT}")
+                    raise _bad(f"{where}: amount must be 1..{MAX_AMOUNT}", **at)
             case Standards(level=lv):
                 if not 0 <= lv <= 3:
-                    raise _bad(f"{where}: level must be 0..3")
+                    raise _bad(f"{where}: level must be 0..3", **at)
             case Exclusivity(excluded=x):
                 if x not in st.seats or x in pair:
-                    raise _bad(f"{where}: excluded must be a third seat")
+                    raise _bad(f"{where}: excluded must be a third seat", **at, field="excluded")
 
 
 def _deal(game: Game, deal_id: str) -> Deal:
     deal = game.state.deals.get(deal_id)
     if deal is None:
-        raise RuleError(ErrorCode.UNKNOWN_DEAL, f"no deal {deal_id!r}")
+        raise RuleError(ErrorCode.UNKNOWN_DEAL, f"no deal {deal_id!r}", {"deal": deal_id})
     return deal
 
 
@@ -109,6 +114,7 @@ def _negotiating(game: Game) -> None:
         game.state.phase == "negotiation",
         ErrorCode.WRONG_PHASE,
         "deals are made during negotiation",
+        phase="negotiation",
     )
 
 
@@ -125,12 +131,14 @@ def _private(deal: Deal, kind: str, text: str) -> Event:
 def propose(game: Game, actor: str, action: ProposeDeal) -> list[Event]:
     _negotiating(game)
     st = game.state
-    require(action.to in st.seats, ErrorCode.UNKNOWN_SEAT, f"no seat {action.to!r}")
+    require(action.to in st.seats, ErrorCode.UNKNOWN_SEAT, f"no seat {action.to!r}",
+            seat=action.to)
     require(action.to != actor, ErrorCode.SELF_DEAL, "a deal needs two different seats")
     require(
         _open_by(game, actor) < game.scenario.max_open_proposals,
         ErrorCode.TOO_MANY_PROPOSALS,
         "too many open proposals; withdraw some first",
+        max=game.scenario.max_open_proposals,
     )
     validate_terms(game, actor, action.to, action.clauses, action.rounds, action.note)
     return [open_proposal(game, actor, action.to, list(action.clauses), action.rounds, action.note)]
@@ -158,7 +166,8 @@ def open_proposal(
 def counter(game: Game, actor: str, action: CounterDeal) -> list[Event]:
     _negotiating(game)
     deal = _deal(game, action.deal)
-    require(deal.status == "proposed", ErrorCode.DEAL_NOT_OPEN, f"deal {deal.id} is {deal.status}")
+    require(deal.status == "proposed", ErrorCode.DEAL_NOT_OPEN, f"deal {deal.id} is {deal.status}",
+            deal=deal.id, status=deal.status)
     require(actor == deal.recipient, ErrorCode.NOT_RECIPIENT, "only the recipient may counter")
     validate_terms(game, deal.a, deal.b, action.clauses, action.rounds, action.note)
     deal.clauses = list(action.clauses)
@@ -203,7 +212,8 @@ def accept(game: Game, actor: str, action: AcceptDeal) -> list[Event]:
     _negotiating(game)
     st = game.state
     deal = _deal(game, action.deal)
-    require(deal.status == "proposed", ErrorCode.DEAL_NOT_OPEN, f"deal {deal.id} is {deal.status}")
+    require(deal.status == "proposed", ErrorCode.DEAL_NOT_OPEN, f"deal {deal.id} is {deal.status}",
+            deal=deal.id, status=deal.status)
     require(actor in (deal.a, deal.b), ErrorCode.NOT_A_PARTY, "not a party to this deal")
     require(
         actor == deal.recipient,
@@ -216,6 +226,7 @@ def accept(game: Game, actor: str, action: AcceptDeal) -> list[Event]:
         raise RuleError(
             ErrorCode.INSUFFICIENT_FUNDS,
             f"{seat} cannot pay {need} $M of one-off payments (treasury {st.seats[seat].treasury})",
+            {"seat": seat, "need": need, "treasury": st.seats[seat].treasury},
         )
     deal.status = "active"
     deal.signed_round = st.round
@@ -245,7 +256,8 @@ def accept(game: Game, actor: str, action: AcceptDeal) -> list[Event]:
 def reject(game: Game, actor: str, action: RejectDeal) -> list[Event]:
     _negotiating(game)
     deal = _deal(game, action.deal)
-    require(deal.status == "proposed", ErrorCode.DEAL_NOT_OPEN, f"deal {deal.id} is {deal.status}")
+    require(deal.status == "proposed", ErrorCode.DEAL_NOT_OPEN, f"deal {deal.id} is {deal.status}",
+            deal=deal.id, status=deal.status)
     require(actor == deal.recipient, ErrorCode.NOT_RECIPIENT, "only the recipient may reject")
     deal.status = "rejected"
     return [_private(deal, "deal_rejected", f"{actor} rejected deal {deal.id}")]
@@ -254,7 +266,8 @@ def reject(game: Game, actor: str, action: RejectDeal) -> list[Event]:
 def withdraw(game: Game, actor: str, action: WithdrawDeal) -> list[Event]:
     _negotiating(game)
     deal = _deal(game, action.deal)
-    require(deal.status == "proposed", ErrorCode.DEAL_NOT_OPEN, f"deal {deal.id} is {deal.status}")
+    require(deal.status == "proposed", ErrorCode.DEAL_NOT_OPEN, f"deal {deal.id} is {deal.status}",
+            deal=deal.id, status=deal.status)
     require(actor == deal.proposer, ErrorCode.NOT_PROPOSER, "only the proposer may withdraw")
     deal.status = "withdrawn"
     return [_private(deal, "deal_withdrawn", f"{actor} withdrew deal {deal.id}")]
@@ -264,7 +277,8 @@ def cancel(game: Game, actor: str, action: CancelDeal) -> list[Event]:
     _negotiating(game)
     deal = _deal(game, action.deal)
     require(actor in (deal.a, deal.b), ErrorCode.NOT_A_PARTY, "not a party to this deal")
-    require(deal.status == "active", ErrorCode.DEAL_NOT_ACTIVE, f"deal {deal.id} is {deal.status}")
+    require(deal.status == "active", ErrorCode.DEAL_NOT_ACTIVE, f"deal {deal.id} is {deal.status}",
+            deal=deal.id, status=deal.status)
     require(deal.cancel_by != actor, ErrorCode.ALREADY_ASKED, "you already asked to cancel")
     if deal.cancel_by:
         deal.status = "cancelled"

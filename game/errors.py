@@ -1,13 +1,19 @@
 """Typed errors with stable codes.
 
 Codes are part of the protocol: clients, bots and tests match on them, so a code is never
-renamed once shipped. The message is for people and may change.
+renamed once shipped. The message is English, for agents and logs, and may change. The
+params are the facts behind it (a deal's status, a sum, a clause's number) as stable keys
+with plain values: a page says the refusal in its reader's language from the code and the
+params, because the engine must not know who reads it or in what language.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from enum import StrEnum
+from typing import TypeAlias
+
+Params: TypeAlias = dict[str, str | int]
 
 
 class ErrorCode(StrEnum):
@@ -65,10 +71,11 @@ class ErrorCode(StrEnum):
 class RuleError(Exception):
     """An action the rules refuse. The state is unchanged whenever this is raised."""
 
-    def __init__(self, code: ErrorCode, message: str) -> None:
+    def __init__(self, code: ErrorCode, message: str, params: Params | None = None) -> None:
         super().__init__(f"{code.value}: {message}")
         self.code = code
         self.message = message
+        self.params: Params = dict(params or {})
 
 
 class ScenarioError(RuleError):
@@ -80,10 +87,10 @@ class ScenarioError(RuleError):
         self.reason = reason
 
 
-def require(condition: bool, code: ErrorCode, message: str) -> None:
+def require(condition: bool, code: ErrorCode, message: str, **params: str | int) -> None:
     """Refuse with `code` unless `condition` holds; keeps validators flat and readable."""
     if not condition:
-        raise RuleError(code, message)
+        raise RuleError(code, message, params)
 
 
 # ---- text: one rule for every piece of text a person writes --------------------------------
@@ -110,9 +117,10 @@ def text_fault(value: object, max_len: int, *, multiline: bool = False,
     return None
 
 
-def require_text(value: object, max_len: int, code: ErrorCode, field: str, *,
-                 multiline: bool = False, min_len: int = 0) -> None:
-    """Refuse with `code` unless `value` is an acceptable text (see `text_fault`)."""
+def require_text(value: object, max_len: int, code: ErrorCode, name: str, *,
+                 multiline: bool = False, min_len: int = 0, **params: str | int) -> None:
+    """Refuse with `code` unless `value` is an acceptable text (see `text_fault`); `params`
+    name the field for a page (`field="note"`), with the limits added."""
     fault = text_fault(value, max_len, multiline=multiline, min_len=min_len)
     if fault is not None:
-        raise RuleError(code, f"{field} {fault}")
+        raise RuleError(code, f"{name} {fault}", {**params, "min": min_len, "max": max_len})

@@ -68,6 +68,7 @@ def validate_orders(game: Game, seat: str, orders: Orders) -> None:
                 orders.env_standard >= st.forge.min_standard,
                 ErrorCode.STANDARD_TOO_LOW,
                 f"FORGE members keep a standard of at least {st.forge.min_standard}",
+                min=st.forge.min_standard,
             )
     for mineral, qty in (orders.refine or {}).items():
         _mineral(game, mineral)
@@ -99,6 +100,7 @@ def validate_orders(game: Game, seat: str, orders: Orders) -> None:
         cost <= st.seats[seat].treasury,
         ErrorCode.INSUFFICIENT_FUNDS,
         f"investments cost {cost} $M, more than the treasury",
+        need=cost, treasury=st.seats[seat].treasury,
     )
 
 
@@ -107,6 +109,7 @@ def submit(game: Game, actor: str, action: SubmitOrders) -> list[Event]:
         game.state.phase == "orders",
         ErrorCode.WRONG_PHASE,
         "orders are submitted in the orders phase",
+        phase="orders",
     )
     validate_orders(game, actor, action.orders)
     game.state.seats[actor].orders = action.orders
