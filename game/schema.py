@@ -214,6 +214,14 @@ class BreakdownItem(_S):
     objective: str | msgspec.UnsetType = msgspec.UNSET
 
 
+class RoundScore(_S):
+    """A seat's score after one round's resolution (the debrief's scores over rounds)."""
+
+    round: int
+    total: int
+    parts: dict[str, int]
+
+
 class FinalScore(_S):
     parts: dict[str, int]
     objectives: dict[str, bool]
@@ -221,6 +229,8 @@ class FinalScore(_S):
     objective_list: list[Objective]
     # per part (and "objectives"), the sources whose points add up to the part minus 100
     breakdown: dict[str, list[BreakdownItem]]
+    # after each resolved round, in order (an early end adds no entry: `total` is final)
+    history: list[RoundScore]
 
 
 class DeckCard(_S):

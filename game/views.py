@@ -2,11 +2,11 @@
 
 Public: the board (capacities, demand, reputation, standards, policies in force), signed
 deals without their notes, FORGE (members, floors, motion tallies), prices and the public
-part of reports; once the game has ended, every seat's score and objectives (ids, texts,
-bonuses, whether met) and the world outcome, for the debrief. A seat adds its own secrets:
-treasury, holdings, objectives, its own proposals and orders, the notes of the deals it
-is a party to, its prompts, its private report parts, its score. The facilitator sees
-everything. docs/rules.md (section 2) states the same for players.
+part of reports; once the game has ended, every seat's score, its score after each round
+and objectives (ids, texts, bonuses, whether met) and the world outcome, for the debrief.
+A seat adds its own secrets: treasury, holdings, objectives, its own proposals and
+orders, the notes of the deals it is a party to, its prompts, its private report parts,
+its score. The facilitator sees everything. docs/rules.md (section 2) states the same for players.
 """
 
 from __future__ import annotations
@@ -109,11 +109,13 @@ class Public:
             from game.scoring import breakdown, world_outcome
 
             # the debrief: each seat's score, with the objectives it was judged on (the
-            # same objects as each seat's own `me.objectives`) and where its points came
-            # from (public only now: it shows every seat's deals, sales and costs)
+            # same objects as each seat's own `me.objectives`), where its points came
+            # from and its score after each round (public only now: it shows every
+            # seat's deals, sales and costs, and how the others were doing)
             self.tail["scores"] = {
                 sid: {**_b(s), "objective_list": _objectives_of(game, countries[sid]),
-                      "breakdown": breakdown(game, sid)}
+                      "breakdown": breakdown(game, sid),
+                      "history": _b(st.score_history.get(sid, []))}
                 for sid, s in st.scores.items()}
             self.tail["world"] = world_outcome(game)
         self._forge: dict[bool, dict[str, Any]] = {}

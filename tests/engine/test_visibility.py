@@ -4,7 +4,8 @@ shipped scenarios: after every accepted action, every seat's view and the specta
 - A deal's note is read by its two parties and the facilitator only: while it is a
   proposal, once it is signed, and after the game has ended.
 - Objectives (ids and texts) are a seat's own secret until the game ends; then every view
-  shows every seat's, with which were met, for the debrief. (Searching every view for
+  shows every seat's, with which were met, for the debrief; so is every seat's score
+  after each round (`scores[seat].history`). (Searching every view for
   every other seat's objectives is the costly part: it is done at every phase change and
   every tenth action; the rest after every action.)
 
@@ -90,6 +91,7 @@ class Walk:
                 self._check_debrief(view)
             else:
                 assert "scores" not in view
+                assert '"history"' not in text  # nobody's score round by round
         # the facilitator reads every signed deal's note
         for listed in game.view(FACILITATOR)["deals"]:
             assert listed["note"] == deals[listed["id"]].note
@@ -108,6 +110,10 @@ class Walk:
             assert set(score["objectives"]) == {o.id for o in objectives}  # met or not
             assert score["objectives"] == game.state.scores[seat].objectives
             assert score["total"] == game.state.scores[seat].total
+            # the score after every resolved round (the last is the final one)
+            history = score["history"]
+            assert [h["round"] for h in history] == list(range(1, len(game.state.reports) + 1))
+            assert history[-1]["total"] == score["total"]
 
     def play(self) -> None:
         """simulate.play's loop, with a check after every accepted action."""
