@@ -64,7 +64,8 @@ def deals_csv(row: Game) -> str:
 
 
 def scores(row: Game) -> dict[str, Any]:
-    """Totals, parts and objectives; once the game has ended, each seat's `breakdown` too
+    """Totals, parts, objectives and the score after each resolved round (`history`);
+    once the game has ended, each seat's `breakdown` too
     (where each part's points came from: game.scoring.breakdown, docs/rules.md §9)."""
     from game.scoring import breakdown
 
@@ -74,6 +75,9 @@ def scores(row: Game) -> dict[str, Any]:
     return {"game": row.code, "ended": ended, "round": st.round,
             "scores": {sid: {"total": s.total, "parts": dict(s.parts),
                              "objectives": dict(s.objectives),
+                             "history": [{"round": h.round, "total": h.total,
+                                          "parts": dict(h.parts)}
+                                         for h in st.score_history.get(sid, [])],
                              **({"breakdown": breakdown(game, sid)} if ended else {})}
                        for sid, s in st.scores.items()}}
 
