@@ -24,11 +24,43 @@ from game.effects import (
 from game.errors import ErrorCode, RuleError, ScenarioError, require
 from game.event import Event
 from game.orders import Control, Tariff
-from game.scenario import Card, check_card
+from game.rng import next_u64, shuffled
+from game.scenario import Card, Scenario, check_card
 from game.state import ForcedControl, Modifier, OpenPrompt, Pending
 
 if TYPE_CHECKING:
     from game.engine import Game
+
+
+def deal_deck(scenario: Scenario, seed: int, rounds: int) -> tuple[int, list[str]]:
+    """(rng state, deck): the unscripted cards shuffled by the seed, then arranged so that
+    each of the scenario's draw rules holds in a game of `rounds` rounds. A rule already met
+    by the shuffle changes nothing; otherwise one of its cards, chosen by the seed, swaps
+    with the card at a window position, also chosen by the seed. The same scenario, seed and
+    length always deal the same deck. A window cut off by a shortened game binds only the
+    rounds left; one with no deck round left binds nothing."""
+    state, deck = shuffled(seed & ((1 << 64) - 1),
+                           [c.id for c in scenario.cards if not c.round])
+    scripted = {c.round for c in scenario.cards if c.round}
+    drawn_in = [r for r in range(1, rounds + 1) if r not in scripted]  # deck[i] -> round
+    claimed: set[str] = set()
+    for rule in scenario.draw_rules:
+        window = [i for i, r in enumerate(drawn_in)
+                  if rule.from_round <= r <= rule.to_round and i < len(deck)]
+        wanted = set(rule.cards)
+        if not window or any(deck[i] in wanted for i in window):
+            claimed |= wanted
+            continue
+        spare = [i for i, c in enumerate(deck) if c in wanted]
+        free = [i for i in window if deck[i] not in claimed] or window
+        claimed |= wanted
+        if not spare:
+            continue
+        state, a = next_u64(state)
+        state, b = next_u64(state)
+        i, j = spare[a % len(spare)], free[b % len(free)]
+        deck[i], deck[j] = deck[j], deck[i]
+    return state, deck
 
 
 def _card(game: Game, card_id: str) -> Card:

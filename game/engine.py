@@ -45,7 +45,6 @@ from game.actions import (
 from game.errors import ErrorCode, RuleError
 from game.event import Event, Unchanged
 from game.orders import Policy
-from game.rng import shuffled
 from game.scenario import Scenario
 from game.state import (
     Capacity,
@@ -152,10 +151,7 @@ class Game:
                 stats=SeatStats(),
             )
         f = scenario.forge
-        scripted = {c.id for c in scenario.cards if c.round}
-        rng, deck = shuffled(
-            seed & ((1 << 64) - 1), [c.id for c in scenario.cards if c.id not in scripted]
-        )
+        rng, deck = cards.deal_deck(scenario, seed, n_rounds)
         state = GameState(
             scenario_id=scenario.id,
             seed=seed,

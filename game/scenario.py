@@ -7,6 +7,7 @@ the error names the field and the reason, so a scenario author can fix the file.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -128,6 +129,34 @@ class Card(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     round: int = 0  # 0 = shuffled into the deck; n = scripted for round n
 
 
+class DrawRule(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """At least one of `cards` (shuffled deck cards) is drawn in a round of
+    `from_round`..`to_round`. The shuffle is arranged once when the game is dealt
+    (`cards.deal_deck`), so an event the scenario is about (a second export control, say)
+    happens in every game while which card and which round still vary with the seed.
+    Cards are named, not picked by their effects, so a copy of the scenario with those
+    effects blanked (the calm baseline, experiments) deals the very same deck."""
+
+    cards: tuple[str, ...]
+    from_round: int
+    to_round: int
+
+
+class Framework(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A non-binding bilateral framework already signed before the game (the US agreements
+    with Australia, Japan, ...). It sits on the board as a public deal with status
+    "framework"; a binding deal of the two seats with a supply or invest clause on one of
+    its minerals makes it "upgraded", and each of them gains `bonus` reputation."""
+
+    id: str
+    seats: tuple[str, ...]
+    minerals: tuple[str, ...]
+    title: str
+    text: str
+    source: str  # the citation it comes from
+    bonus: int = 1
+
+
 class ForgeSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     members: tuple[str, ...]
     chair: str
@@ -155,12 +184,17 @@ class Scenario(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     negotiation_seconds: int = 480
     orders_seconds: int = 180
     max_open_proposals: int = 20  # per seat, so one seat cannot flood the table
+    draw_rules: tuple[DrawRule, ...] = ()
+    frameworks: tuple[Framework, ...] = ()
 
     def mineral(self, mineral_id: str) -> Mineral:
         return _lookups(self).minerals[mineral_id]
 
     def country(self, seat: str) -> Country:
         return _lookups(self).countries[seat]
+
+    def framework(self, framework_id: str) -> Framework | None:
+        return _lookups(self).frameworks.get(framework_id)
 
     @property
     def seat_ids(self) -> tuple[str, ...]:
@@ -179,6 +213,7 @@ class _Lookups(NamedTuple):
     countries: dict[str, Country]
     seat_ids: tuple[str, ...]
     mineral_ids: tuple[str, ...]
+    frameworks: dict[str, Framework]
 
 
 _LOOKUPS: dict[int, _Lookups] = {}
@@ -195,6 +230,7 @@ def _lookups(scenario: Scenario) -> _Lookups:
         {c.id: c for c in scenario.countries},
         tuple(c.id for c in scenario.countries),
         tuple(m.id for m in scenario.minerals),
+        {f.id: f for f in scenario.frameworks},
     )
     if len(_LOOKUPS) >= _MAX_LOOKUPS:
         _LOOKUPS.pop(next(iter(_LOOKUPS)), None)
@@ -371,6 +407,61 @@ def validate(s: Scenario) -> None:
     scripted = [c.round for c in s.cards if c.round]
     _check(len(scripted) == len(set(scripted)), "$.cards", "two cards scripted for one round")
     _check(len(s.cards) >= s.rounds, "$.cards", "needs at least one card per round")
+    _check_draw_rules(s)
+    _check_frameworks(s, seats, minerals)
+
+
+FRAMEWORK_ID = re.compile(r"[a-z][a-z0-9-]*")  # never a generated id such as "D12"
+MAX_FRAMEWORK_BONUS = 3
+
+
+def _check_draw_rules(s: Scenario) -> None:
+    """Each rule names deck cards and a window of rounds in which at least one round is
+    drawn from the deck; no card serves two rules, so arranging one cannot undo another."""
+    deck = {c.id for c in s.cards if not c.round}
+    scripted = {c.round for c in s.cards if c.round}
+    claimed: set[str] = set()
+    for i, rule in enumerate(s.draw_rules):
+        at = f"$.draw_rules[{i}]"
+        _check(len(rule.cards) >= 1, f"{at}.cards", "name at least one card")
+        for j, card_id in enumerate(rule.cards):
+            _check(card_id in deck, f"{at}.cards[{j}]",
+                   f"{card_id!r} is not a shuffled deck card (unknown or scripted)")
+            _check(card_id not in claimed, f"{at}.cards[{j}]",
+                   f"{card_id!r} is repeated or named by another rule")
+            claimed.add(card_id)
+        _check(1 <= rule.from_round <= s.rounds, f"{at}.from_round", "must be a round")
+        _check(rule.from_round <= rule.to_round <= s.rounds, f"{at}.to_round",
+               "must be a round from from_round on")
+        _check(any(r not in scripted for r in range(rule.from_round, rule.to_round + 1)),
+               f"{at}", "every round of the window has a scripted card: none draws from "
+               "the deck")
+
+
+def _check_frameworks(s: Scenario, seats: set[str], minerals: set[str]) -> None:
+    _unique([f.id for f in s.frameworks], "$.frameworks")
+    pairs: set[frozenset[str]] = set()
+    for i, fw in enumerate(s.frameworks):
+        at = f"$.frameworks[{i}]"
+        _check(bool(FRAMEWORK_ID.fullmatch(fw.id)) and len(fw.id) <= ID_MAX, f"{at}.id",
+               "lower-case letters, digits and hyphens, starting with a letter")
+        _check(len(fw.seats) == 2 and fw.seats[0] != fw.seats[1], f"{at}.seats",
+               "name two different seats")
+        for j, seat in enumerate(fw.seats):
+            _check(seat in seats, f"{at}.seats[{j}]", f"unknown seat {seat!r}")
+        pair = frozenset(fw.seats)
+        _check(pair not in pairs, f"{at}.seats", "these two seats already have a framework")
+        pairs.add(pair)
+        _check(len(fw.minerals) >= 1, f"{at}.minerals", "name at least one mineral")
+        _check(len(set(fw.minerals)) == len(fw.minerals), f"{at}.minerals",
+               "a mineral is repeated")
+        for j, m in enumerate(fw.minerals):
+            _check(m in minerals, f"{at}.minerals[{j}]", f"unknown mineral {m!r}")
+        _check_text(fw.title, CARD_TITLE_MAX, f"{at}.title")
+        _check_text(fw.text, CARD_TEXT_MAX, f"{at}.text", multiline=True)
+        _check_text(fw.source, CARD_TEXT_MAX, f"{at}.source")
+        _check(1 <= fw.bonus <= MAX_FRAMEWORK_BONUS, f"{at}.bonus",
+               f"must be 1 to {MAX_FRAMEWORK_BONUS} (reputation points)")
 
 
 # Bounds on a card's words and effects: the same for a scenario's cards and for a card the

@@ -274,3 +274,71 @@ def test_scenario_prompts_are_held_to_the_same_rules(tiny_dict: dict[str, Any]) 
         ("cards.1.prompt.options.1.label", "Re\nfuse", "$.cards[1].prompt.options[1].label"),
     ]:
         assert _parse_with(tiny_dict, path, value).field == field
+
+
+# ---- draw rules and frameworks (issue 14, item 4) -------------------------------------------
+RULE_FAULTS = [
+    ({"cards": ["nope"], "from_round": 2, "to_round": 3}, "$.draw_rules[0].cards[0]"),
+    ({"cards": ["quiet"], "from_round": 2, "to_round": 3}, "$.draw_rules[0].cards[0]"),
+    ({"cards": ["ban", "ban"], "from_round": 2, "to_round": 3}, "$.draw_rules[0].cards[1]"),
+    ({"cards": [], "from_round": 2, "to_round": 3}, "$.draw_rules[0].cards"),
+    ({"cards": ["ban"], "from_round": 0, "to_round": 3}, "$.draw_rules[0].from_round"),
+    ({"cards": ["ban"], "from_round": 3, "to_round": 2}, "$.draw_rules[0].to_round"),
+    ({"cards": ["ban"], "from_round": 2, "to_round": 4}, "$.draw_rules[0].to_round"),
+    ({"cards": ["ban"], "from_round": 1, "to_round": 1}, "$.draw_rules[0]"),  # round 1 scripted
+]
+
+
+@pytest.mark.parametrize(("rule", "path"), RULE_FAULTS)
+def test_the_loader_refuses_a_draw_rule_it_cannot_keep(tiny_dict: dict[str, Any],
+                                                       rule: dict[str, Any],
+                                                       path: str) -> None:
+    tiny_dict["draw_rules"] = [rule]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(json.dumps(tiny_dict).encode(), require_action=False)
+    assert info.value.field == path
+
+
+def test_two_rules_may_not_share_a_card(tiny_dict: dict[str, Any]) -> None:
+    tiny_dict["draw_rules"] = [{"cards": ["ban"], "from_round": 2, "to_round": 3},
+                               {"cards": ["ban", "boom"], "from_round": 2, "to_round": 3}]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(json.dumps(tiny_dict).encode(), require_action=False)
+    assert info.value.field == "$.draw_rules[1].cards[0]"
+
+
+FRAMEWORK = {"id": "min-use", "seats": ["MIN", "USE"], "minerals": ["li"],
+             "title": "A framework", "text": "Signed last year.", "source": "hand-made"}
+FRAMEWORK_FAULTS = [
+    ({"id": "D1"}, "$.frameworks[0].id"),
+    ({"id": ""}, "$.frameworks[0].id"),
+    ({"seats": ["MIN"]}, "$.frameworks[0].seats"),
+    ({"seats": ["MIN", "MIN"]}, "$.frameworks[0].seats"),
+    ({"seats": ["MIN", "XXX"]}, "$.frameworks[0].seats[1]"),
+    ({"minerals": []}, "$.frameworks[0].minerals"),
+    ({"minerals": ["li", "li"]}, "$.frameworks[0].minerals"),
+    ({"minerals": ["gold"]}, "$.frameworks[0].minerals[0]"),
+    ({"title": ""}, "$.frameworks[0].title"),
+    ({"text": "a\x00b"}, "$.frameworks[0].text"),
+    ({"source": ""}, "$.frameworks[0].source"),
+    ({"bonus": 0}, "$.frameworks[0].bonus"),
+    ({"bonus": 4}, "$.frameworks[0].bonus"),
+]
+
+
+@pytest.mark.parametrize(("change", "path"), FRAMEWORK_FAULTS)
+def test_the_loader_refuses_a_framework_that_names_nothing_real(
+    tiny_dict: dict[str, Any], change: dict[str, Any], path: str,
+) -> None:
+    tiny_dict["frameworks"] = [{**FRAMEWORK, **change}]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(json.dumps(tiny_dict).encode(), require_action=False)
+    assert info.value.field == path
+
+
+def test_one_framework_per_pair(tiny_dict: dict[str, Any]) -> None:
+    tiny_dict["frameworks"] = [FRAMEWORK, {**FRAMEWORK, "id": "use-min",
+                                           "seats": ["USE", "MIN"], "minerals": ["re"]}]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(json.dumps(tiny_dict).encode(), require_action=False)
+    assert info.value.field == "$.frameworks[1].seats"
