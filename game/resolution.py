@@ -14,6 +14,7 @@ shortfall under a deal is a breach.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -643,6 +644,13 @@ def _arrivals(r: _Round) -> None:
       clause names: a refinery is not built faster because a contract says so.
     - **Ramp-up.** New capacity of 2 lots or more runs at half (rounded up) in its first
       round and at full capacity a round later; offtake from it starts at full capacity.
+    - **Commissioning.** The world commissions only so much new refining of a mineral in one
+      round: at most `COMMISSION_BP` of the table's refining capacity of that mineral (at
+      least 1 lot), first come first served in the order the capacity was ordered; the rest
+      arrives in the rounds after. Engineers, equipment and permits are shared by every
+      project, so a scripted project and an investment landing together queue; and no
+      seat's share of a mineral's refining can fall by more than the cap's share of the
+      world in one round, whatever the players do.
     """
     st = r.st
     lead = {m.id: m.invest_delay for m in r.minerals}
@@ -657,6 +665,7 @@ def _arrivals(r: _Round) -> None:
         (due if p.due_round <= r.round else later).append(p)
     if not due:
         return
+    room = {m.id: commissioning_cap(st.seats.values(), m.id) for m in r.minerals}
     for p in due:
         if p.delta >= 2 and not p.ramp:
             first = (p.delta + 1) // 2
@@ -664,8 +673,29 @@ def _arrivals(r: _Round) -> None:
                                  delta=p.delta - first, due_round=r.round + 1, deal=p.deal,
                                  ramp=True))
             p = msgspec.structs.replace(p, delta=first)
+        if p.kind == "refine" and p.delta > 0 and p.mineral in room:
+            now = min(p.delta, room[p.mineral])
+            room[p.mineral] -= now
+            if now < p.delta:
+                # queued for commissioning: arrives later, already past its ramp-up split
+                later.append(msgspec.structs.replace(p, delta=p.delta - now,
+                                                     due_round=r.round + 1, ramp=True))
+                p = msgspec.structs.replace(p, delta=now)
+            if not now:
+                continue
         _add_capacity(st.seats[p.seat], p)
     st.pending = later
+
+
+COMMISSION_BP = 250  # new refining the world commissions in a round, of its capacity
+
+
+def commissioning_cap(seats: Iterable[Seat], mineral: str) -> int:
+    """Lots of new refining of `mineral` the world can commission this round: 2.5% of the
+    table's refining capacity (at a month a round, a third a year: more than any critical
+    mineral has ever added), at least one lot so small industries can grow at all."""
+    world = sum(s.capacity[mineral].refine for s in seats if mineral in s.capacity)
+    return max(1, world * COMMISSION_BP // 10000)
 
 
 def _expire(r: _Round) -> None:
