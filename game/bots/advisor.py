@@ -4,7 +4,9 @@
 
 The advisor reads only the seat's own view and legal actions, like a bot, so advice never
 leaks another seat's secrets. It is a pure function: the server decides whether the
-facilitator allows it and records each use.
+facilitator allows it and records each use. Each reason comes twice: `reason` in English
+for agents, and `said` ({key, params}, see game.bots.common.Said) for pages, which say it
+in their reader's language.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import msgspec
 
 from game.actions import AcceptDeal, RejectDeal
 from game.bots import deals, orders
-from game.bots.common import Ctx
+from game.bots.common import Ctx, Said, say
 from game.bots.deals import COOPERATIVE
 from game.legal import Legal
 
@@ -42,7 +44,9 @@ def advice_from(view: dict[str, Any], legal: Legal, seed: int) -> dict[str, Any]
         out["offers"] = _offers(ctx, legal)
     else:
         built, lines = orders.build(ctx, COOPERATIVE)
-        out["orders"] = {"orders": msgspec.to_builtins(built), "lines": lines,
+        out["orders"] = {"orders": msgspec.to_builtins(built),
+                         "lines": [line.text for line in lines],
+                         "said_lines": [line.said() for line in lines],
                          "reason": _orders_reason(lines)}
     return out
 
@@ -55,9 +59,11 @@ def _proposal(ctx: Ctx, legal: Legal) -> dict[str, Any] | None:
     if not cands:
         return None
     best = max(cands, key=lambda p: (p.worth, p.to, p.why))
+    points = f"{best.worth:.1f}"
     return {"to": best.to, "clauses": msgspec.to_builtins(best.clauses), "rounds": best.rounds,
             "reason": f"Propose to {best.to}: {best.why}; it should add about "
-                      f"{best.worth:.1f} points to your score."}
+                      f"{points} points to your score.",
+            "said": best.said.said(), "points": points}
 
 
 def _offers(ctx: Ctx, legal: Legal) -> list[dict[str, Any]]:
@@ -69,14 +75,16 @@ def _offers(ctx: Ctx, legal: Legal) -> list[dict[str, Any]]:
             continue
         ok, worth = deals.acceptable(ctx, COOPERATIVE, d)
         if ok and d["id"] not in payable:
+            said = say("offer.unaffordable", "Counter: you would like it, but the one-off "
+                       "payments are more than the treasury can cover now.")
             out.append({"deal": d["id"], "from": d["proposer"], "accept": False,
-                        "reason": "Counter: you would like it, but the one-off payments are "
-                                  "more than the treasury can cover now."})
+                        "reason": said.text, "said": said.said()})
             continue
-        verdict = "Accept" if ok else "Reject or counter"
+        key, verdict = ("offer.accept", "Accept") if ok else ("offer.reject", "Reject or counter")
+        said = say(key, verdict + ": by our estimate it is worth {points} points to you.",
+                   points=f"{worth:+.1f}")
         out.append({"deal": d["id"], "from": d["proposer"], "accept": ok,
-                    "reason": f"{verdict}: by our estimate it is worth {worth:+.1f} points "
-                              f"to you ({_what(d)})."})
+                    "reason": f"{said.text[:-1]} ({_what(d)}).", "said": said.said()})
     return out
 
 
@@ -91,8 +99,8 @@ def _what(d: dict[str, Any]) -> str:
     return "; ".join(parts) + f", for {d['rounds']} round(s)"
 
 
-def _orders_reason(lines: list[str]) -> str:
+def _orders_reason(lines: list[Said]) -> str:
     if not lines:
         return "Keep the defaults: nothing to add this round."
-    return "Suggested because you should " + "; ".join(lines[:3]) + \
+    return "Suggested because you should " + "; ".join(line.text for line in lines[:3]) + \
         ("; …" if len(lines) > 3 else ".")

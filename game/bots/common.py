@@ -47,6 +47,32 @@ class Balance(msgspec.Struct):
         return self.ore if form == "ore" else self.refined
 
 
+class Said(msgspec.Struct, frozen=True):
+    """A sentence a bot says to a person, as a stable key and its params, with the English
+    for agents and logs. The engine does not know who reads it: each page says `key` with
+    `params` in its reader's language (docs/protocol.md lists the keys), so a Spanish page
+    is never handed English words."""
+
+    key: str
+    params: dict[str, str | int]
+    text: str
+
+    def said(self) -> dict[str, object]:
+        """The key and params, JSON-ready, as pages receive them."""
+        return {"key": self.key, "params": dict(self.params)}
+
+
+def say(key: str, english: str, **params: str | int) -> Said:
+    """`english` is a str.format template over `params`, kept word for word what the bots
+    wrote before keys existed."""
+    return Said(key, params, english.format(**params))
+
+
+# The line that follows the English in a bot's note: "said: " and the Said's key and params
+# as JSON, so a page renders the note in its own language and an agent reads the English.
+SAID_PREFIX = "said: "
+
+
 def note_round(note: str) -> int:
     """Bots tag their proposals "r<round> ..." so a stateless bot can tell old from new."""
     head = note.split(" ", 1)[0]
@@ -244,8 +270,12 @@ class Ctx:
                 return o
         return None
 
-    def note(self, text: str) -> str:
-        return f"r{self.round} {text}"[:500]
+    def note(self, said: Said, style: str = "") -> str:
+        """A note for a deal: "r<round> <style>: <English>" then the said line. `style`
+        (the strategy's name) is for agents and the facilitator; pages leave it out."""
+        text = f"{style}: {said.text}" if style else said.text
+        line = SAID_PREFIX + msgspec.json.encode(said.said()).decode()
+        return f"r{self.round} {text}"[:500 - len(line) - 1] + "\n" + line
 
 
 class Scale:

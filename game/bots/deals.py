@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from game.bots.common import FORMS, Ctx, first_offtake, note_round
+from game.bots.common import FORMS, Ctx, Said, first_offtake, note_round, say
 from game.clauses import Clause, Exclusivity, Invest, Standards, Supply
 
 MAX_DEAL_ROUNDS = 3
@@ -218,7 +218,11 @@ class Proposal(msgspec.Struct):
     clauses: tuple[Clause, ...]
     rounds: int
     worth: float
-    why: str
+    said: Said  # why, for the note and the advisor
+
+    @property
+    def why(self) -> str:
+        return self.said.text
 
 
 def _busy_keys(ctx: Ctx) -> set[tuple[str, str, str, str]]:
@@ -336,7 +340,9 @@ def _supply_with(ctx: Ctx, style: Style, other: str, seller: str, buyer: str, m:
     if rival:
         clauses.append(Exclusivity(seller=seller, mineral=m, excluded=rival))
     verb = "buy" if buyer == ctx.seat else "sell"
-    why = f"{verb} {qty} lots/round of {form} {m} at {price} (spot about {ctx.price(m, form)})"
+    why = say(f"deal.{verb}", verb + " {qty} lots/round of {form} {mineral} at {price} "
+              "(spot about {spot})", qty=qty, form=form, mineral=m, price=price,
+              spot=ctx.price(m, form))
     return Proposal(other, tuple(clauses), rounds, worth, why)
 
 
@@ -408,7 +414,8 @@ def invest_proposals(ctx: Ctx, style: Style) -> list[Proposal]:
             rounds = ctx.rounds_left
             worth = value(ctx, style, as_dicts([clause]), rounds)
             if worth > 0:
-                why = f"fund {cap} lots of {m} refining at {host} for half its output"
+                why = say("deal.fund_refining", "fund {qty} lots of {mineral} refining at "
+                          "{host} for half its output", qty=cap, mineral=m, host=host)
                 out.append(Proposal(host, (clause,), rounds, worth, why))
     return out
 
@@ -471,7 +478,8 @@ def _invest_deal(ctx: Ctx, style: Style, m: str, capacity: int = 2) -> Proposal 
         clause = Invest(investor=ctx.seat, host=host, amount=2 * info.capex_mine, mineral=m,
                         kind="mine", capacity=2, delay=1, offtake_bp=5000,
                         offtake_price=info.ref_ore)
-        other, why = host, f"fund 2 lots of {m} mining at {host} for half the ore"
+        other, why = host, say("deal.fund_mining", "fund {qty} lots of {mineral} mining at "
+                               "{host} for half the ore", qty=2, mineral=m, host=host)
     else:
         own = ctx.own_balance(m)
         kind: Literal["mine", "refine"] = "refine" if own.ore > 0 else "mine"
@@ -482,7 +490,8 @@ def _invest_deal(ctx: Ctx, style: Style, m: str, capacity: int = 2) -> Proposal 
                         mineral=m, kind=kind, capacity=capacity, delay=1, offtake_bp=5000,
                         offtake_price=info.ref(form) * 8 // 10)
         other = investor
-        why = f"ask {investor} to fund {capacity} lots of {m} {kind} capacity here"
+        why = say(f"deal.ask_fund_{kind}", "ask {investor} to fund {qty} lots of {mineral} "
+                  + kind + " capacity here", investor=investor, qty=capacity, mineral=m)
     rounds = ctx.rounds_left
     worth = value(ctx, style, as_dicts([clause]), rounds)
     if worth <= style.propose_points:
@@ -510,7 +519,8 @@ def _supply_objective_deal(ctx: Ctx, style: Style, m: str, kinds: list[str]) -> 
     worth = value(ctx, style, as_dicts(clauses), 1)
     if worth <= style.propose_points:
         return None
-    return Proposal(other, tuple(clauses), 1, worth, f"a {m} deal my objective asks for")
+    return Proposal(other, tuple(clauses), 1, worth,
+                    say("deal.objective", "a {mineral} deal my objective asks for", mineral=m))
 
 
 def as_dicts(clauses: Sequence[Clause]) -> list[dict[str, Any]]:

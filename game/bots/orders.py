@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from game.bots.common import Ctx, deliveries
+from game.bots.common import Ctx, Said, deliveries, say
 from game.bots.deals import Style
 from game.orders import Control, Investment, MarketOrder, Orders, StockpileOrder, Tariff
 
@@ -76,12 +76,12 @@ def _keeps(ctx: Ctx, deal: dict[str, Any], mineral: str, form: str) -> bool:
     return bool(min(prices, default=0) * 13 >= ctx.price(mineral, form) * 10)
 
 
-def build(ctx: Ctx, style: Style) -> tuple[Orders, list[str]]:
+def build(ctx: Ctx, style: Style) -> tuple[Orders, list[Said]]:
     """The orders, and one plain-words reason per line for the advisor."""
     sells: list[MarketOrder] = []
     buys: list[MarketOrder] = []
     stock: list[StockpileOrder] = []
-    why: list[str] = []
+    why: list[Said] = []
     last = ctx.rounds_left == 1
     for m in ctx.minerals:
         _mineral_orders(ctx, style, m, last, sells, buys, stock, why)
@@ -98,7 +98,7 @@ def build(ctx: Ctx, style: Style) -> tuple[Orders, list[str]]:
 
 
 def _mineral_orders(ctx: Ctx, style: Style, m: str, last: bool, sells: list[MarketOrder],
-                    buys: list[MarketOrder], stock: list[StockpileOrder], why: list[str]) -> None:
+                    buys: list[MarketOrder], stock: list[StockpileOrder], why: list[Said]) -> None:
     h = ctx.me["holdings"].get(m, {"ore": 0, "refined": 0, "stockpile": 0})
     cap = ctx.public["capacity"].get(m, {"mine": 0, "refine": 0})
     demand = ctx.public["demand"].get(m, 0)
@@ -115,7 +115,8 @@ def _mineral_orders(ctx: Ctx, style: Style, m: str, last: bool, sells: list[Mark
     if spare > 0:
         limit = _sell_limit(ctx, m, "refined", name, last)
         sells.append(MarketOrder(m, "refined", spare, max(1, limit)))
-        why.append(f"sell {spare} refined {m} you will not use or owe (from {max(1, limit)})")
+        why.append(say("orders.sell_refined", "sell {qty} refined {mineral} you will not use or "
+                        "owe (from {limit})", qty=spare, mineral=m, limit=max(1, limit)))
     elif spare < 0:
         _cover(ctx, m, -spare, h["stockpile"], buys, stock, why, name)
     ore_keep = 0 if last else max(0, owed(ctx, m, "ore", 1) - cap["mine"])
@@ -123,13 +124,15 @@ def _mineral_orders(ctx: Ctx, style: Style, m: str, last: bool, sells: list[Mark
     if ore_spare > 0:
         limit = _sell_limit(ctx, m, "ore", name, last)
         sells.append(MarketOrder(m, "ore", ore_spare, max(1, limit)))
-        why.append(f"sell {ore_spare} {m} ore your refineries cannot use")
+        why.append(say("orders.sell_ore", "sell {qty} {mineral} ore your refineries cannot use",
+                        qty=ore_spare, mineral=m))
     idle = cap["refine"] - (h["ore"] + cap["mine"] + ctx.flow(ctx.seat, m, "ore", 1))
     margin = ctx.price(m, "refined") - ctx.price(m, "ore")
     if idle > 0 and not last and margin > 0:
         limit = min(ctx.price(m, "refined") - 1, ctx.price(m, "ore") * 13 // 10)
         buys.append(MarketOrder(m, "ore", idle, max(1, limit)))
-        why.append(f"buy {idle} {m} ore so your refineries do not stand idle next round")
+        why.append(say("orders.buy_ore", "buy {qty} {mineral} ore so your refineries do not "
+                        "stand idle next round", qty=idle, mineral=m))
 
 
 def _sell_limit(ctx: Ctx, m: str, form: str, name: str, last: bool) -> int:
@@ -143,12 +146,13 @@ def _sell_limit(ctx: Ctx, m: str, form: str, name: str, last: bool) -> int:
 
 
 def _cover(ctx: Ctx, m: str, short: int, stockpile: int, buys: list[MarketOrder],
-           stock: list[StockpileOrder], why: list[str], name: str) -> None:
+           stock: list[StockpileOrder], why: list[Said], name: str) -> None:
     """Draw the stockpile first (it scores nothing left unused), then buy the rest."""
     release = min(stockpile, short) if name == "cooperative" else 0
     if release:
         stock.append(StockpileOrder(m, release=release))
-        why.append(f"release {release} {m} from your stockpile to keep industry running")
+        why.append(say("orders.release", "release {qty} {mineral} from your stockpile to keep "
+                        "industry running", qty=release, mineral=m))
     rest = short - release
     if rest > 0:
         info = ctx.minerals[m]
@@ -157,11 +161,12 @@ def _cover(ctx: Ctx, m: str, short: int, stockpile: int, buys: list[MarketOrder]
         if ctx.objective("no_shortage", m):
             limit = info.output_value - 1  # outbid everyone: a shortage costs the objective
         buys.append(MarketOrder(m, "refined", rest, max(1, limit)))
-        why.append(f"buy {rest} refined {m} your industry needs (up to {max(1, limit)})")
+        why.append(say("orders.buy_refined", "buy {qty} refined {mineral} your industry needs "
+                        "(up to {limit})", qty=rest, mineral=m, limit=max(1, limit)))
 
 
 def _vault(ctx: Ctx, m: str, spare: int, stock: list[StockpileOrder],
-           why: list[str]) -> int:
+           why: list[Said]) -> int:
     """An earmarked stockpile budget reimburses lots put into the strategic stockpile: a
     cooperative seat stocks what it can spare instead of selling it. Returns lots stocked."""
     budget: int = ctx.me.get("stockpile_budget", 0)
@@ -170,11 +175,12 @@ def _vault(ctx: Ctx, m: str, spare: int, stock: list[StockpileOrder],
     if qty <= 0 or ctx.strategy != "cooperative" or ctx.rounds_left <= 1:
         return 0
     stock.append(StockpileOrder(m, buy=qty))
-    why.append(f"put {qty} spare refined {m} into the stockpile on the earmarked budget")
+    why.append(say("orders.stockpile", "put {qty} spare refined {mineral} into the stockpile "
+                    "on the earmarked budget", qty=qty, mineral=m))
     return qty
 
 
-def _standard(ctx: Ctx, style: Style, why: list[str]) -> int | None:
+def _standard(ctx: Ctx, style: Style, why: list[Said]) -> int | None:
     """Cooperative seats that weigh sustainability raise their standard a step a round."""
     current: int = ctx.public["env_standard"]
     floor = ctx.view["forge"]["min_standard"] if ctx.is_member else 0
@@ -184,7 +190,8 @@ def _standard(ctx: Ctx, style: Style, why: list[str]) -> int | None:
     target = max(target, floor, _contracted_level(ctx) if style.honours else 0)
     if target <= current:
         return None
-    why.append(f"raise your environmental standard to {target}")
+    why.append(say("orders.standard", "raise your environmental standard to {level}",
+                    level=target))
     return target
 
 
@@ -195,7 +202,7 @@ def _contracted_level(ctx: Ctx) -> int:
     return max(levels, default=0)
 
 
-def _investments(ctx: Ctx, why: list[str]) -> tuple[Investment, ...]:
+def _investments(ctx: Ctx, why: list[Said]) -> tuple[Investment, ...]:
     """Home refining where an objective asks for it (refining a share of my own ore, or
     refining my own ore instead of importing from the seat an objective says to avoid), and
     where refining my spare ore pays back (see `_pays_back`). Capacity already being built
@@ -204,7 +211,7 @@ def _investments(ctx: Ctx, why: list[str]) -> tuple[Investment, ...]:
         return ()
     out: list[Investment] = []
     budget = ctx.me["treasury"] // 3
-    wanted: dict[str, tuple[int, str]] = {}
+    wanted: dict[str, tuple[int, str, str]] = {}
     for o in ctx.objectives:
         m = o.get("mineral", "")
         if m not in ctx.minerals:
@@ -217,20 +224,22 @@ def _investments(ctx: Ctx, why: list[str]) -> tuple[Investment, ...]:
             qty = min(max(0, own.ore), max(0, -own.refined))
         else:
             continue
-        if qty > wanted.get(m, (0, ""))[0]:
-            wanted[m] = (qty, f"build {{}} lots of {m} refining at home for your objective")
+        if qty > wanted.get(m, (0, "", ""))[0]:
+            wanted[m] = (qty, "orders.build_objective",
+                         "build {qty} lots of {mineral} refining at home for your objective")
     for m in ctx.minerals:
         qty = _pays_back(ctx, m)
-        if qty > wanted.get(m, (0, ""))[0]:
-            wanted[m] = (qty, f"build {{}} lots of {m} refining at home: refining your spare "
-                              "ore pays back its cost within a game's length")
-    for m, (qty, reason) in wanted.items():
+        if qty > wanted.get(m, (0, "", ""))[0]:
+            wanted[m] = (qty, "orders.build_pays",
+                         "build {qty} lots of {mineral} refining at home: refining your spare "
+                         "ore pays back its cost within a game's length")
+    for m, (qty, key, reason) in wanted.items():
         capex = ctx.minerals[m].capex_refine
         qty = min(qty - _building(ctx, m, "refine"), budget // capex) if capex > 0 else 0
         if qty > 0:
             out.append(Investment(m, "refine", qty))
             budget -= qty * capex
-            why.append(reason.format(qty))
+            why.append(say(key, reason, qty=qty, mineral=m))
     return tuple(out)
 
 
@@ -265,7 +274,7 @@ def _building(ctx: Ctx, m: str, kind: str) -> int:
                if b["mineral"] == m and b["kind"] == kind)
 
 
-def _controls(ctx: Ctx, why: list[str]) -> tuple[Control, ...]:
+def _controls(ctx: Ctx, why: list[Said]) -> tuple[Control, ...]:
     """Controls where I refine a large share of the table's supply, aimed at every importer
     that has not signed with me: leverage (sign, or be cut off), whether or not the importer
     is in FORGE, as China's 2025 licensing covered every destination. So whom a hawk cuts
@@ -283,11 +292,12 @@ def _controls(ctx: Ctx, why: list[str]) -> tuple[Control, ...]:
                                and ctx.structural(s, m).refined < 0))
         if targets:
             out.append(Control(m, "refined", targets))
-            why.append(f"control refined {m} exports to {', '.join(targets)}")
+            why.append(say("orders.control", "control refined {mineral} exports to {seats}",
+                            mineral=m, seats=", ".join(targets)))
     return tuple(out)
 
 
-def _tariffs(ctx: Ctx, why: list[str]) -> tuple[Tariff, ...]:
+def _tariffs(ctx: Ctx, why: list[Said]) -> tuple[Tariff, ...]:
     """Tariffs on what I import from seats outside my club, kept by my treasury."""
     out: list[Tariff] = []
     for m in ctx.minerals:
@@ -298,5 +308,6 @@ def _tariffs(ctx: Ctx, why: list[str]) -> tuple[Tariff, ...]:
                                ctx.structural(s, m).refined > 0))
         if targets:
             out.append(Tariff(m, targets, HAWK_TARIFF_BP))
-            why.append(f"tariff of {HAWK_TARIFF_BP // 100}% on {m} from {', '.join(targets)}")
+            why.append(say("orders.tariff", "tariff of {percent}% on {mineral} from {seats}",
+                            percent=HAWK_TARIFF_BP // 100, mineral=m, seats=", ".join(targets)))
     return tuple(out)

@@ -24,7 +24,7 @@ from game.actions import (
     WithdrawDeal,
 )
 from game.bots import deals, forge, orders
-from game.bots.common import Ctx, note_round
+from game.bots.common import Ctx, note_round, say
 from game.bots.deals import COOPERATIVE, HAWK, Style
 from game.clauses import Clause
 from game.legal import Legal
@@ -163,7 +163,7 @@ def _counter(ctx: Ctx, style: Style, d: dict[str, Any], cash: int) -> CounterDea
     if deals.value(ctx, style, clauses, rounds) <= 0:
         return None
     typed = tuple(_typed(c) for c in clauses)
-    return CounterDeal(d["id"], typed, rounds, ctx.note(f"{style.name} counter"))
+    return CounterDeal(d["id"], typed, rounds, ctx.note(say("counter", "counter"), style.name))
 
 
 def _fix_clause(ctx: Ctx, style: Style, c: dict[str, Any]) -> dict[str, Any] | None:
@@ -253,7 +253,7 @@ def _new_proposals(ctx: Ctx, legal: Legal, style: Style,
         cash -= pay
         partners.add(p.to)
         ctx.commit(clauses, p.rounds)
-        out.append(ProposeDeal(p.to, p.clauses, p.rounds, ctx.note(f"{style.name}: {p.why}")))
+        out.append(ProposeDeal(p.to, p.clauses, p.rounds, ctx.note(p.said, style.name)))
     return out
 
 
