@@ -208,7 +208,7 @@ def templates(view: dict[str, Any] | None, kinds: list[str],
                        "price": _f("integer", lo=0, hint="0 removes the floor; at most 10x the "
                                    "reference price (context.max_floor)")},
             "context": {"reference_prices": ctx.ref, "last_prices": ctx.last,
-                        "floors": view["forge"]["floors"],
+                        "no_trade": ctx.no_trade, "floors": view["forge"]["floors"],
                         "max_floor": {k: 10 * v for k, v in ctx.ref.items()}}}
     if "propose_standard" in kinds:
         out["propose_standard"] = {
@@ -276,7 +276,12 @@ class _Context:
         self.minerals = [m["id"] for m in view["minerals"]]
         self.ref = {f"{m['id']}:{form}": m[f"ref_{form}"] for m in view["minerals"]
                     for form in ("ore", "refined")}
-        self.last = {k: v[-1] for k, v in view["prices"].items() if v}
+        # 0 in the price history is the engine's "no trade" marker, never a price: the last
+        # price is the last one at which something traded, and `no_trade` names the markets
+        # where nothing traded in the latest round (so a client can say so beside it)
+        self.last = {k: next(p for p in reversed(v) if p) for k, v in view["prices"].items()
+                     if any(v)}
+        self.no_trade = sorted(k for k, v in view["prices"].items() if v and not v[-1])
         cap = view["seats"][self.seat]["capacity"]
         hold = me["holdings"]
         # an upper bound on what the seat can deliver in a round: stock plus a round's output
@@ -288,7 +293,8 @@ class _Context:
     def context(self) -> dict[str, Any]:
         return {"seat": self.seat, "partners": self.partners, "treasury": self.treasury,
                 "deliverable": self.deliverable, "reference_prices": self.ref,
-                "last_prices": self.last, "rounds_left": self.rounds_left}
+                "last_prices": self.last, "no_trade": self.no_trade,
+                "rounds_left": self.rounds_left}
 
     def clause_fields(self) -> dict[str, dict[str, dict[str, Any]]]:
         pair = "you and the partner, one each"
