@@ -144,16 +144,20 @@ export function priceInfo(view, mineral, form) {
   const m = view && view.minerals && view.minerals.find((x) => x.id === mineral);
   const ref = m ? (form === "ore" ? m.ref_ore : m.ref_refined) : null;
   const path = (view && view.prices && view.prices[`${mineral}:${form}`]) || [];
+  // 0 (or null) in the history is "no trade that round", never a price: `last` is the last
+  // traded price and `noTrade` says the latest round traded nothing
   let last = null;
-  for (let i = path.length - 1; i >= 0; i -= 1) if (path[i] !== null && path[i] !== undefined) { last = path[i]; break; }
-  return { ref, last, traded: path.length > 0 };
+  for (let i = path.length - 1; i >= 0; i -= 1) if (path[i]) { last = path[i]; break; }
+  return { ref, last, traded: path.length > 0, noTrade: path.length > 0 && !path[path.length - 1] };
 }
 
 /** "Reference $7M/lot · last $9M" (or "no trade yet"). */
 export function priceHint(view, mineral, form) {
   const p = priceInfo(view, mineral, form);
   const ref = p.ref === null ? "" : fmt(_("reference %(price)s/lot"), { price: money(p.ref) });
-  const last = p.last === null ? _("no trade yet") : fmt(_("last %(price)s"), { price: money(p.last) });
+  const last = p.last === null ? _("no trade yet")
+    : p.noTrade ? fmt(_("no trade last round; last traded %(price)s"), { price: money(p.last) })
+      : fmt(_("last %(price)s"), { price: money(p.last) });
   return [ref, last].filter(Boolean).join(" · ");
 }
 

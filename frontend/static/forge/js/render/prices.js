@@ -2,7 +2,7 @@
 // and the last market price ("no trade" when nothing traded), from round 1 on.
 import { h } from "../dom.js";
 import { mineralName, money, priceInfo } from "../format.js";
-import { _, tip } from "../i18n.js";
+import { _, fmt, tip } from "../i18n.js";
 
 export function priceTable(view, { testid = "price-table", caption = _("Prices now ($ million per lot)") } = {}) {
   if (!view || !view.minerals) return null;
@@ -13,7 +13,8 @@ export function priceTable(view, { testid = "price-table", caption = _("Prices n
       rows.push(h("tr", {},
         h("th", { scope: "row", text: `${mineralName(view, m.id)} ${form === "ore" ? _("ore") : _("refined")}` }),
         h("td", { text: money(p.ref) }),
-        h("td", { text: p.last === null ? (p.traded ? _("no trade") : _("not traded yet")) : money(p.last) })));
+        h("td", { text: p.last === null ? (p.traded ? _("no trade") : _("not traded yet"))
+          : p.noTrade ? fmt(_("no trade (last traded %(price)s)"), { price: money(p.last) }) : money(p.last) })));
     }
   }
   return h("div", { class: "table-wrap" }, h("table", { class: "data prices-now", "data-testid": testid },

@@ -28,7 +28,7 @@ export function headlineTable(view, report, { caption = _("Each country at a gla
 export function publicReport(view, r) {
   const keys = Object.keys(r.prices || {});
   const market = table(fmt(_("Round %(n)s market"), { n: r.round }), [_("Market"), _("Price ($M per lot)"), _("Lots traded")],
-    keys.map((k) => [keyName(view, k), r.prices[k] === null || r.prices[k] === undefined ? _("no trade") : int(r.prices[k]), int((r.volumes || {})[k])]), { testid: "report-market" });
+    keys.map((k) => [keyName(view, k), !r.prices[k] ? _("no trade") : int(r.prices[k]), int((r.volumes || {})[k])]), { testid: "report-market" });
   const controls = Object.entries(r.controls || {});
   return h("div", { class: "report-public" },
     market,
