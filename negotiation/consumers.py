@@ -155,8 +155,14 @@ class GameConsumer(AsyncWebsocketConsumer):
     def _send(self, message: dict[str, Any]) -> None:
         self.outbox.put(_encode(message).decode())
 
-    def _error(self, msg_id: str | None, code: str, message: str) -> None:
-        self._send({"type": "error", "id": msg_id, "code": code, "message": message})
+    def _error(self, msg_id: str | None, code: str, message: str,
+               params: dict[str, str | int] | None = None) -> None:
+        """`message` is English, for agents and logs; an engine refusal adds its `params`,
+        from which a page says the refusal in its reader's language."""
+        frame: dict[str, Any] = {"type": "error", "id": msg_id, "code": code, "message": message}
+        if params:
+            frame["params"] = params
+        self._send(frame)
 
     def _ack(self, msg_id: str, **fields: Any) -> None:
         self._send({"type": "ack", "id": msg_id, **fields})
@@ -186,7 +192,7 @@ class GameConsumer(AsyncWebsocketConsumer):
         try:
             await getattr(self, f"on_{env.type}")(env)
         except RuleError as exc:
-            self._error(env.id, exc.code.value, exc.message)
+            self._error(env.id, exc.code.value, exc.message, exc.params)
         except errors.ServiceError as exc:
             self._error(env.id, exc.code, exc.message)
         except (OperationalError, InterfaceError) as exc:
