@@ -36,6 +36,10 @@ MAX_STANDARD = 3
 OBJECTIVE_POINTS = 30
 # the $M that move a seat's total by 10 points are MONEY_PER_10_PCT% of its money measure
 MONEY_PER_10_PCT = 100
+# the no-deal worlds' own prosperity keys in the baseline: `@<i>:prosperity...` and each
+# world's spot volumes `@<i>:vol:<round>:<market>` and their values `@<i>:val:...`
+_WORLD = "@"
+_WORLDS = 2  # calm, and as dealt
 
 
 # ---- raw parts -----------------------------------------------------------------------------
@@ -45,12 +49,47 @@ def _rounds_played(seat: Seat) -> int:
     return max(map(len, seat.stats.shortage.values()), default=0)
 
 
-def prosperity(seat: Seat) -> int:
+# lots held count at this share of their reference price: the least a seat doing nothing
+# sells them for (default sell orders, resolution.SELL_LIMIT_PCT)
+STOCK_VALUE_PCT = 50
+
+# per mineral: (starting ore, starting refined, $M per ore lot held, $M per refined lot held)
+StockBasis = Mapping[str, tuple[int, int, int, int]]
+
+
+def prosperity(seat: Seat, stock: StockBasis | None = None) -> int:
     """Treasury gain plus the book value of the capacity the seat paid for at home (arrived
     or still being built: a plant is an asset, so building one is not a loss, and capacity
-    still counts at the end of the game). Industrial output value is paid into the
-    treasury, so it is in here once already."""
-    return seat.treasury - seat.start_treasury + seat.stats.capex
+    still counts at the end of the game), plus the change in the lots it holds (`stock`).
+    Industrial output value is paid into the treasury, so it is in here once already."""
+    return seat.treasury - seat.start_treasury + seat.stats.capex + stock_value(seat, stock)
+
+
+def stock_value(seat: Seat, stock: StockBasis | None) -> int:
+    """Ore and refined lots held beyond (or short of) the starting ones, each at half its
+    reference price. Why: a lot the market would not take at the price a seat doing nothing
+    accepts is still the seat's, so a glut that others made costs a producer its price,
+    not the whole lot; and a lot sold below half its reference is a loss, as it would be
+    for a seat on defaults. The strategic stockpile is security's, not counted here."""
+    if stock is None:
+        return 0
+    total = 0
+    for m, (ore0, ref0, ore_v, ref_v) in stock.items():
+        h = seat.holdings.get(m)
+        if h is not None:
+            total += (h.ore - ore0) * ore_v + (h.refined - ref0) * ref_v
+    return total
+
+
+def stock_basis(scenario: Scenario, seat: str) -> dict[str, tuple[int, int, int, int]]:
+    country = scenario.country(seat)
+    out = {}
+    for m in scenario.minerals:
+        cm = country.minerals.get(m.id)
+        ore0, ref0 = (cm.ore, cm.refined) if cm is not None else (0, 0)
+        out[m.id] = (ore0, ref0, m.ref_price_ore * STOCK_VALUE_PCT // 100,
+                     m.ref_price_refined * STOCK_VALUE_PCT // 100)
+    return out
 
 
 def security(seat: Seat, values: Mapping[str, int] | None = None) -> int:
@@ -123,9 +162,10 @@ def output_values(scenario: Scenario) -> dict[str, int]:
     return {m.id: m.output_value for m in scenario.minerals}
 
 
-def raw_parts(seat: Seat, values: Mapping[str, int] | None = None) -> dict[str, int]:
+def raw_parts(seat: Seat, values: Mapping[str, int] | None = None,
+              stock: StockBasis | None = None) -> dict[str, int]:
     return {
-        "prosperity": prosperity(seat),
+        "prosperity": prosperity(seat, stock),
         "security": security(seat, values),
         "sustainability": sustainability(seat),
         "reputation": reputation(seat),
@@ -249,7 +289,7 @@ def signed_by_seat(game: Game) -> dict[str, list[Deal]]:
 def score_seat(game: Game, seat: Seat, country: Country,
                signed: dict[str, list[Deal]] | None = None) -> Score:
     base = _baseline_now(game, seat.id)
-    raw = raw_parts(seat, _values(game))
+    raw = raw_parts(seat, _values(game), _stock(game, seat.id))
     scales = _scales(game, seat.id)
     weights = country.weights
     parts: dict[str, int] = {}
@@ -277,6 +317,14 @@ def _values(game: Game) -> dict[str, int]:
     return found
 
 
+def _stock(game: Game, seat: str) -> dict[str, tuple[int, int, int, int]]:
+    found = game.memo.get(("stock_basis", seat))
+    if found is None:
+        found = game.memo["stock_basis", seat] = stock_basis(game.scenario, seat)
+    assert isinstance(found, dict)
+    return found
+
+
 def _scales(game: Game, seat: str) -> dict[str, int]:
     found = game.memo.get(("part_scales", seat))
     if found is None:
@@ -287,11 +335,56 @@ def _scales(game: Game, seat: str) -> dict[str, int]:
 
 def _baseline_now(game: Game, seat: str) -> dict[str, int]:
     """The no-deal game's parts after as many resolutions as this game has had, so a score
-    mid-game (or after an early end) compares like with like."""
+    mid-game (or after an early end) compares like with like; prosperity's revalued at the
+    prices this game had (`revalued_prosperity`)."""
     rounds = game.state.baseline.get(seat, [])
     if not rounds:
         return {}
-    return rounds[max(0, min(len(game.state.reports), len(rounds)) - 1)]
+    return revalued_prosperity(rounds[max(0, min(len(game.state.reports), len(rounds)) - 1)],
+                               game.state.prices)
+
+
+def revalued_prosperity(base: dict[str, int],
+                        prices: Mapping[str, list[int]]) -> dict[str, int]:
+    """The baseline with prosperity revalued at the prices the game actually had.
+
+    Why: a seat's spot sales and purchases in the no-deal world are what doing nothing
+    trades; when other seats' deals move a market's price, doing nothing trades those lots
+    at the new price. Measured against the no-deal world at its own prices, a producer that
+    did nothing lost points for prices others moved (and a buyer gained them). So the
+    no-deal world's net spot volume per round and market is valued at the price this game
+    recorded in that round (a round with no trade in this game keeps the no-deal price),
+    and each part of the difference is the seat's own doing. The better no-deal world
+    (calm or as dealt) is chosen after revaluing both, so a table where nobody does
+    anything (this game is then the no-deal game as dealt, at its own prices) still scores
+    at most 100. The difference shows in the debrief as the `prices` source."""
+    out = {k: v for k, v in base.items() if not k.startswith(_WORLD)}
+    best: tuple[int, int, int] | None = None  # (revalued, shift, world)
+    for w in range(_WORLDS):
+        own = base.get(f"{_WORLD}{w}:prosperity")
+        if own is None:
+            continue
+        shift = 0
+        head = f"{_WORLD}{w}:vol:"
+        for k, vol in base.items():
+            if not k.startswith(head):
+                continue
+            j, _, key = k[len(head):].partition(":")
+            got = prices.get(key, ())
+            now = got[int(j)] if int(j) < len(got) else 0
+            if now:
+                shift += vol * now - base[f"{_WORLD}{w}:val:{j}:{key}"]
+        if best is None or own + shift > best[0]:
+            best = (own + shift, shift, w)
+    if best is None:
+        return out
+    value, shift, w = best
+    prefix = f"{_WORLD}{w}:prosperity"
+    out.update((k[len(_WORLD) + len(str(w)) + 1:], v) for k, v in base.items()
+               if k.startswith(prefix))
+    out["prosperity"] = value
+    out["prosperity:prices"] = out.get("prosperity:prices", 0) + shift
+    return out
 
 
 def update_scores(game: Game) -> None:
@@ -341,8 +434,8 @@ def compute_baseline(
     if worlds[0] != scenario:
         worlds.append(scenario)
     out: dict[str, list[dict[str, int]]] = {}
-    for world in worlds:
-        for sid, per_round in _no_deal_game(world, scenario, seed, rounds).items():
+    for w, world in enumerate(worlds):
+        for sid, per_round in _no_deal_game(world, scenario, seed, rounds, w).items():
             mine = out.setdefault(sid, [])
             for i, parts in enumerate(per_round):
                 if i == len(mine):
@@ -356,27 +449,36 @@ def _better(old: dict[str, int], new: dict[str, int]) -> dict[str, int]:
     """Each part from the better world, with that world's components of the part (the
     `part:source` keys the debrief compares against); an objective met in either world."""
     out = {k: max(v, new.get(k, v)) for k, v in old.items() if k.startswith("obj:")}
+    # prosperity is chosen when the game's prices are known (revalued_prosperity): each
+    # world keeps its own keys
+    out.update((k, v) for d in (old, new) for k, v in d.items() if k.startswith(_WORLD))
     for p in PARTS:
+        if p == "prosperity":
+            continue
         src = new if new.get(p, 0) > old.get(p, 0) else old
         out.update((k, v) for k, v in src.items() if k == p or k.startswith(f"{p}:"))
     return out
 
 
-def components(seat: Seat, values: Mapping[str, int] | None = None) -> dict[str, int]:
+def components(seat: Seat, values: Mapping[str, int] | None = None,
+               stock: StockBasis | None = None) -> dict[str, int]:
     """The sources a part adds up from, as `part:source` keys: prosperity's $M by source,
     security's two terms, reputation's changes by source (sustainability is traceable
     trade, which only deals carry: the no-deal game has none)."""
     st = seat.stats
     met, exposure = security_parts(seat, values)
     out = {f"prosperity:{k}": v for k, v in st.money.items()}
+    held = stock_value(seat, stock)
+    if held:
+        out["prosperity:stock"] = held
     out["security:met"] = met
     out["security:exposure"] = exposure
     out.update((f"reputation:{k}", v * REP_UNIT) for k, v in st.rep.items())
     return out
 
 
-def _no_deal_game(world: Scenario, scenario: Scenario, seed: int,
-                  rounds: int) -> dict[str, list[dict[str, int]]]:
+def _no_deal_game(world: Scenario, scenario: Scenario, seed: int, rounds: int,
+                  w: int = 0) -> dict[str, list[dict[str, int]]]:
     from game.actions import FACILITATOR, Advance, Start
     from game.engine import Game
 
@@ -385,14 +487,33 @@ def _no_deal_game(world: Scenario, scenario: Scenario, seed: int,
     g.apply(FACILITATOR, Start())
     values = output_values(scenario)
     out: dict[str, list[dict[str, int]]] = {sid: [] for sid in g.state.seats}
+    # each seat's net spot volume per (round, market) so far, with its value at this
+    # world's price: what revalued_prosperity reprices at the game's prices
+    spot: dict[str, dict[str, int]] = {sid: {} for sid in g.state.seats}
+    tag = f"{_WORLD}{w}:"
     while g.state.phase != "ended":
         resolved = len(g.state.reports)
         g.apply(FACILITATOR, Advance())
         if len(g.state.reports) > resolved:
+            j = len(g.state.reports) - 1
+            report = g.state.reports[-1]
             signed = signed_by_seat(g)
             for sid, s in g.state.seats.items():
-                parts = raw_parts(s, values)
-                parts.update(components(s, values))
+                net: dict[str, int] = {}
+                for f in report.private.get(sid, {}).get("fills", ()):
+                    key = f"{f['mineral']}:{f['form']}"
+                    sign = (f["seller"] == sid) - (f["buyer"] == sid)
+                    net[key] = net.get(key, 0) + sign * f["qty"]
+                for key, vol in net.items():
+                    if vol:
+                        spot[sid][f"{tag}vol:{j}:{key}"] = vol
+                        spot[sid][f"{tag}val:{j}:{key}"] = vol * g.state.prices[key][j]
+                stock = stock_basis(scenario, sid)
+                parts = raw_parts(s, values, stock)
+                parts.update(components(s, values, stock))
+                for p in [k for k in parts if k == "prosperity" or k.startswith("prosperity:")]:
+                    parts[tag + p] = parts.pop(p)
+                parts.update(spot[sid])
                 for o in scenario.country(sid).objectives:
                     parts[f"obj:{o.id}"] = int(objective_met(g, s, o, signed))
                 out[sid].append(parts)
@@ -415,7 +536,8 @@ def objectives_met_by_doing_nothing(scenario: Scenario, seeds: tuple[int, ...] =
 
 
 # ---- the debrief: where each part's points came from ----------------------------------------
-MONEY_SOURCES = ("output", "market", "standard", "forge", "stockpile", "event")
+MONEY_SOURCES = ("output", "market", "prices", "stock", "standard", "forge", "stockpile",
+                 "event")
 
 
 def breakdown(game: Game, seat_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -433,8 +555,9 @@ def breakdown(game: Game, seat_id: str) -> dict[str, list[dict[str, Any]]]:
         return {}
     base = _baseline_now(game, seat_id)
     values = _values(game)
-    raw = raw_parts(seat, values)
-    mine = components(seat, values)
+    stock = _stock(game, seat_id)
+    raw = raw_parts(seat, values, stock)
+    mine = components(seat, values, stock)
     scales = _scales(game, seat_id)
     deals = {d.id: d for d in signed_by_seat(game).get(seat_id, ())}
     out: dict[str, list[dict[str, Any]]] = {}

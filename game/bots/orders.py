@@ -126,7 +126,11 @@ def _mineral_orders(ctx: Ctx, style: Style, m: str, last: bool, sells: list[Mark
         sells.append(MarketOrder(m, "ore", ore_spare, max(1, limit)))
         why.append(say("orders.sell_ore", "sell {qty} {mineral} ore your refineries cannot use",
                         qty=ore_spare, mineral=m))
-    idle = cap["refine"] - (h["ore"] + cap["mine"] + ctx.flow(ctx.seat, m, "ore", 1))
+    # ore bought now is refined next round, after this round's refining has used what is
+    # held now: only the ore carried over counts against next round's capacity (counting
+    # today's holdings too left the refineries idle every other round)
+    carried = ore - refined_q - max(0, ore_spare)
+    idle = cap["refine"] - (max(0, carried) + cap["mine"] + ctx.flow(ctx.seat, m, "ore", 1))
     margin = ctx.price(m, "refined") - ctx.price(m, "ore")
     if idle > 0 and not last and margin > 0:
         limit = min(ctx.price(m, "refined") - 1, ctx.price(m, "ore") * 13 // 10)

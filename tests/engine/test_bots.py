@@ -70,8 +70,10 @@ def test_cooperative_bots_sign_deals(lite_scenario: Scenario) -> None:
 
 
 def test_passive_bots_sign_nothing(lite_scenario: Scenario) -> None:
+    """Nothing proposed or signed: the frameworks the scenario puts on the board stay
+    frameworks."""
     game, _ = play(lite_scenario, 1, {s: "passive" for s in lite_scenario.seat_ids})
-    assert not game.state.deals
+    assert all(d.status == "framework" for d in game.state.deals.values())
 
 
 def test_hawks_use_controls_or_tariffs_sometimes(ministerial_scenario: Scenario) -> None:

@@ -259,9 +259,18 @@ def test_baseline_is_the_raw_parts_of_a_default_game_without_forced_controls(
     dealt = play_out(Game.new(lite_scenario, 3, baseline=False))
     values = scoring.output_values(lite_scenario)
     for sid, parts in baseline.items():
-        a = scoring.raw_parts(calm_game.state.seats[sid], values)
-        b = scoring.raw_parts(dealt.state.seats[sid], values)
-        assert {k: v for k, v in parts[-1].items() if k in a} == {k: max(a[k], b[k]) for k in a}
+        stock = scoring.stock_basis(lite_scenario, sid)
+        a = scoring.raw_parts(calm_game.state.seats[sid], values, stock)
+        b = scoring.raw_parts(dealt.state.seats[sid], values, stock)
+        assert {k: v for k, v in parts[-1].items() if k in a} == \
+            {k: max(a[k], b[k]) for k in a if k != "prosperity"}
+        # prosperity keeps each world's own, chosen once the game's prices are known: a
+        # world revalued at its own prices is itself
+        assert (parts[-1]["@0:prosperity"], parts[-1]["@1:prosperity"]) == \
+            (a["prosperity"], b["prosperity"])
+        for prices, own in ((calm_game.state.prices, a), (dealt.state.prices, b)):
+            revalued = scoring.revalued_prosperity(parts[-1], prices)["prosperity"]
+            assert revalued >= own["prosperity"]
         assert all(parts[-1][f"obj:{o.id}"] == 0
                    for o in lite_scenario.country(sid).objectives)
     assert all(len(parts) == lite_scenario.rounds for parts in baseline.values())
