@@ -75,14 +75,11 @@ def _offers(ctx: Ctx, legal: Legal) -> list[dict[str, Any]]:
             continue
         ok, worth = deals.acceptable(ctx, COOPERATIVE, d)
         if ok and d["id"] not in payable:
-            said = say("offer.unaffordable", "Counter: you would like it, but the one-off "
-                       "payments are more than the treasury can cover now.")
+            said = say("offer.unaffordable")
             out.append({"deal": d["id"], "from": d["proposer"], "accept": False,
                         "reason": said.text, "said": said.said()})
             continue
-        key, verdict = ("offer.accept", "Accept") if ok else ("offer.reject", "Reject or counter")
-        said = say(key, verdict + ": by our estimate it is worth {points} points to you.",
-                   points=f"{worth:+.1f}")
+        said = say("offer.accept" if ok else "offer.reject", points=f"{worth:+.1f}")
         out.append({"deal": d["id"], "from": d["proposer"], "accept": ok,
                     "reason": f"{said.text[:-1]} ({_what(d)}).", "said": said.said()})
     return out

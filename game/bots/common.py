@@ -62,10 +62,42 @@ class Said(msgspec.Struct, frozen=True):
         return {"key": self.key, "params": dict(self.params)}
 
 
-def say(key: str, english: str, **params: str | int) -> Said:
-    """`english` is a str.format template over `params`, kept word for word what the bots
-    wrote before keys existed."""
-    return Said(key, params, english.format(**params))
+# Every key a bot says, with its English as a str.format template over the params: one
+# table, so docs/protocol.md and the pages' sentences (said.js) are checked against it.
+# The English is word for word what the bots wrote before keys existed.
+SAYINGS: dict[str, str] = {
+    "deal.buy": "buy {qty} lots/round of {form} {mineral} at {price} (spot about {spot})",
+    "deal.sell": "sell {qty} lots/round of {form} {mineral} at {price} (spot about {spot})",
+    "deal.fund_refining": "fund {qty} lots of {mineral} refining at {host} for half its output",
+    "deal.fund_mining": "fund {qty} lots of {mineral} mining at {host} for half the ore",
+    "deal.ask_fund_mine": "ask {investor} to fund {qty} lots of {mineral} mine capacity here",
+    "deal.ask_fund_refine": "ask {investor} to fund {qty} lots of {mineral} refine capacity "
+                            "here",
+    "deal.objective": "a {mineral} deal my objective asks for",
+    "counter": "counter",
+    "offer.accept": "Accept: by our estimate it is worth {points} points to you.",
+    "offer.reject": "Reject or counter: by our estimate it is worth {points} points to you.",
+    "offer.unaffordable": "Counter: you would like it, but the one-off payments are more than "
+                          "the treasury can cover now.",
+    "orders.sell_refined": "sell {qty} refined {mineral} you will not use or owe (from {limit})",
+    "orders.sell_ore": "sell {qty} {mineral} ore your refineries cannot use",
+    "orders.buy_ore": "buy {qty} {mineral} ore so your refineries do not stand idle next round",
+    "orders.buy_refined": "buy {qty} refined {mineral} your industry needs (up to {limit})",
+    "orders.release": "release {qty} {mineral} from your stockpile to keep industry running",
+    "orders.stockpile": "put {qty} spare refined {mineral} into the stockpile on the earmarked "
+                        "budget",
+    "orders.standard": "raise your environmental standard to {level}",
+    "orders.build_objective": "build {qty} lots of {mineral} refining at home for your objective",
+    "orders.build_pays": "build {qty} lots of {mineral} refining at home: refining your spare "
+                         "ore pays back its cost within a game's length",
+    "orders.control": "control refined {mineral} exports to {seats}",
+    "orders.tariff": "tariff of {percent}% on {mineral} from {seats}",
+}
+
+
+def say(key: str, **params: str | int) -> Said:
+    """The saying `key` (a key of SAYINGS) with `params`, its English filled in."""
+    return Said(key, params, SAYINGS[key].format(**params))
 
 
 # The line that follows the English in a bot's note: "said: " and the Said's key and params

@@ -135,7 +135,8 @@ def _license_value(ctx: Ctx, style: Style, c: dict[str, Any]) -> float:
     m = c["mineral"]
     controlled = any(k["mineral"] == m and (ctx.seat in k["targets"] or "ALL" in k["targets"])
                      for k in ctx.controls_of(c["licensor"]))
-    need = max(0, -ctx.own_balance(m).refined) * ctx.rounds_left
+    # a licence is worth the lots it covers, no more than the seat is short of
+    need = min(int(c.get("qty", 0)), max(0, -ctx.own_balance(m).refined)) * ctx.rounds_left
     return need * ctx.scale.per_lot_met * (0.8 if controlled else 0.1) + 0.2
 
 
@@ -340,8 +341,7 @@ def _supply_with(ctx: Ctx, style: Style, other: str, seller: str, buyer: str, m:
     if rival:
         clauses.append(Exclusivity(seller=seller, mineral=m, excluded=rival))
     verb = "buy" if buyer == ctx.seat else "sell"
-    why = say(f"deal.{verb}", verb + " {qty} lots/round of {form} {mineral} at {price} "
-              "(spot about {spot})", qty=qty, form=form, mineral=m, price=price,
+    why = say(f"deal.{verb}", qty=qty, form=form, mineral=m, price=price,
               spot=ctx.price(m, form))
     return Proposal(other, tuple(clauses), rounds, worth, why)
 
@@ -414,8 +414,7 @@ def invest_proposals(ctx: Ctx, style: Style) -> list[Proposal]:
             rounds = ctx.rounds_left
             worth = value(ctx, style, as_dicts([clause]), rounds)
             if worth > 0:
-                why = say("deal.fund_refining", "fund {qty} lots of {mineral} refining at "
-                          "{host} for half its output", qty=cap, mineral=m, host=host)
+                why = say("deal.fund_refining", qty=cap, mineral=m, host=host)
                 out.append(Proposal(host, (clause,), rounds, worth, why))
     return out
 
@@ -478,8 +477,7 @@ def _invest_deal(ctx: Ctx, style: Style, m: str, capacity: int = 2) -> Proposal 
         clause = Invest(investor=ctx.seat, host=host, amount=2 * info.capex_mine, mineral=m,
                         kind="mine", capacity=2, delay=1, offtake_bp=5000,
                         offtake_price=info.ref_ore)
-        other, why = host, say("deal.fund_mining", "fund {qty} lots of {mineral} mining at "
-                               "{host} for half the ore", qty=2, mineral=m, host=host)
+        other, why = host, say("deal.fund_mining", qty=2, mineral=m, host=host)
     else:
         own = ctx.own_balance(m)
         kind: Literal["mine", "refine"] = "refine" if own.ore > 0 else "mine"
@@ -490,8 +488,7 @@ def _invest_deal(ctx: Ctx, style: Style, m: str, capacity: int = 2) -> Proposal 
                         mineral=m, kind=kind, capacity=capacity, delay=1, offtake_bp=5000,
                         offtake_price=info.ref(form) * 8 // 10)
         other = investor
-        why = say(f"deal.ask_fund_{kind}", "ask {investor} to fund {qty} lots of {mineral} "
-                  + kind + " capacity here", investor=investor, qty=capacity, mineral=m)
+        why = say(f"deal.ask_fund_{kind}", investor=investor, qty=capacity, mineral=m)
     rounds = ctx.rounds_left
     worth = value(ctx, style, as_dicts([clause]), rounds)
     if worth <= style.propose_points:
@@ -520,7 +517,7 @@ def _supply_objective_deal(ctx: Ctx, style: Style, m: str, kinds: list[str]) -> 
     if worth <= style.propose_points:
         return None
     return Proposal(other, tuple(clauses), 1, worth,
-                    say("deal.objective", "a {mineral} deal my objective asks for", mineral=m))
+                    say("deal.objective", mineral=m))
 
 
 def as_dicts(clauses: Sequence[Clause]) -> list[dict[str, Any]]:

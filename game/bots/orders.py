@@ -115,8 +115,7 @@ def _mineral_orders(ctx: Ctx, style: Style, m: str, last: bool, sells: list[Mark
     if spare > 0:
         limit = _sell_limit(ctx, m, "refined", name, last)
         sells.append(MarketOrder(m, "refined", spare, max(1, limit)))
-        why.append(say("orders.sell_refined", "sell {qty} refined {mineral} you will not use or "
-                        "owe (from {limit})", qty=spare, mineral=m, limit=max(1, limit)))
+        why.append(say("orders.sell_refined", qty=spare, mineral=m, limit=max(1, limit)))
     elif spare < 0:
         _cover(ctx, m, -spare, h["stockpile"], buys, stock, why, name)
     ore_keep = 0 if last else max(0, owed(ctx, m, "ore", 1) - cap["mine"])
@@ -124,8 +123,7 @@ def _mineral_orders(ctx: Ctx, style: Style, m: str, last: bool, sells: list[Mark
     if ore_spare > 0:
         limit = _sell_limit(ctx, m, "ore", name, last)
         sells.append(MarketOrder(m, "ore", ore_spare, max(1, limit)))
-        why.append(say("orders.sell_ore", "sell {qty} {mineral} ore your refineries cannot use",
-                        qty=ore_spare, mineral=m))
+        why.append(say("orders.sell_ore", qty=ore_spare, mineral=m))
     # ore bought now is refined next round, after this round's refining has used what is
     # held now: only the ore carried over counts against next round's capacity (counting
     # today's holdings too left the refineries idle every other round)
@@ -135,8 +133,7 @@ def _mineral_orders(ctx: Ctx, style: Style, m: str, last: bool, sells: list[Mark
     if idle > 0 and not last and margin > 0:
         limit = min(ctx.price(m, "refined") - 1, ctx.price(m, "ore") * 13 // 10)
         buys.append(MarketOrder(m, "ore", idle, max(1, limit)))
-        why.append(say("orders.buy_ore", "buy {qty} {mineral} ore so your refineries do not "
-                        "stand idle next round", qty=idle, mineral=m))
+        why.append(say("orders.buy_ore", qty=idle, mineral=m))
 
 
 def _sell_limit(ctx: Ctx, m: str, form: str, name: str, last: bool) -> int:
@@ -155,8 +152,7 @@ def _cover(ctx: Ctx, m: str, short: int, stockpile: int, buys: list[MarketOrder]
     release = min(stockpile, short) if name == "cooperative" else 0
     if release:
         stock.append(StockpileOrder(m, release=release))
-        why.append(say("orders.release", "release {qty} {mineral} from your stockpile to keep "
-                        "industry running", qty=release, mineral=m))
+        why.append(say("orders.release", qty=release, mineral=m))
     rest = short - release
     if rest > 0:
         info = ctx.minerals[m]
@@ -165,8 +161,7 @@ def _cover(ctx: Ctx, m: str, short: int, stockpile: int, buys: list[MarketOrder]
         if ctx.objective("no_shortage", m):
             limit = info.output_value - 1  # outbid everyone: a shortage costs the objective
         buys.append(MarketOrder(m, "refined", rest, max(1, limit)))
-        why.append(say("orders.buy_refined", "buy {qty} refined {mineral} your industry needs "
-                        "(up to {limit})", qty=rest, mineral=m, limit=max(1, limit)))
+        why.append(say("orders.buy_refined", qty=rest, mineral=m, limit=max(1, limit)))
 
 
 def _vault(ctx: Ctx, m: str, spare: int, stock: list[StockpileOrder],
@@ -179,8 +174,7 @@ def _vault(ctx: Ctx, m: str, spare: int, stock: list[StockpileOrder],
     if qty <= 0 or ctx.strategy != "cooperative" or ctx.rounds_left <= 1:
         return 0
     stock.append(StockpileOrder(m, buy=qty))
-    why.append(say("orders.stockpile", "put {qty} spare refined {mineral} into the stockpile "
-                    "on the earmarked budget", qty=qty, mineral=m))
+    why.append(say("orders.stockpile", qty=qty, mineral=m))
     return qty
 
 
@@ -194,8 +188,7 @@ def _standard(ctx: Ctx, style: Style, why: list[Said]) -> int | None:
     target = max(target, floor, _contracted_level(ctx) if style.honours else 0)
     if target <= current:
         return None
-    why.append(say("orders.standard", "raise your environmental standard to {level}",
-                    level=target))
+    why.append(say("orders.standard", level=target))
     return target
 
 
@@ -215,7 +208,7 @@ def _investments(ctx: Ctx, why: list[Said]) -> tuple[Investment, ...]:
         return ()
     out: list[Investment] = []
     budget = ctx.me["treasury"] // 3
-    wanted: dict[str, tuple[int, str, str]] = {}
+    wanted: dict[str, tuple[int, str]] = {}
     for o in ctx.objectives:
         m = o.get("mineral", "")
         if m not in ctx.minerals:
@@ -228,22 +221,19 @@ def _investments(ctx: Ctx, why: list[Said]) -> tuple[Investment, ...]:
             qty = min(max(0, own.ore), max(0, -own.refined))
         else:
             continue
-        if qty > wanted.get(m, (0, "", ""))[0]:
-            wanted[m] = (qty, "orders.build_objective",
-                         "build {qty} lots of {mineral} refining at home for your objective")
+        if qty > wanted.get(m, (0, ""))[0]:
+            wanted[m] = (qty, "orders.build_objective")
     for m in ctx.minerals:
         qty = _pays_back(ctx, m)
-        if qty > wanted.get(m, (0, "", ""))[0]:
-            wanted[m] = (qty, "orders.build_pays",
-                         "build {qty} lots of {mineral} refining at home: refining your spare "
-                         "ore pays back its cost within a game's length")
-    for m, (qty, key, reason) in wanted.items():
+        if qty > wanted.get(m, (0, ""))[0]:
+            wanted[m] = (qty, "orders.build_pays")
+    for m, (qty, key) in wanted.items():
         capex = ctx.minerals[m].capex_refine
         qty = min(qty - _building(ctx, m, "refine"), budget // capex) if capex > 0 else 0
         if qty > 0:
             out.append(Investment(m, "refine", qty))
             budget -= qty * capex
-            why.append(say(key, reason, qty=qty, mineral=m))
+            why.append(say(key, qty=qty, mineral=m))
     return tuple(out)
 
 
@@ -296,8 +286,7 @@ def _controls(ctx: Ctx, why: list[Said]) -> tuple[Control, ...]:
                                and ctx.structural(s, m).refined < 0))
         if targets:
             out.append(Control(m, "refined", targets))
-            why.append(say("orders.control", "control refined {mineral} exports to {seats}",
-                            mineral=m, seats=", ".join(targets)))
+            why.append(say("orders.control", mineral=m, seats=", ".join(targets)))
     return tuple(out)
 
 
@@ -312,6 +301,6 @@ def _tariffs(ctx: Ctx, why: list[Said]) -> tuple[Tariff, ...]:
                                ctx.structural(s, m).refined > 0))
         if targets:
             out.append(Tariff(m, targets, HAWK_TARIFF_BP))
-            why.append(say("orders.tariff", "tariff of {percent}% on {mineral} from {seats}",
-                            percent=HAWK_TARIFF_BP // 100, mineral=m, seats=", ".join(targets)))
+            why.append(say("orders.tariff", percent=HAWK_TARIFF_BP // 100, mineral=m,
+                           seats=", ".join(targets)))
     return tuple(out)

@@ -163,7 +163,7 @@ def _counter(ctx: Ctx, style: Style, d: dict[str, Any], cash: int) -> CounterDea
     if deals.value(ctx, style, clauses, rounds) <= 0:
         return None
     typed = tuple(_typed(c) for c in clauses)
-    return CounterDeal(d["id"], typed, rounds, ctx.note(say("counter", "counter"), style.name))
+    return CounterDeal(d["id"], typed, rounds, ctx.note(say("counter"), style.name))
 
 
 def _fix_clause(ctx: Ctx, style: Style, c: dict[str, Any]) -> dict[str, Any] | None:
@@ -207,7 +207,10 @@ def _license_fee(ctx: Ctx, style: Style, clauses: list[dict[str, Any]],
     if not licensed or paid:
         return []
     other = d["parties"][0] if d["parties"][1] == ctx.seat else d["parties"][1]
-    fee = ctx.minerals[licensed[0]["mineral"]].ref_refined * 2
+    # a quarter of the licensed lots' reference value over the deal: the fee grows with the
+    # volume the licence lets through
+    lots = sum(int(c["qty"]) for c in licensed) * int(d.get("rounds", 1))
+    fee = max(1, ctx.minerals[licensed[0]["mineral"]].ref_refined * lots // 4)
     return [{"type": "payment", "payer": other, "payee": ctx.seat, "amount": fee}]
 
 
