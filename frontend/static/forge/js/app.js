@@ -73,7 +73,7 @@ export function boot() {
       if (ok) toast(ok);
       return ack;
     } catch (err) {
-      errorToast(err);
+      errorToast(err, store.view);
       return null;
     }
   };
@@ -113,7 +113,7 @@ export function boot() {
       if (ack && ack.result) store.setLegal(ack.result);
     } catch (err) {
       if (err.code === "rate_limited" || err.code === "timeout") scheduleLegal(1000);
-      else if (err.code !== "offline") errorToast(err);
+      else if (err.code !== "offline") errorToast(err, store.view);
     } finally {
       legalBusy = false;
     }
@@ -159,7 +159,7 @@ export function boot() {
           { kind: "error", timeout: 0 });
         break;
       case "error":
-        errorToast({ code: msg.code, detail: msg.message });
+        errorToast({ code: msg.code, detail: msg.message, params: msg.params }, store.view);
         break;
       default:
         break;

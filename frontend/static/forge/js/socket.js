@@ -23,10 +23,11 @@ export function newId(prefix = "m") {
 }
 
 export class RequestError extends Error {
-  constructor(code, message) {
+  constructor(code, message, params = null) {
     super(`${code}: ${message}`);
     this.code = code;
     this.detail = message;
+    this.params = params; // an engine refusal's facts, for a sentence in the page's language
   }
 }
 
@@ -207,7 +208,7 @@ export class Connection {
       if (entry) {
         this.pending.delete(msg.id);
         clearTimeout(entry.timer);
-        if (msg.type === "error") entry.reject(new RequestError(msg.code, msg.message));
+        if (msg.type === "error") entry.reject(new RequestError(msg.code, msg.message, msg.params || null));
         else entry.resolve(msg);
         return;
       }

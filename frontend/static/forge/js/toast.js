@@ -1,10 +1,12 @@
 // Toasts: short notices in a live region; errors carry the server's stable code.
 import { h } from "./dom.js";
 import { _ } from "./i18n.js";
+import { refusalText } from "./said.js";
 
 // What each stable error code means, in the page's language. The server's own sentence is
-// English (the engine and the socket answer in English): on a page in another language the
-// code's sentence is shown instead, with the server's words kept in the tooltip.
+// English (the engine and the socket answer in English, for agents and logs): a refusal
+// with params is said from them (said.js) on every page; otherwise a page in another
+// language shows the code's sentence. The server's words stay in the tooltip.
 const CODE_TEXT = {
   bad_json: _("The page sent something the server could not read. Reload the page."),
   bad_message: _("The page sent something the server could not read. Reload the page."),
@@ -97,11 +99,12 @@ export function toast(message, { code = "", kind = "info", timeout, title = "" }
   return item;
 }
 
-export function errorToast(err) {
+/** errorToast(err, view): `view` names countries and minerals in a refusal's params. */
+export function errorToast(err, view = null) {
   if (!err) return;
   const code = err.code || "error";
   const server = err.detail || err.message || String(err);
-  // The server's sentence on an English page; the code's own sentence otherwise.
-  const text = ENGLISH || !CODE_TEXT[code] ? server : CODE_TEXT[code];
+  const text = refusalText(view, code, err.params)
+    || (ENGLISH || !CODE_TEXT[code] ? server : CODE_TEXT[code]);
   toast(text, { code, kind: "error", title: text === server ? "" : server });
 }

@@ -4,6 +4,7 @@ import { h, fill, changed } from "../dom.js";
 import { clauseText, dealTitle, seatName, STATUS_LABELS } from "../format.js";
 import { _, fmt, tip } from "../i18n.js";
 import { createDealBuilder } from "../forms/deal_builder.js";
+import { engineNote, noteSaid, saidText } from "../said.js";
 
 function byBot(view, d) {
   const who = d.proposer;
@@ -18,10 +19,20 @@ export function dealElement(view, d, { buttons = [], extra = null, testid = "dea
       h("span", { class: `pill status-${d.status}`, text: STATUS_LABELS[d.status] || d.status }),
       d.version > 1 ? h("span", { class: "pill", text: fmt(_("counter-offer %(n)s"), { n: d.version - 1 }) }) : null),
     h("ul", { class: "clause-list" }, d.clauses.map((c) => h("li", { text: clauseText(view, c) }))),
-    // a note written by a person (a computer player's notes are its own workings)
-    d.note && !compact && !byBot(view, d) ? h("p", { class: "note", text: `“${d.note}”` }) : null,
+    d.note && !compact ? noteElement(view, d) : null,
     extra,
     buttons.length ? h("div", { class: "btn-row" }, buttons) : null);
+}
+
+// A person's note as written; a computer player's from its key and params, in the page's
+// language (never its English workings or its strategy).
+function noteElement(view, d) {
+  const made = engineNote(d.note);
+  if (made) return h("p", { class: "note note-bot", text: made });
+  if (!byBot(view, d)) return h("p", { class: "note", text: `“${d.note}”` });
+  const text = saidText(view, noteSaid(d.note));
+  return text ? h("p", { class: "note note-bot", "data-testid": "bot-note",
+    text: fmt(_("The computer player's note: “%(note)s”"), { note: text }) }) : null;
 }
 
 export function signedInfo(view, d) {
