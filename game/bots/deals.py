@@ -53,6 +53,38 @@ def _supply_value(ctx: Ctx, style: Style, c: dict[str, Any], rounds: int,
                           int(c["qty"]), int(c["price"]), rounds, traced)
 
 
+def _exclusions(ctx: Ctx) -> set[tuple[str, str, str]]:
+    """(seller, mineral, excluded) of the exclusivity clauses in force: the engine stops
+    those deliveries whatever a later deal says, and the seller breaches that deal."""
+    found = ctx.memo.get("exclusions")
+    if found is None:
+        found = ctx.memo["exclusions"] = {
+            (c["seller"], c["mineral"], c["excluded"])
+            for d in ctx.active for c in d["clauses"] if c["type"] == "exclusivity"}
+    assert isinstance(found, set)
+    return found
+
+
+def _my_buyers(ctx: Ctx, mineral: str) -> set[str]:
+    """Seats my active deals deliver the mineral to (supply, or offtake from capacity
+    hosted here): an exclusivity against one of them would make me breach its deal."""
+    out: set[str] = set()
+    for d in ctx.active:
+        for c in d["clauses"]:
+            if c.get("mineral") != mineral:
+                continue
+            if c["type"] == "supply" and c["seller"] == ctx.seat:
+                out.add(c["buyer"])
+            elif c["type"] == "invest" and c["host"] == ctx.seat and c.get("offtake_bp"):
+                out.add(c["investor"])
+    return out
+
+
+def _breach_penalty(ctx: Ctx, style: Style) -> float:
+    """Points a breach costs me (a cooperative seat adds its word on top)."""
+    return ctx.scale.per_rep + (0.0 if style.name == "hawk" else 3.0)
+
+
 def _supply_points(ctx: Ctx, style: Style, seller: str, buyer: str, m: str, form: str,
                    qty: int, price: int, rounds: int, traced: bool) -> float:
     """`_supply_value` on the clause's fields, so the deal finder can value a candidate
@@ -62,13 +94,15 @@ def _supply_points(ctx: Ctx, style: Style, seller: str, buyer: str, m: str, form
     sc = ctx.scale
     trace = qty * rounds * sc.per_lot_traced if traced else 0.0
     if buyer == ctx.seat:
-        if ctx.blocked(seller, ctx.seat, m, form):
+        if ctx.blocked(seller, ctx.seat, m, form) or (seller, m, buyer) in _exclusions(ctx):
             return -5.0
         useful = min(qty, max(0, -bal))
         money = (useful * spot + (qty - useful) * spot * RESALE - qty * price) * rounds
         security = useful * rounds * sc.per_lot_met * (SHORTAGE_RISK - 1 / 8) - \
             (qty - useful) * rounds * sc.per_lot_met / 8
         return money * sc.per_musd + security + trace + _import_objective(ctx, seller, m)
+    if (ctx.seat, m, buyer) in _exclusions(ctx):
+        return -rounds * _breach_penalty(ctx, style)  # my own exclusivity stops every lot
     deliverable = min(qty, max(0, bal))
     first = deliverable
     if form == "refined":
@@ -77,7 +111,7 @@ def _supply_points(ctx: Ctx, style: Style, seller: str, buyer: str, m: str, form
     breached = rounds if deliverable < qty else (1 if first < qty else 0)
     money = deliverable * (price - spot) * rounds + deliverable * spot * rounds / 20
     # a cooperative seat does not sign what it knows it will breach
-    penalty = sc.per_rep + (0.0 if style.name == "hawk" else 3.0)
+    penalty = _breach_penalty(ctx, style)
     return money * sc.per_musd - breached * penalty + trace * deliverable / max(1, qty)
 
 
@@ -161,6 +195,8 @@ def value(ctx: Ctx, style: Style, clauses: list[dict[str, Any]], rounds: int) ->
             total += -0.3 if c["waiver"] == ctx.seat else 0.3
         elif kind == "exclusivity":
             total += _exclusivity_value(ctx, style, c["seller"], c["excluded"])
+            if c["seller"] == ctx.seat and c["excluded"] in _my_buyers(ctx, c["mineral"]):
+                total -= rounds * _breach_penalty(ctx, style)
         elif kind == "license":
             total += _license_value(ctx, style, c)
     return total + _signed_objective(ctx, clauses)
