@@ -21,10 +21,11 @@ from game.clauses import (
 )
 from game.errors import ErrorCode, RuleError, require, require_text
 from game.event import Event
-from game.state import Deal, Pending
+from game.state import Deal, GameState, Pending
 
 if TYPE_CHECKING:
     from game.engine import Game
+    from game.scenario import Scenario
 
 MAX_CLAUSES = 8
 MAX_NOTE = 500
@@ -249,7 +250,8 @@ def accept(game: Game, actor: str, action: AcceptDeal) -> list[Event]:
             "deal_signed",
             f"{deal.a} and {deal.b} signed deal {deal.id}",
             data={"deal": deal.id, "parties": [deal.a, deal.b]},
-        )
+        ),
+        *_upgrade(game, deal),
     ]
 
 
@@ -288,7 +290,8 @@ def cancel(game: Game, actor: str, action: CancelDeal) -> list[Event]:
                 "deal_cancelled",
                 f"{deal.a} and {deal.b} cancelled deal {deal.id}",
                 data={"deal": deal.id},
-            )
+            ),
+            *_downgrade(game, deal),
         ]
     deal.cancel_by = actor
     return [_private(deal, "cancel_requested", f"{actor} asks to cancel deal {deal.id}")]
@@ -309,3 +312,79 @@ def live_deals(game: Game) -> list[Deal]:
     live = [d for d in st.deals.values() if d.status in ("proposed", "active")]
     game.memo["live_deals"] = (st, st.seq, len(st.deals), live)
     return live
+
+
+# ---- bilateral frameworks ------------------------------------------------------------------
+# A scenario's frameworks sit among the deals, under their own ids, so every view lists them
+# with the signed deals; statuses "framework" and "upgraded" are neither live nor signed, so
+# no delivery, breach, objective or score treats them as a deal.
+UPGRADES = ("supply", "invest")  # the clause kinds that turn a framework into a commitment
+
+
+def place_frameworks(scenario: Scenario, state: GameState) -> None:
+    """Put the scenario's frameworks on the board when a game is created."""
+    for fw in scenario.frameworks:
+        a, b = fw.seats
+        state.deals[fw.id] = Deal(id=fw.id, a=a, b=b, proposer=a, recipient=b, version=1,
+                                  clauses=[], rounds=0, status="framework")
+
+
+def upgrades(game: Game, deal: Deal) -> str:
+    """The framework a signed deal of these terms would make binding, or "": one of the two
+    seats' frameworks still open, and a supply or invest clause on one of its minerals.
+    A clause of any other kind (a licence, an exclusivity) promises no trade, so it does
+    not count."""
+    for fw in game.scenario.frameworks:
+        if {deal.a, deal.b} != set(fw.seats):
+            continue
+        held = game.state.deals.get(fw.id)
+        if held is None or held.status != "framework":
+            continue
+        for c in deal.clauses:
+            if c.__struct_config__.tag in UPGRADES and getattr(c, "mineral", "") in fw.minerals:
+                return fw.id
+    return ""
+
+
+def _upgrade(game: Game, deal: Deal) -> list[Event]:
+    """A binding deal on a framework's mineral upgrades it: both seats gain its bonus in
+    reputation (within 0..10), booked as "framework:<id>" for the debrief."""
+    fw_id = upgrades(game, deal)
+    if not fw_id:
+        return []
+    st = game.state
+    fw = game.scenario.framework(fw_id)
+    assert fw is not None
+    held = st.deals[fw_id]
+    held.status, held.signed_round, held.signed_seq = "upgraded", st.round, deal.signed_seq
+    deal.upgrades = fw_id
+    for seat in (deal.a, deal.b):
+        _reputation(game, seat, f"framework:{fw_id}", fw.bonus)
+    return [Event("framework_upgraded",
+                  f"{deal.a} and {deal.b} made the {fw.title} binding with deal {deal.id}",
+                  data={"framework": fw_id, "deal": deal.id, "parties": [deal.a, deal.b],
+                        "bonus": fw.bonus})]
+
+
+def _downgrade(game: Game, deal: Deal) -> list[Event]:
+    """Cancelling the deal that made a framework binding (both parties agree, nothing need
+    be delivered) takes the framework back to non-binding and the bonus back: otherwise a
+    deal signed and cancelled at once would earn reputation for no commitment."""
+    fw_id = deal.upgrades
+    held = game.state.deals.get(fw_id) if fw_id else None
+    if held is None or held.status != "upgraded":
+        return []
+    held.status, held.signed_round, held.signed_seq = "framework", 0, 0
+    for seat in (deal.a, deal.b):
+        gained = game.state.seats[seat].stats.rep.get(f"framework:{fw_id}", 0)
+        _reputation(game, seat, f"framework:{fw_id}", -gained)
+    return [Event("framework_downgraded",
+                  f"{deal.a} and {deal.b} cancelled deal {deal.id}: framework {fw_id} is "
+                  "not binding again", data={"framework": fw_id, "deal": deal.id})]
+
+
+def _reputation(game: Game, seat: str, source: str, delta: int) -> None:
+    s = game.state.seats[seat]
+    new = min(10, max(0, s.reputation + delta))
+    s.stats.rep_change(source, new - s.reputation)
+    s.reputation = new

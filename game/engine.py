@@ -175,6 +175,7 @@ class Game:
                     total += sum(s.holdings[m].stockpile for s in seats.values())
                 state.ledger.add_mineral(m, form, "initial", total)
         state.ledger.add_money("initial", sum(s.treasury for s in seats.values()) + f.fund)
+        deals.place_frameworks(scenario, state)
         game = cls(scenario, state)
         if baseline:
             from game.scoring import compute_baseline

@@ -113,7 +113,7 @@ class DealView(_S):
     recipient: str
     version: int
     status: Literal["proposed", "active", "completed", "breached", "cancelled", "rejected",
-                    "withdrawn"]
+                    "withdrawn", "framework", "upgraded"]
     rounds: int
     clauses: list[Any]  # clauses: see the Clause types (Supply, Invest, ...) in $defs
     signed_round: int
@@ -121,6 +121,23 @@ class DealView(_S):
     breaches: int
     cancel_by: str
     note: str | msgspec.UnsetType = msgspec.UNSET
+    # a signed deal that made a framework binding: the framework's id
+    upgrades: str | msgspec.UnsetType = msgspec.UNSET
+    # status "framework" or "upgraded": what the scenario says of it
+    framework: FrameworkInfo | msgspec.UnsetType = msgspec.UNSET
+
+
+class FrameworkInfo(_S):
+    """A bilateral framework signed before the game (status "framework": not binding, no
+    deliveries, no breach). A signed deal of its two seats with a supply or invest clause on
+    one of `minerals` makes it "upgraded" and gives each seat `bonus` reputation; cancelling
+    that deal takes both back."""
+
+    title: str
+    text: str
+    minerals: list[str]
+    bonus: int
+    source: str
 
 
 class MotionView(_S):
@@ -327,6 +344,21 @@ class DealCancelled(_Ev, tag="deal_cancelled"):
     data: DealOnly
 
 
+class FrameworkData(_S):
+    framework: str
+    deal: str
+    parties: list[str] | msgspec.UnsetType = msgspec.UNSET
+    bonus: int | msgspec.UnsetType = msgspec.UNSET
+
+
+class FrameworkUpgraded(_Ev, tag="framework_upgraded"):
+    data: FrameworkData
+
+
+class FrameworkDowngraded(_Ev, tag="framework_downgraded"):
+    data: FrameworkData
+
+
 class DealEndedData(_S):
     deal: str
     status: str
@@ -495,7 +527,7 @@ EventMsg = (
     | DealCancelled | DealEnded | Breach | CardRevealed | PromptOpened | PromptAnswered
     | MotionOpened | Voted | MotionClosed | ForgeLeft | OrdersSubmitted | DisputeFiled
     | DisputeResolved | RoundStarted | PhaseChanged | ReadyEv | RoundResolved | GameOver
-    | Paused | Resumed | Rewound | ControllerChanged
+    | Paused | Resumed | Rewound | ControllerChanged | FrameworkUpgraded | FrameworkDowngraded
 )
 EVENT_TYPES: tuple[type, ...] = EventMsg.__args__
 

@@ -16,7 +16,8 @@ from game.orders import Control, Orders, Policy
 
 Phase = Literal["lobby", "negotiation", "orders", "ended"]
 DealStatus = Literal[
-    "proposed", "active", "completed", "breached", "cancelled", "rejected", "withdrawn"
+    "proposed", "active", "completed", "breached", "cancelled", "rejected", "withdrawn",
+    "framework", "upgraded",  # a scenario's bilateral framework: not binding, then made so
 ]
 OPEN_DEAL = "proposed"
 LIVE_DEALS = ("active",)
@@ -108,6 +109,7 @@ class Deal(msgspec.Struct):
     breaches: int = 0
     one_offs_done: bool = False
     cancel_by: str = ""
+    upgrades: str = ""  # the framework this signed deal made binding (deals.upgrade)
 
     def other(self, seat: str) -> str:
         return self.b if seat == self.a else self.a

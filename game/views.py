@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from game.scenario import Country
     from game.state import Deal, Seat
 
-_SIGNED = ("active", "completed", "breached", "cancelled")
+# listed with the signed deals: a scenario's bilateral frameworks too (public from the start)
+_SIGNED = ("active", "completed", "breached", "cancelled", "framework", "upgraded")
+_FRAMEWORK = ("framework", "upgraded")
 
 
 _b = msgspec.to_builtins  # typed state to plain dicts, lists and scalars
@@ -327,6 +329,13 @@ def _deals(game: Game, deals: list[Deal], notes: bool = True) -> list[dict[str, 
                 "breaches": d.breaches,
                 "cancel_by": d.cancel_by,
             }
+            if d.upgrades:
+                built["upgrades"] = d.upgrades
+            fw = game.scenario.framework(d.id) if d.status in _FRAMEWORK else None
+            if fw is not None:
+                built["framework"] = {"title": fw.title, "text": fw.text,
+                                      "minerals": list(fw.minerals), "bonus": fw.bonus,
+                                      "source": fw.source}
             public = {k: v for k, v in built.items() if k != "note"}
             cache["deal", d.id] = (d, d.clauses, mark, built, public)
             out[i] = built if notes else public
