@@ -114,7 +114,16 @@ export function clauseText(view, c) {
 
 export function dealTitle(view, d) {
   const [a, b] = d.parties;
+  if (d.framework) return `${s(view, a)} ↔ ${s(view, b)} · ${sc(`frameworks.${d.id}.title`, d.framework.title)}`;
   return `${s(view, a)} ↔ ${s(view, b)} · ${rounds(d.rounds)}`;
+}
+
+// A framework on the board: what it says, its minerals, and how it becomes binding.
+export function frameworkText(view, d) {
+  const f = d.framework;
+  const minerals = f.minerals.map((m) => mineralName(view, m)).join(", ");
+  return [sc(`frameworks.${d.id}.text`, f.text),
+    fmt(_("Minerals: %(minerals)s. A signed supply or investment deal between the two on one of them makes it binding: +%(n)s reputation each."), { minerals, n: f.bonus })];
 }
 
 export const STATUS_LABELS = {
@@ -125,6 +134,8 @@ export const STATUS_LABELS = {
   cancelled: _("cancelled"),
   rejected: _("rejected"),
   withdrawn: _("withdrawn"),
+  framework: _("framework (not binding)"),
+  upgraded: _("framework made binding"),
 };
 
 export function otherSeats(view, me) {

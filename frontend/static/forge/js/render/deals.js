@@ -1,7 +1,7 @@
 // Deals: my proposals (incoming with Accept / Reject / Counter, outgoing with Withdraw),
 // my active deals (Cancel), history, every signed deal, and the builder.
 import { h, fill, changed } from "../dom.js";
-import { clauseText, dealTitle, seatName, STATUS_LABELS } from "../format.js";
+import { clauseText, dealTitle, frameworkText, seatName, STATUS_LABELS } from "../format.js";
 import { _, fmt, tip } from "../i18n.js";
 import { createDealBuilder } from "../forms/deal_builder.js";
 import { engineNote, noteSaid, saidText } from "../said.js";
@@ -18,7 +18,8 @@ export function dealElement(view, d, { buttons = [], extra = null, testid = "dea
       h("strong", { text: dealTitle(view, d) }),
       h("span", { class: `pill status-${d.status}`, text: STATUS_LABELS[d.status] || d.status }),
       d.version > 1 ? h("span", { class: "pill", text: fmt(_("counter-offer %(n)s"), { n: d.version - 1 }) }) : null),
-    h("ul", { class: "clause-list" }, d.clauses.map((c) => h("li", { text: clauseText(view, c) }))),
+    d.framework ? h("div", { class: "framework-text" }, frameworkText(view, d).map((t) => h("p", { class: "small", text: t })))
+      : h("ul", { class: "clause-list" }, d.clauses.map((c) => h("li", { text: clauseText(view, c) }))),
     d.note && !compact ? noteElement(view, d) : null,
     extra,
     buttons.length ? h("div", { class: "btn-row" }, buttons) : null);
@@ -37,6 +38,7 @@ function noteElement(view, d) {
 
 export function signedInfo(view, d) {
   const bits = [];
+  if (d.upgrades) bits.push(fmt(_("makes the %(framework)s framework binding"), { framework: d.upgrades }));
   if (d.signed_round) bits.push(fmt(_("signed in round %(n)s"), { n: d.signed_round }));
   if (d.rounds_done) bits.push(fmt(_("%(done)s of %(n)s rounds done"), { done: d.rounds_done, n: d.rounds }));
   if (d.breaches) bits.push(fmt(_("promises broken: %(n)s"), { n: d.breaches }));
@@ -76,9 +78,10 @@ export function createDealsPanel(app) {
     const inc = props.filter((d) => d.status === "proposed" && d.recipient === me);
     const out = props.filter((d) => d.status === "proposed" && d.proposer === me);
     const mineSigned = v.deals.filter((d) => d.parties.includes(me));
-    const act = mineSigned.filter((d) => d.status === "active");
+    // my frameworks (not binding yet) sit with my active deals: they are still to be acted on
+    const act = mineSigned.filter((d) => d.status === "active" || d.status === "framework");
     const done = [...props.filter((d) => d.status !== "proposed"),
-      ...mineSigned.filter((d) => d.status !== "active")];
+      ...mineSigned.filter((d) => d.status !== "active" && d.status !== "framework")];
 
     fill(incoming, inc.length ? inc.map((d) => dealElement(v, d, { testid: "incoming-deal", buttons: [
       has("accept_deal", d.id) ? h("button", { type: "button", class: "btn btn-primary", text: _("Accept"),
