@@ -341,7 +341,19 @@ def _baseline_now(game: Game, seat: str) -> dict[str, int]:
     if not rounds:
         return {}
     return revalued_prosperity(rounds[max(0, min(len(game.state.reports), len(rounds)) - 1)],
-                               game.state.prices)
+                               spot_prices(game, seat))
+
+
+def spot_prices(game: Game, seat: str) -> dict[str, list[int]]:
+    """The price this seat met in each market and round: the market's price, or, where an
+    export control split the market and the seat was a restricted buyer, what restricted
+    buyers paid (0: no trade)."""
+    out = {k: list(v) for k, v in game.state.prices.items()}
+    for j, report in enumerate(game.state.reports):
+        for key, split in (report.public.get("restricted") or {}).items():
+            if seat in split.get("buyers", ()) and key in out and j < len(out[key]):
+                out[key][j] = split.get("price", 0) or out[key][j]
+    return out
 
 
 def revalued_prosperity(base: dict[str, int],
@@ -499,6 +511,8 @@ def _no_deal_game(world: Scenario, scenario: Scenario, seed: int, rounds: int,
             report = g.state.reports[-1]
             signed = signed_by_seat(g)
             for sid, s in g.state.seats.items():
+                met = spot_prices(g, sid) if report.public.get("restricted") else \
+                    g.state.prices
                 net: dict[str, int] = {}
                 for f in report.private.get(sid, {}).get("fills", ()):
                     key = f"{f['mineral']}:{f['form']}"
@@ -507,7 +521,7 @@ def _no_deal_game(world: Scenario, scenario: Scenario, seed: int, rounds: int,
                 for key, vol in net.items():
                     if vol:
                         spot[sid][f"{tag}vol:{j}:{key}"] = vol
-                        spot[sid][f"{tag}val:{j}:{key}"] = vol * g.state.prices[key][j]
+                        spot[sid][f"{tag}val:{j}:{key}"] = vol * met[key][j]
                 stock = stock_basis(scenario, sid)
                 parts = raw_parts(s, values, stock)
                 parts.update(components(s, values, stock))

@@ -17,6 +17,7 @@ import msgspec
 
 from game.bots.common import FORMS, Ctx, Said, first_offtake, note_round, say
 from game.clauses import Clause, Exclusivity, Invest, Standards, Supply
+from game.resolution import STANDARD_COST_BP
 
 MAX_DEAL_ROUNDS = 3
 
@@ -147,11 +148,29 @@ def _invest_value(ctx: Ctx, c: dict[str, Any], rounds: int) -> float:
 
 
 def _standards_value(ctx: Ctx, style: Style, level: int) -> float:
-    """Below the level I must raise my standard (free in orders) or breach: a cooperative
-    seat raises it, a hawk counts the breach."""
-    if ctx.public["env_standard"] >= level or style.honours:
+    """Below the level I must raise my standard or breach: a cooperative seat raises it and
+    pays the standard's cost every round left, a hawk counts the breach."""
+    current: int = ctx.public["env_standard"]
+    if current >= level:
         return 0.0
+    if style.honours:
+        return -(level - current) * standard_step_cost(ctx) * ctx.rounds_left
     return -ctx.scale.per_rep * ctx.rounds_left
+
+
+def standard_step_cost(ctx: Ctx) -> float:
+    """Points one step of environmental standard costs me per round: STANDARD_COST_BP of
+    the value my mines and refineries produce (resolution, step 6), at my points per $M."""
+    found = ctx.memo.get("standard_step_cost")
+    if found is None:
+        value = 0
+        for m, info in ctx.minerals.items():
+            cap = ctx.public["capacity"].get(m, {"mine": 0, "refine": 0})
+            value += cap["mine"] * info.ref_ore + cap["refine"] * info.ref_refined
+        found = ctx.memo["standard_step_cost"] = \
+            value * STANDARD_COST_BP / 10000 * ctx.scale.per_musd
+    assert isinstance(found, float)
+    return found
 
 
 def _exclusivity_value(ctx: Ctx, style: Style, seller: str, excluded: str) -> float:
@@ -199,7 +218,24 @@ def value(ctx: Ctx, style: Style, clauses: list[dict[str, Any]], rounds: int) ->
                 total -= rounds * _breach_penalty(ctx, style)
         elif kind == "license":
             total += _license_value(ctx, style, c)
-    return total + _signed_objective(ctx, clauses)
+    return total + _signed_objective(ctx, clauses) + _framework_bonus(ctx, clauses)
+
+
+def _framework_bonus(ctx: Ctx, clauses: list[dict[str, Any]]) -> float:
+    """The reputation a deal earns by making one of my frameworks binding (a supply or
+    invest clause with its other seat on one of its minerals: game.deals.upgrades), so a
+    seat prefers the partner it already has a framework with."""
+    for d in ctx.view["deals"]:
+        fw = d.get("framework")
+        if fw is None or d["status"] != "framework" or ctx.seat not in d["parties"]:
+            continue
+        other = d["parties"][1] if d["parties"][0] == ctx.seat else d["parties"][0]
+        for c in clauses:
+            pair = {c.get("seller"), c.get("buyer")} if c["type"] == "supply" else \
+                {c.get("investor"), c.get("host")} if c["type"] == "invest" else set()
+            if pair == {ctx.seat, other} and c.get("mineral") in fw["minerals"]:
+                return float(fw["bonus"]) * ctx.scale.per_rep
+    return 0.0
 
 
 def _signed_objective(ctx: Ctx, clauses: list[dict[str, Any]]) -> float:
@@ -363,6 +399,8 @@ def _supply_with(ctx: Ctx, style: Style, other: str, seller: str, buyer: str, m:
     price = _price(ctx, m, form, markup, other)
     qty = max(1, qty * 3 // 4) if qty > 3 else qty
     level = _standards_level(ctx, other, m)
+    if level > ctx.public["env_standard"] and not style.honours:
+        level = 0  # a clause I would breach myself (a hawk does not raise its standard)
     rival = _rival(ctx, m, form, seller, shorts) \
         if style.likes_exclusivity and buyer == ctx.seat else ""
     worth = _supply_deal_value(ctx, style, seller, buyer, m, form, qty, price, level, rival,

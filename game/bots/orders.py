@@ -179,12 +179,12 @@ def _vault(ctx: Ctx, m: str, spare: int, stock: list[StockpileOrder],
 
 
 def _standard(ctx: Ctx, style: Style, why: list[Said]) -> int | None:
-    """Cooperative seats that weigh sustainability raise their standard a step a round."""
+    """The standard my contracts and FORGE require (a hawk keeps its own and breaches)."""
     current: int = ctx.public["env_standard"]
     floor = ctx.view["forge"]["min_standard"] if ctx.is_member else 0
     target = current
-    if style.name == "cooperative" and ctx.weights["sustainability"] >= 15 and current < 3:
-        target = current + 1
+    # the standard costs every round (resolution step 6) and scores only through the
+    # clauses that need it: raised to what contracts and FORGE require, never for itself
     target = max(target, floor, _contracted_level(ctx) if style.honours else 0)
     if target <= current:
         return None

@@ -268,7 +268,8 @@ def test_baseline_is_the_raw_parts_of_a_default_game_without_forced_controls(
         # world revalued at its own prices is itself
         assert (parts[-1]["@0:prosperity"], parts[-1]["@1:prosperity"]) == \
             (a["prosperity"], b["prosperity"])
-        for prices, own in ((calm_game.state.prices, a), (dealt.state.prices, b)):
+        for world, own in ((calm_game, a), (dealt, b)):
+            prices = scoring.spot_prices(world, sid)
             revalued = scoring.revalued_prosperity(parts[-1], prices)["prosperity"]
             assert revalued >= own["prosperity"]
         assert all(parts[-1][f"obj:{o.id}"] == 0
