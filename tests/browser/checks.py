@@ -1,9 +1,9 @@
 """Checks the browser tests run on every page and state: axe-core (through
 axe-playwright-python: no serious or critical violation), nothing wider than the window,
 the projector's fit and type size at 1920x1080, and, on a page in Spanish, no text left in
-English from the catalogues' sources (locale/es/*.mo msgids and the scenarios' English
-texts). Each check records what it found; the test asserts once at its end, so one run
-lists every problem. Screenshots go to test-artifacts/ (git-ignored) for
+English from the catalogues' sources (locale/es/*.mo msgids, the scenarios' English
+texts and the bots' English sayings). Each check records what it found; the test asserts
+once at its end, so one run lists every problem. Screenshots go to test-artifacts/ (git-ignored) for
 docs/facilitator-guide.md."""
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
+
+from game.bots.common import SAYINGS
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -49,6 +51,9 @@ def english_sources() -> tuple[frozenset[str], tuple[str, ...]]:
             msgid = key[0] if isinstance(key, tuple) else key
             if msgid and "<" not in msgid:
                 add(msgid, value)
+    # the engine's own English that pages say from keys (the bots' notes and advice)
+    for english in SAYINGS.values():
+        add(re.sub(r"\{\w+\}", "%(x)s", english), "")
     for path in (ROOT / "fixtures" / "i18n" / "es").glob("*.json"):
         spanish = json.loads(path.read_text(encoding="utf-8"))
         scenario = json.loads((ROOT / "fixtures" / "scenarios" / path.name).read_text(

@@ -1,0 +1,68 @@
+"""On a page in Spanish, what the engine says reaches the player in Spanish: a refusal (said
+from its code and params, the server's English only in the tooltip), the advisor's reasons
+and a computer player's note on its offer. The page then passes the Spanish catalogue walk
+(checks.py), which knows the bots' English sayings too."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.checks import Checks
+from tests.browser.conftest import Pages
+from tests.browser.server import ForgeServer
+
+ENGLISH_BITS = ("Propose to", "points to your score", "lots/round", "spot about",
+                "by our estimate", "cooperative", "hawk", "counter")
+
+
+def test_refusals_advice_and_bot_notes_are_in_spanish(server: ForgeServer, pages: Pages) -> None:
+    code = server.new_game("--start", "--advisor",
+                           "--bots", "CHN=cooperative,EU=cooperative,JPN=cooperative,"
+                           "COD=cooperative,AUS=cooperative")["code"]
+    usa = pages.new(390, 844, is_mobile=True, has_touch=True, locale="es-ES")
+    usa.goto(server.url(f"/join/?code={code}"))
+    usa.locator("#join-name").fill("Lucía")
+    usa.locator("#seat-USA").check()
+    usa.get_by_test_id("join").click()
+    usa.wait_for_url(f"**/g/{code}/play/")
+    expect(usa.get_by_test_id("net")).to_have_text("conectado")
+    expect(usa.locator("html")).to_have_attribute("lang", "es")
+    checks = Checks("es")
+
+    # A refusal: a supply clause of 0 lots (the form lets it through; the engine refuses).
+    builder = usa.get_by_test_id("deal-builder")
+    builder.get_by_test_id("deal-partner").select_option("CHN")
+    builder.get_by_test_id("add-clause").click()  # supply
+    builder.locator(".clause-row").first.get_by_label("Lotes por ronda").fill("0")
+    builder.get_by_test_id("propose").click()
+    toast = usa.locator(".toast-error").last
+    expect(toast.locator(".toast-code")).to_have_text("bad_clause")
+    text = toast.locator(".toast-text")
+    expect(text).to_have_text("La parte 1 del acuerdo (suministro) tiene un número fuera de "
+                              "rango: revísalo.")
+    expect(text).to_have_attribute("title", "clause 1 (supply): qty must be 1..100000, "
+                                            "price 0..1000000")
+
+    # The advisor's proposal, said from its key and params.
+    usa.get_by_test_id("ask-advisor").click()
+    advice = usa.get_by_test_id("advice")
+    proposal = advice.get_by_test_id("advice-proposal")
+    expect(proposal).to_contain_text("Proponer a")
+    expect(proposal).to_contain_text("Por qué:")
+    expect(proposal).to_contain_text("puntos a tu puntuación")
+
+    # A computer player's offer to USA, its note in Spanish (no English, no strategy).
+    note = usa.get_by_test_id("incoming-deal").get_by_test_id("bot-note").first
+    expect(note).to_contain_text("Nota del jugador del ordenador")
+    seen = advice.inner_text() + "\n" + note.inner_text()
+    assert not [bit for bit in ENGLISH_BITS if bit in seen], seen
+
+    # With an offer waiting, the advisor gives a verdict on it, in Spanish too.
+    usa.get_by_test_id("ask-advisor").click()
+    verdict = advice.get_by_test_id("advice-offer").first
+    expect(verdict).to_contain_text("según nuestro cálculo")
+    assert not [bit for bit in ENGLISH_BITS if bit in verdict.inner_text()]
+
+    checks.page(usa, "player console with a refusal, advice and a bot's offer",
+                shot="es-engine-words")
+    checks.assert_clean()
