@@ -320,7 +320,9 @@ def apply_effect(game: Game, effect: Effect, self_seat: str) -> list[Event]:
                     game,
                     seat,
                     effect.licensor,
-                    [License(licensor=effect.licensor, licensee=seat, mineral=effect.mineral)],
+                    # the licence asked for covers the seat's own industry's needs
+                    [License(licensor=effect.licensor, licensee=seat, mineral=effect.mineral,
+                             qty=max(1, st.seats[seat].demand.get(effect.mineral, 0)))],
                     rounds,
                     "License request (event response)",
                 )

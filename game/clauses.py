@@ -76,11 +76,16 @@ class Exclusivity(_Clause, frozen=True, tag="exclusivity"):
 
 
 class License(_Clause, frozen=True, tag="license"):
-    """Licensor exempts licensee from its export controls on mineral while active."""
+    """Licensor lets up to qty lots per round of mineral (either form, deal deliveries first,
+    then the spot market) reach licensee despite its export controls, from the round after
+    signing while active. Beyond qty the control binds. A licence is granted for a volume,
+    as MOFCOM's are, so a licensor keeps its leverage; what it costs the licensee is what the
+    two agree in the same deal (a payment clause: the fee)."""
 
     licensor: str
     licensee: str
     mineral: str
+    qty: int
 
 
 Clause = Supply | Invest | Payment | TariffWaiver | Standards | Exclusivity | License

@@ -101,6 +101,10 @@ def validate_terms(
             case Exclusivity(excluded=x):
                 if x not in st.seats or x in pair:
                     raise _bad(f"{where}: excluded must be a third seat", **at, field="excluded")
+            case License(qty=q):
+                if not 0 < q <= MAX_QTY:
+                    raise _bad(f"{where}: qty (lots per round the licence covers) must be "
+                               f"1..{MAX_QTY}", **at, field="qty", max=MAX_QTY)
 
 
 def _deal(game: Game, deal_id: str) -> Deal:

@@ -325,7 +325,10 @@ class _Context:
                             "excluded": _f("string", hint="a third seat",
                                            choices=self.partners)},
             "license": {"licensor": _f("string", hint=pair),
-                        "licensee": _f("string", hint=pair), "mineral": mineral},
+                        "licensee": _f("string", hint=pair), "mineral": mineral,
+                        "qty": _f("integer", lo=1, hi=self.max_qty, hint="lots per round the "
+                                  "licence lets through the licensor's export control; "
+                                  "beyond them the control binds")},
         }
 
     def _example_clause(self, partner: str) -> dict[str, Any]:

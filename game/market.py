@@ -23,6 +23,11 @@ controlling seat's lots, then clear in the *open* pool with everyone else. Restr
 buyers therefore pay their own, higher price, and the controlling seat sells into a
 thinner market: a glut, at a discount. If the restricted pool would clear at or below the
 open price, the control does not bind and the market clears as one pool.
+
+A licence lets a controlled pair trade a stated volume: `licensed[(seller, buyer)]` lots may
+pass despite `blocked`, and no more. The licensee stays a restricted buyer (beyond its
+licence the control binds), and the licensor brings only its licensed lots to the
+restricted pool.
 """
 
 from __future__ import annotations
@@ -165,23 +170,26 @@ def run_auction(
     floor: int = 0,
     fund: int = 0,
     may_block: bool = True,
+    licensed: Mapping[tuple[str, str], int] | None = None,
 ) -> Outcome:
     """Clear one market. `blocked(seller, buyer)` and `tariff_bp(importer, exporter)` come from
     game.policy; `budgets` caps what each seat may spend; `fund` is what the FORGE fund may
     spend here on member supply left unsold at `floor`. `may_block=False` says no pair is
-    blocked in this market, which skips the search for restricted buyers."""
+    blocked in this market, which skips the search for restricted buyers. `licensed` gives the
+    lots a blocked (seller, buyer) pair may still trade under a licence."""
     sells = [o for o in sells if o.qty > 0]
     buys = [o for o in buys if o.qty > 0]
     club = frozenset(members)
+    licences = dict(licensed or {})
     if may_block:
         restricted = _restricted_buyers(sells, buys, curve, blocked)
         if restricted:
             split = _split(sells, buys, curve, restricted, blocked, tariff_bp, budgets, club,
-                           floor, fund)
+                           floor, fund, licences)
             if split is not None:
                 return split
     price = clearing_price(sells, buys, curve)
-    matcher = _Matcher(price, floor, club, blocked, tariff_bp, budgets)
+    matcher = _Matcher(price, floor, club, blocked, tariff_bp, budgets, licences)
     sellers, unsold = _match(matcher, sells, buys, curve, row_demand_on=True)
     fund_fills = _fund_purchases(sellers, unsold, club, floor, fund, blocked)
     volume = sum(f.qty for f in matcher.fills)
@@ -222,26 +230,35 @@ def _restricted_buyers(sells: Sequence[Order], buys: Sequence[Order], curve: Cur
 def _split(sells: list[Order], buys: list[Order], curve: Curve, restricted: frozenset[str],
            blocked: Callable[[str, str], bool], tariff_bp: Callable[[str, str], int],
            budgets: Mapping[str, int], club: frozenset[str], floor: int,
-           fund: int) -> Outcome | None:
+           fund: int, licences: dict[tuple[str, str], int]) -> Outcome | None:
     """Restricted buyers first, against the supply that may reach them; then the open pool.
     None when the restricted price would not be above the open one (the control does not
     bind, so one pool is the right answer)."""
     r_buys = [o for o in buys if o.seat in restricted]
     o_buys = [o for o in buys if o.seat not in restricted]
-    # a seller belongs to the restricted pool if it may reach at least one restricted buyer
-    r_sells = [o for o in sells
-               if any(b != o.seat and not blocked(o.seat, b) for b in restricted)]
+    # a seller belongs to the restricted pool with what may reach a restricted buyer: all
+    # its lots if it may reach one freely, its licensed lots if only a licence lets it
+    r_of: dict[int, Order] = {}  # sells index -> its order in the restricted pool
+    for i, o in enumerate(sells):
+        if any(b != o.seat and not blocked(o.seat, b) for b in restricted):
+            r_of[i] = o
+        elif licences:
+            lic = sum(q for (s, b), q in licences.items() if s == o.seat and b in restricted)
+            if lic > 0:
+                r_of[i] = o._replace(qty=min(o.qty, lic))
+    r_sells = list(r_of.values())
     row_restricted = ROW in restricted
     r_curve = curve if row_restricted else curve._replace(demand=0)
     r_price = clearing_price(r_sells, r_buys, r_curve)
-    r_match = _Matcher(r_price, floor, club, blocked, tariff_bp, budgets)
+    r_match = _Matcher(r_price, floor, club, blocked, tariff_bp, budgets, licences)
     r_sellers, r_unsold = _match(r_match, r_sells, r_buys, r_curve, row_demand_on=row_restricted)
     left: dict[int, int] = {}  # sells index -> lots left after the restricted pool
     r_index = {id(o): i for i, o in enumerate(r_sellers)}
     row_sold = 0
     for i, o in enumerate(sells):
-        j = r_index.get(id(o))
-        left[i] = o.qty if j is None else r_unsold[j]
+        r_o = r_of.get(i)
+        j = None if r_o is None else r_index.get(id(r_o))
+        left[i] = o.qty if j is None or r_o is None else o.qty - r_o.qty + r_unsold[j]
     for j, o in enumerate(r_sellers):
         if o.seat == ROW:
             row_sold += o.qty - r_unsold[j]
@@ -252,7 +269,8 @@ def _split(sells: list[Order], buys: list[Order], curve: Curve, restricted: froz
     o_price = clearing_price(o_sells, o_buys, o_curve)
     if r_price <= o_price:
         return None
-    o_match = _Matcher(o_price, floor, club, blocked, tariff_bp, r_match.budgets)
+    o_match = _Matcher(o_price, floor, club, blocked, tariff_bp, r_match.budgets,
+                       r_match.licensed)
     o_sellers, o_unsold = _match(o_match, o_sells, o_buys, o_curve,
                                  row_demand_on=not row_restricted)
     fund_fills = _fund_purchases(o_sellers, o_unsold, club, floor, fund, blocked)
@@ -275,10 +293,12 @@ class _Matcher:
         blocked: Callable[[str, str], bool],
         tariff_bp: Callable[[str, str], int],
         budgets: Mapping[str, int],
+        licensed: Mapping[tuple[str, str], int] | None = None,
     ) -> None:
         self.price, self.floor, self.members = price, floor, members
         self.blocked, self.tariff_bp = blocked, tariff_bp
         self.budgets = dict(budgets)
+        self.licensed = dict(licensed or {})  # licensed lots left per blocked pair
         self.wanted: dict[int, int] = {}
         self.fills: list[Fill] = []
 
@@ -314,9 +334,13 @@ class _Matcher:
                 levy_per = self.floor - price
             tariff_bp = 0 if row else self.tariff_bp(buyer, seller)
             net = pp - pp * tariff_bp // 10000  # what the seller keeps per lot
-            if s.limit > net or b.limit < pp + levy_per or self.blocked(seller, buyer):
+            if s.limit > net or b.limit < pp + levy_per:
                 continue
             qty = min(left, want)
+            licensed = -1  # -1: the pair is not blocked
+            if self.blocked(seller, buyer):
+                licensed = self.licensed.get((seller, buyer), 0)
+                qty = min(qty, licensed)
             if not row and pp + levy_per > 0:
                 qty = min(qty, budgets.get(buyer, 0) // (pp + levy_per))
             if qty <= 0:
@@ -324,6 +348,8 @@ class _Matcher:
             value = qty * pp
             tariff = value * tariff_bp // 10000
             self.fills.append(Fill(seller, buyer, qty, pp, tariff, qty * levy_per))
+            if licensed >= 0:
+                self.licensed[seller, buyer] = licensed - qty
             left -= qty
             wanted[j] = want - qty
             if not row:

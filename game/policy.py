@@ -107,7 +107,7 @@ class PolicyIndex:
 
     def __init__(self, game: Game) -> None:
         self._game = game
-        self._licenses: set[tuple[str, str, str]] = set()
+        self._licenses: dict[tuple[str, str, str], int] = {}  # -> lots per round
         self._exclusions: set[tuple[str, str, str]] = set()
         self._waivers: set[tuple[str, str]] = set()
         self._members = frozenset(game.state.forge.members)
@@ -121,8 +121,9 @@ class PolicyIndex:
                 if isinstance(c, License):
                     # a licence takes a round to issue (MOFCOM's reviews take weeks): it
                     # covers trade from the round after the deal is signed
-                    if deal.signed_round < now:
-                        self._licenses.add((c.licensor, c.licensee, c.mineral))
+                    if deal.signed_round < now and c.qty > 0:
+                        key = (c.licensor, c.licensee, c.mineral)
+                        self._licenses[key] = self._licenses.get(key, 0) + c.qty
                 elif isinstance(c, Exclusivity):
                     self._exclusions.add((c.seller, c.mineral, c.excluded))
                 elif isinstance(c, TariffWaiver):
@@ -145,6 +146,21 @@ class PolicyIndex:
 
     def is_licensed(self, licensor: str, licensee: str, mineral: str) -> bool:
         return (licensor, licensee, mineral) in self._licenses
+
+    def licences(self) -> dict[tuple[str, str, str], int]:
+        """(licensor, licensee, mineral) -> lots per round the licences in force cover."""
+        return dict(self._licenses)
+
+    def controlled(self, seller: str, buyer: str, mineral: str, form: str) -> bool:
+        """Like `blocked`, but a licence does not lift the control: a licensed pair trades
+        only within the licence's volume, which the resolution counts."""
+        return self.blocked(seller, buyer, mineral, form) or (
+            self.is_licensed(seller, buyer, mineral)
+            and self._control_applies(seller, buyer, mineral, form))
+
+    def _control_applies(self, seller: str, buyer: str, mineral: str, form: str) -> bool:
+        return any(c.mineral == mineral and c.form == form
+                   and (buyer in c.targets or ALL in c.targets) for c in self.controls(seller))
 
     def blocked(self, seller: str, buyer: str, mineral: str, form: str) -> bool:
         """Controls name seats or ALL, so ROW (or the FORGE fund) is reached only by ALL."""

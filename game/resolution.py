@@ -49,6 +49,9 @@ class _Round:
         # policies, deals, modifiers and membership hold still until step 7, so the
         # round's capacities, demand and trade permissions are read once, here
         self.index = policy.PolicyIndex(game)
+        # licensed lots left this round per (licensor, licensee, mineral): deal deliveries
+        # use them first, then the spot market
+        self.licence_left = self.index.licences()
         self.caps: dict[tuple[str, str], Capacity] = {}
         self.demand: dict[tuple[str, str], int] = {}
         for s in self.seats:
@@ -192,16 +195,23 @@ def _deliver(r: _Round, deal: Deal, seller: str, buyer: str, mineral: str, form:
              price: int, traceable: int) -> set[str]:
     """Deliver what the seller has and the buyer can pay for; name whoever fell short.
 
-    A delivery the seller's own control (or exclusivity) forbids is the seller's breach.
+    A delivery the seller's own control (or exclusivity) forbids is the seller's breach, and
+    so is one beyond the volume of the licence that lets it through.
     """
     src, dst = r.st.seats[seller], r.st.seats[buyer]
     held = getattr(src.holdings[mineral], form)
     available = 0 if r.index.blocked(seller, buyer, mineral, form) else min(qty, held)
+    licence = (seller, buyer, mineral)
+    under_licence = available > 0 and r.index.controlled(seller, buyer, mineral, form)
+    if under_licence:
+        available = min(available, r.licence_left.get(licence, 0))
     affordable = available if price == 0 else min(available, dst.treasury // price)
     short = {seller} if available < qty else set()
     if affordable < available:
         short.add(buyer)
     if affordable:
+        if under_licence:
+            r.licence_left[licence] -= affordable
         _move(src.holdings[mineral], dst.holdings[mineral], form, affordable)
         src.treasury += affordable * price
         dst.treasury -= affordable * price
@@ -297,16 +307,22 @@ def _spot_markets(r: _Round) -> None:
         for form in FORMS:
             key = f"{m.id}:{form}"
             sells, buys = _market_orders(r, m, form)
+            controlled = partial(r.index.controlled, mineral=m.id, form=form)
+            licensed = {(a, b): q for (a, b, lm), q in r.licence_left.items()
+                        if lm == m.id and q > 0 and controlled(a, b)}
             outcome = market.run_auction(
                 sells, buys, market.Curve(*policy.row_curve_at(r.game, m.id, form)),
-                blocked=partial(r.index.blocked, mineral=m.id, form=form),
+                blocked=controlled if licensed else partial(r.index.blocked, mineral=m.id,
+                                                            form=form),
                 tariff_bp=partial(r.index.tariff_bp, mineral=m.id),
                 budgets={s.id: s.treasury for s in r.seats},
                 members=members, floor=st.forge.floors.get(key, 0), fund=fund_left,
-                may_block=r.index.may_block(m.id, form),
+                may_block=r.index.may_block(m.id, form), licensed=licensed,
             )
             for fill in outcome.fills:
                 _apply_fill(r, m.id, form, fill)
+                if (fill.seller, fill.buyer) in licensed:
+                    r.licence_left[fill.seller, fill.buyer, m.id] -= fill.qty
             for fill in outcome.fund:
                 fund_left -= fill.qty * fill.price
                 r.fund_fills.append((m.id, form, fill))

@@ -79,7 +79,7 @@ to="USE", clauses=(_li(),), rounds=2))
 
 @pytest.mark.parametrize("clauses", [
     (Supply(seller="MIN", buyer="USE", mineral="re", form="ore", qty=1, price=40),),
-    (License(licensor="MIN", licensee="USE", mineral="li"),),
+    (License(licensor="MIN", licensee="USE", mineral="li", qty=1),),
     (Payment(payer="USE", payee="MIN", amount=5),),
 ])
 def test_a_deal_on_another_mineral_or_without_trade_upgrades_nothing(

@@ -37,10 +37,11 @@ def auction(sells: list[Order], buys: list[Order], curve: Curve = NO_ROW, *,
             blocked: Callable[[str, str], bool] = never,
             tariff_bp: Callable[[str, str], int] = no_tariff,
             budgets: dict[str, int] | None = None, members: tuple[str, ...] = (),
-            floor: int = 0, fund: int = 0) -> Outcome:
+            floor: int = 0, fund: int = 0,
+            licensed: dict[tuple[str, str], int] | None = None) -> Outcome:
     return run_auction(sells, buys, curve, blocked=blocked, tariff_bp=tariff_bp,
                        budgets=RICH if budgets is None else budgets, members=members,
-                       floor=floor, fund=fund)
+                       floor=floor, fund=fund, licensed=licensed)
 
 
 # ---- the rest-of-world curve ---------------------------------------------------------------
@@ -257,6 +258,24 @@ def test_a_target_clears_against_the_supply_it_may_get_and_pays_more() -> None:
     assert free.restricted == ()
     assert sum(f.qty for f in chn) < sum(f.qty for f in free.fills if f.seller == "CHN")
     assert out.price <= free.price < out.restricted_price
+
+
+def test_a_licence_lets_its_volume_through_and_the_control_binds_beyond_it() -> None:
+    """CHN licenses 3 lots a round to T: T gets them (at the restricted price, CHN bringing
+    only its licensed lots to T's pool) and the rest only from the rest of the world; CHN's
+    other lots go to the open pool."""
+    curve = Curve(supply=4, demand=4, elasticity_bp=10000, ref=80)
+    sells = [Order("CHN", 20, 40)]
+    buys = [Order("T", 10, 120), Order("F", 6, 120)]
+    out = auction(sells, buys, curve, blocked=chn_controls_t, licensed={("CHN", "T"): 3})
+    assert out.restricted == ("T",)
+    assert sum(f.qty for f in out.fills if f.seller == "CHN" and f.buyer == "T") == 3
+    unlicensed = auction(sells, buys, curve, blocked=chn_controls_t)
+    assert sum(f.qty for f in out.fills if f.buyer == "T") == \
+        sum(f.qty for f in unlicensed.fills if f.buyer == "T") + 3
+    assert out.restricted_price <= unlicensed.restricted_price
+    # CHN sells no more than it offered across both pools
+    assert sum(f.qty for f in out.fills if f.seller == "CHN") <= 20
 
 
 def test_a_control_that_does_not_bind_keeps_one_pool() -> None:

@@ -56,7 +56,8 @@ def clause_strategy(a: str, b: str, seats: list[str], minerals: list[str]) -> st
         st.builds(lambda lv: Standards(level=lv), st.integers(0, 4)),
         st.builds(lambda p, m, x: Exclusivity(seller=p[0], mineral=m, excluded=x), pair, mineral,
                   st.sampled_from(seats)),
-        st.builds(lambda p, m: License(licensor=p[0], licensee=p[1], mineral=m), pair, mineral),
+        st.builds(lambda p, m: License(licensor=p[0], licensee=p[1], mineral=m, qty=2), pair,
+                  mineral),
     )
 
 

@@ -135,7 +135,7 @@ def test_control_targets_seats_and_only_all_reaches_the_rest_of_the_world(
 def test_license_exempts_the_licensee_only(tiny_scenario: Scenario) -> None:
     g = negotiation_phase(tiny_scenario)
     g.state.seats["REF"].policy.controls.append(Control("li", "refined", ("ALL",)))
-    sign(g, "USE", "REF", License(licensor="REF", licensee="USE", mineral="li"))
+    sign(g, "USE", "REF", License(licensor="REF", licensee="USE", mineral="li", qty=2))
     assert not policy.is_licensed(g, "REF", "USE", "li")  # issued a round later
     g.state.round += 1
     assert policy.is_licensed(g, "REF", "USE", "li")
@@ -288,7 +288,7 @@ def test_license_in_the_deal_lets_the_delivery_through(tiny_scenario: Scenario) 
     g = deal_game(tiny_scenario,
                   Supply(seller="REF", buyer="USE", mineral="li", form="refined", qty=3,
                          price=25),
-                  License(licensor="REF", licensee="USE", mineral="li"), rounds=2)
+                  License(licensor="REF", licensee="USE", mineral="li", qty=3), rounds=2)
     give(g, "REF", "li", "refined", 10)
     controls = (Control("li", "refined", ("ALL",)),)
     quiet(g, REF=Orders(sell=(), buy=(), controls=controls))
@@ -300,6 +300,45 @@ def test_license_in_the_deal_lets_the_delivery_through(tiny_scenario: Scenario) 
     resolve_round(g)
     assert g.state.seats["USE"].stats.sources == {"li": {"REF": 3}}
     assert g.state.seats["REF"].reputation == 4
+
+
+def test_a_licence_covers_its_volume_and_no_more(tiny_scenario: Scenario) -> None:
+    """Deliveries use the licence first, then the spot market; beyond it the control binds
+    (a delivery beyond it is the licensor's breach, a spot lot beyond it is not sold)."""
+    g = deal_game(tiny_scenario,
+                  Supply(seller="REF", buyer="USE", mineral="li", form="refined", qty=3,
+                         price=25),
+                  License(licensor="REF", licensee="USE", mineral="li", qty=2), rounds=2)
+    give(g, "REF", "li", "refined", 10)
+    g.state.seats["REF"].policy.controls.append(Control("li", "refined", ("ALL",)))
+    g.state.round += 1
+    quiet(g, REF=Orders(sell=(), buy=()))
+    resolve_round(g)
+    (row,) = g.state.reports[-1].private["USE"]["deliveries"]
+    assert (row["due"], row["qty"]) == (3, 2)
+    assert g.state.seats["REF"].reputation == 4  # its own control stopped the third lot
+    # the licence is used up this round: nothing more from REF on the spot market
+    g.state.round += 1
+    g.state.deals[next(iter(g.state.deals))].status = "completed"
+    give(g, "REF", "li", "refined", 10)
+    quiet(g, REF=Orders(sell=(MarketOrder("li", "refined", 6, 1),), buy=()),
+          USE=Orders(sell=(), buy=(MarketOrder("li", "refined", 6, 100),)))
+    resolve_round(g)
+    assert [f for f in fills(g, "USE") if f[1] == "REF"] == []
+
+
+def test_a_licence_lets_its_volume_through_the_spot_market(tiny_scenario: Scenario) -> None:
+    g = deal_game(tiny_scenario, License(licensor="REF", licensee="USE", mineral="li", qty=2),
+                  rounds=2)
+    give(g, "REF", "li", "refined", 10)
+    g.state.seats["REF"].policy.controls.append(Control("li", "refined", ("USE",)))
+    g.state.round += 1
+    quiet(g, REF=Orders(sell=(MarketOrder("li", "refined", 6, 1),), buy=()),
+          USE=Orders(sell=(), buy=(MarketOrder("li", "refined", 6, 100),)))
+    resolve_round(g)
+    bought = sum(f[3] for f in fills(g, "USE") if f[1] == "REF")
+    assert bought == 2
+    assert_conserved(g)
 
 
 def test_buyer_short_of_money_gets_what_it_paid_for_and_breaches(

@@ -162,7 +162,7 @@ def test_all_seven_clause_kinds_can_be_signed() -> None:
         TariffWaiver(waiver="CHN", beneficiary="AUS"),
         Standards(level=1),
         Exclusivity(seller="AUS", mineral="lithium", excluded="USA"),
-        License(licensor="CHN", licensee="AUS", mineral="rare_earths"),
+        License(licensor="CHN", licensee="AUS", mineral="rare_earths", qty=2),
     )
     game.apply("AUS", ProposeDeal(to="CHN", clauses=clauses, rounds=2))
     game.apply("CHN", AcceptDeal("D1"))
