@@ -12,8 +12,9 @@ from game.cards import deal_deck
 from game.effects import ForceControl
 from game.engine import Game
 from game.rng import shuffled
-from game.scenario import Scenario, parse_scenario
+from game.scenario import Scenario, load_scenario, parse_scenario
 from game.scoring import calm
+from tests.engine.conftest import SCENARIOS
 
 
 def _controls(scenario: Scenario) -> set[str]:
@@ -55,11 +56,21 @@ def test_every_classroom_lite_game_has_an_export_control(lite_scenario: Scenario
     assert _controls(lite_scenario) & set(drawn)
 
 
-@pytest.mark.parametrize("name", ["ministerial_scenario", "lite_scenario"])
+@pytest.fixture(scope="module")
+def g20_scenario() -> Scenario:
+    return load_scenario(SCENARIOS / "g20-summit.json")
+
+
+@pytest.mark.parametrize("name", ["ministerial_scenario", "lite_scenario", "g20_scenario"])
 def test_every_card_and_prompt_names_seats_that_exist(name: str,
                                                       request: pytest.FixtureRequest) -> None:
-    """The UK's deep-sea card (ministerial) asks seats at the table, never a missing one."""
+    """The UK's deep-sea card asks seats at the table, never a missing one: the UK itself
+    where it has a seat (g20-summit), the US, Japan and the EU where it has none."""
     scenario: Scenario = request.getfixturevalue(name)
+    deep = [c for c in scenario.cards if c.id == "deep_sea"]
+    for c in deep:
+        assert c.prompt is not None
+        assert ("GBR" in c.prompt.seats) == ("GBR" in scenario.seat_ids)
     seats = set(scenario.seat_ids)
     for c in scenario.cards:
         if c.prompt is not None:
