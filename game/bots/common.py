@@ -337,9 +337,11 @@ class Scale:
             flow += d * info.output_value + max(0, b.ore) * info.ref_ore + \
                 max(0, b.refined) * info.ref_refined
             trade += abs(b.ore) + abs(b.refined)
-        prosperity = max(50, ctx.me["treasury"] // 10, flow * rounds)
         standard = ctx.public["env_standard"] * 10000 // 6
-        self.per_musd = 100 * w["prosperity"] / 100 / prosperity
+        # scoring moves a total by 10 points per money measure of $M (the starting treasury
+        # kept near the table's mean, scoring.money_measure), whatever the weights: the
+        # treasury now is the bot's estimate of it
+        self.per_musd = 10 / max(100, ctx.me["treasury"]) if w["prosperity"] else 0.0
         self.per_lot_met = 100 * 10000 / max(1, demand * rounds) / 8000 * w["security"] / 100
         self.per_lot_traced = 100 * 5000 / max(4, trade * rounds) / max(1000, standard) * \
             w["sustainability"] / 100
