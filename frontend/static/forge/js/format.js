@@ -106,7 +106,7 @@ export function clauseText(view, c) {
     case "exclusivity":
       return fmt(_("%(seller)s will not sell %(mineral)s to %(excluded)s"), { seller: s(view, c.seller), mineral: m(c.mineral), excluded: s(view, c.excluded) });
     case "license":
-      return fmt(_("%(licensor)s lets %(licensee)s buy its %(mineral)s despite its export ban"), { licensor: s(view, c.licensor), licensee: s(view, c.licensee), mineral: m(c.mineral) });
+      return fmt(_("%(licensor)s lets %(licensee)s buy %(qty)s lots a round of its %(mineral)s despite its export ban"), { licensor: s(view, c.licensor), licensee: s(view, c.licensee), qty: c.qty, mineral: m(c.mineral) });
     default:
       return _("Another clause");
   }

@@ -33,7 +33,7 @@ function blank(kind, view) {
     case "tariff_waiver": return { kind, role: "me" };
     case "standards": return { kind, level: 1 };
     case "exclusivity": return { kind, role: "them", mineral: m.id, excluded: "" };
-    case "license": return { kind, role: "them", mineral: m.id };
+    case "license": return { kind, role: "them", mineral: m.id, qty: 1 };
     default: return { kind };
   }
 }
@@ -49,7 +49,7 @@ export function clauseToRoles(c, me) {
     case "tariff_waiver": return { kind: c.type, role: r(c.waiver) };
     case "standards": return { kind: c.type, level: c.level };
     case "exclusivity": return { kind: c.type, role: r(c.seller), mineral: c.mineral, excluded: c.excluded };
-    case "license": return { kind: c.type, role: r(c.licensor), mineral: c.mineral };
+    case "license": return { kind: c.type, role: r(c.licensor), mineral: c.mineral, qty: c.qty };
     default: return { kind: c.type };
   }
 }
@@ -73,7 +73,7 @@ export function rolesToClause(v, me, them) {
     case "tariff_waiver": return { type: "tariff_waiver", waiver: who(v.role), beneficiary: other(v.role) };
     case "standards": return { type: "standards", level: toInt(v.level) };
     case "exclusivity": return { type: "exclusivity", seller: who(v.role), mineral: v.mineral, excluded: v.excluded };
-    case "license": return { type: "license", licensor: who(v.role), licensee: other(v.role), mineral: v.mineral };
+    case "license": return { type: "license", licensor: who(v.role), licensee: other(v.role), mineral: v.mineral, qty: toInt(v.qty) };
     default: return { type: v.kind };
   }
 }
@@ -220,7 +220,8 @@ export function createDealBuilder(app) {
           break;
         }
         case "license":
-          parts.push(role(_("Country with the export ban"), "license"), mineral());
+          parts.push(role(_("Country with the export ban"), "license"), mineral(),
+            number(_("Lots per round it lets through"), "qty", { min: 1 }));
           break;
         default:
           break;
