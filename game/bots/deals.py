@@ -225,16 +225,20 @@ def _framework_bonus(ctx: Ctx, clauses: list[dict[str, Any]]) -> float:
     """The reputation a deal earns by making one of my frameworks binding (a supply or
     invest clause with its other seat on one of its minerals: game.deals.upgrades), so a
     seat prefers the partner it already has a framework with."""
-    for d in ctx.view["deals"]:
-        fw = d.get("framework")
-        if fw is None or d["status"] != "framework" or ctx.seat not in d["parties"]:
-            continue
-        other = d["parties"][1] if d["parties"][0] == ctx.seat else d["parties"][0]
+    mine = ctx.memo.get("frameworks")
+    if mine is None:  # my open frameworks, once per decision: (other seat, minerals, bonus)
+        mine = ctx.memo["frameworks"] = [
+            (d["parties"][1] if d["parties"][0] == ctx.seat else d["parties"][0],
+             d["framework"]["minerals"], d["framework"]["bonus"])
+            for d in ctx.view["deals"]
+            if d["status"] == "framework" and "framework" in d and ctx.seat in d["parties"]]
+    assert isinstance(mine, list)
+    for other, minerals, bonus in mine:
         for c in clauses:
             pair = {c.get("seller"), c.get("buyer")} if c["type"] == "supply" else \
                 {c.get("investor"), c.get("host")} if c["type"] == "invest" else set()
-            if pair == {ctx.seat, other} and c.get("mineral") in fw["minerals"]:
-                return float(fw["bonus"]) * ctx.scale.per_rep
+            if pair == {ctx.seat, other} and c.get("mineral") in minerals:
+                return float(bonus) * ctx.scale.per_rep
     return 0.0
 
 
