@@ -173,7 +173,9 @@ def test_invalid_action_shows_error_toast_with_code(server: ForgeServer, pages: 
     toast = page.locator(".toast-error")
     expect(toast).to_be_visible()
     expect(toast.locator(".toast-code")).to_have_text("bad_clause")
-    expect(toast).to_contain_text("qty")
+    # said from the refusal's params; the engine's English stays in the tooltip
+    expect(toast).to_contain_text("Part 1 of the deal (supply) has a number out of range")
+    expect(toast.locator(".toast-text")).to_have_attribute("title", re.compile("qty"))
     expect(page.get_by_test_id("outgoing-deal")).to_have_count(0)
 
 
