@@ -305,8 +305,48 @@ def score_seat(game: Game, seat: Seat, country: Country,
     objectives = {o.id: not base.get(f"obj:{o.id}", 0) and objective_met(game, seat, o, signed)
                   for o in country.objectives}
     points = objective_points(country)
-    bonus = sum(points[o.id] for o in country.objectives if objectives[o.id])
+    bonus = sum(objective_bonus(game, seat, o, points[o.id], objectives[o.id], base)
+                for o in country.objectives)
     return Score(parts=parts, objectives=objectives, total=weighted + bonus)
+
+
+def objective_bonus(game: Game, seat: Seat, o: Objective, points: int, met: bool,
+                    base: Mapping[str, int]) -> int:
+    """An objective's points: all of them when met; for an objective measured as a share
+    (home or world refining, supply secured outside a seat), the part of the way the seat
+    went beyond the no-deal game toward it. Why: a share the seat moved most of the way is
+    work done, and all-or-nothing bonuses made a seat's chance of winning hang on whether
+    its objective happened to be within reach in a few rounds; measured from the no-deal
+    game's own progress, doing nothing still earns nothing."""
+    if met:
+        return points
+    done = objective_progress(game, seat, o)
+    if done < 0:
+        return 0
+    start = base.get(f"objp:{o.id}", 0)
+    if done <= start or start >= 10000:
+        return 0
+    return min(points - 1, points * (done - start) // (10000 - start))
+
+
+def objective_progress(game: Game, seat: Seat, o: Objective) -> int:
+    """How far toward a share objective the seat is, in bp of the target (10000 = met or
+    beyond); -1 for yes/no objectives (a deal, membership, no shortage, a sum)."""
+    st = seat.stats
+    m = o.mineral
+    if o.kind == "home_refining_share":
+        have, of = st.refined_home.get(m, 0), st.mined.get(m, 0) * o.share_bp
+    elif o.kind == "world_refining_share":
+        world = sum(s.stats.refined_out.get(m, 0) for s in game.state.seats.values())
+        have, of = st.refined_out.get(m, 0), world * o.share_bp
+    elif o.kind == "max_import_share":
+        have = secured_outside(seat, m, o.other)
+        of = (10000 - o.share_bp) * st.demand_by.get(m, 0)
+    else:
+        return -1
+    if of <= 0:
+        return 0
+    return min(10000, have * 10000 * 10000 // of)
 
 
 def _values(game: Game) -> dict[str, int]:
@@ -460,7 +500,8 @@ def compute_baseline(
 def _better(old: dict[str, int], new: dict[str, int]) -> dict[str, int]:
     """Each part from the better world, with that world's components of the part (the
     `part:source` keys the debrief compares against); an objective met in either world."""
-    out = {k: max(v, new.get(k, v)) for k, v in old.items() if k.startswith("obj:")}
+    out = {k: max(v, new.get(k, v)) for k, v in old.items()
+           if k.startswith(("obj:", "objp:"))}
     # prosperity is chosen when the game's prices are known (revalued_prosperity): each
     # world keeps its own keys
     out.update((k, v) for d in (old, new) for k, v in d.items() if k.startswith(_WORLD))
@@ -530,6 +571,9 @@ def _no_deal_game(world: Scenario, scenario: Scenario, seed: int, rounds: int,
                 parts.update(spot[sid])
                 for o in scenario.country(sid).objectives:
                     parts[f"obj:{o.id}"] = int(objective_met(g, s, o, signed))
+                    done = objective_progress(g, s, o)
+                    if done >= 0:
+                        parts[f"objp:{o.id}"] = done
                 out[sid].append(parts)
     return out
 
@@ -583,9 +627,15 @@ def breakdown(game: Game, seat_id: str) -> dict[str, list[dict[str, Any]]]:
         else:
             total = 0
         out[p] = _points(items, total, scales[p], score.parts[p])
-    points = objective_points(game.scenario.country(seat_id))
-    out["objectives"] = [{"source": "objective", "objective": k, "points": points[k]}
-                         for k, met in score.objectives.items() if met and points.get(k)]
+    country = game.scenario.country(seat_id)
+    points = objective_points(country)
+    out["objectives"] = []
+    for o in country.objectives:
+        met = score.objectives.get(o.id, False)
+        got = objective_bonus(game, seat, o, points[o.id], met, base)
+        if got:
+            out["objectives"].append({"source": "objective" if met else "objective_progress",
+                                      "objective": o.id, "points": got})
     return out
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from game.bots.common import Ctx, Said, deliveries, say
 from game.bots.deals import Style
 from game.orders import Control, Investment, MarketOrder, Orders, StockpileOrder, Tariff
+from game.scoring import STOCK_VALUE_PCT
 
 SELL_FLOOR_BP = {"cooperative": 7500, "hawk": 9000}
 BUY_CAP_BP = {"cooperative": 15000, "hawk": 12500}
@@ -138,11 +139,12 @@ def _mineral_orders(ctx: Ctx, style: Style, m: str, last: bool, sells: list[Mark
 
 def _sell_limit(ctx: Ctx, m: str, form: str, name: str, last: bool) -> int:
     """Lowest price to accept: a share of the expected price, but never below half the
-    reference (what the default orders accept), so a glut does not spiral the price down
-    round after round; in the last round unsold stock is worth nothing, so take any bid."""
-    if last:
-        return 1
+    reference (what the default orders accept, and what a lot still held at the end is
+    worth in prosperity, scoring.STOCK_VALUE_PCT), so a glut does not spiral the price down
+    round after round; in the last round, anything from that."""
     ref = ctx.minerals[m].ref(form)
+    if last:
+        return ref * STOCK_VALUE_PCT // 100
     return max(ref // 2, ctx.price(m, form) * SELL_FLOOR_BP[name] // 10000)
 
 
