@@ -79,8 +79,9 @@ function breakdownRows(b) {
   return rows.length ? rows : null;
 }
 
-/** One country's explanation: where its points came from. */
-function explanation(v, seat, sc_, compact = false) {
+/** One country's explanation: where its points came from; `compact` (the projector): the
+ * biggest `compact` sources per part and the objectives in two lines at most. */
+function explanation(v, seat, sc_, compact = 0) {
   const items = [];
   const rows = breakdownRows(sc_.breakdown);
   if (rows) {
@@ -93,7 +94,7 @@ function explanation(v, seat, sc_, compact = false) {
         const label = key === "deal" && partner ? fmt(_("deals with %(who)s"), { who: seatName(v, partner) }) : key ? sourceName(key) : "";
         sums.set(label, (sums.get(label) || 0) + n);
       }
-      const shown = [...sums.entries()].filter(([, n]) => n !== 0).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, compact ? 3 : 6);
+      const shown = [...sums.entries()].filter(([, n]) => n !== 0).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, compact || 6);
       const value = sc_.parts && part in sc_.parts ? ` ${int(sc_.parts[part])}` : "";
       if (compact && !shown.length) continue;
       items.push(h("li", {}, h("strong", { text: `${partName(part)}${value}: ` }),
@@ -113,7 +114,10 @@ function explanation(v, seat, sc_, compact = false) {
   const bonus = list.filter((o) => met[o.id]).reduce((t, o) => t + (o.bonus || 0), 0);
   const w = weightsOf(v, seat);
   const top = w ? Object.entries(w).sort((a, b) => b[1] - a[1])[0] : null;
-  items.push(h("li", { text: fmt(_("Parts averaged by what mattered to this country: %(avg)s%(top)s; objectives: +%(bonus)s; total %(total)s."),
+  if (compact) {
+    items.push(h("li", { text: fmt(_("Average of the parts %(avg)s + objectives %(bonus)s = %(total)s"),
+      { avg: int(sc_.total - bonus), bonus: int(bonus), total: int(sc_.total) }) }));
+  } else items.push(h("li", { text: fmt(_("Parts averaged by what mattered to this country: %(avg)s%(top)s; objectives: +%(bonus)s; total %(total)s."),
     { avg: int(sc_.total - bonus), top: top ? ` (${fmt(_("%(part)s counted %(n)s times"), { part: partName(top[0]), n: top[1] })})` : "",
       bonus: int(bonus), total: int(sc_.total) }) }));
   for (const o of list) {
@@ -128,38 +132,56 @@ function explanation(v, seat, sc_, compact = false) {
   return h("ul", { class: "plain why" }, items);
 }
 
-/** Totals per round per seat when the engine gives them, else clean-tech output. */
+/** Each seat's total after every resolved round (the engine's `history`, public at the
+ * end like the scores), else, from a server that keeps none, clean-tech output. */
 function scoreSeries(v) {
   const seats = Object.keys(v.scores);
   const perSeat = {};
   let kind = "score";
   for (const seat of seats) {
-    const r = v.scores[seat].rounds;
+    const r = v.scores[seat].history;
     if (Array.isArray(r) && r.length) perSeat[seat] = r.map((x) => (typeof x === "number" ? x : x && x.total));
   }
   if (Object.keys(perSeat).length !== seats.length) {
-    const reports = v.reports || [];
-    if (reports.some((r) => r.scores)) {
-      for (const seat of seats) perSeat[seat] = reports.map((r) => { const x = r.scores && r.scores[seat]; return typeof x === "number" ? x : x ? x.total : null; });
-    } else {
-      kind = "output";
-      for (const seat of seats) perSeat[seat] = reports.map((r) => (r.headline && r.headline[seat] ? r.headline[seat].output_value : null));
-    }
+    kind = "output";
+    for (const seat of seats) perSeat[seat] = (v.reports || []).map((r) => (r.headline && r.headline[seat] ? r.headline[seat].output_value : null));
   }
-  if (kind === "score") for (const seat of seats) { const a = perSeat[seat]; if (a[a.length - 1] !== v.scores[seat].total) a.push(v.scores[seat].total); }
   return { kind, perSeat };
 }
 
-function lineChart(v, series, { dark, label }) {
+// Each line's look without its colour: a marker shape, solid or dashed, filled or hollow;
+// sixteen seats get sixteen different looks, so colour is never the only way to tell.
+const SYMBOLS = { circle: ["●", "○"], square: ["■", "□"], diamond: ["◆", "◇"], triangle: ["▲", "△"] };
+function lineStyle(j) {
+  return { marker: MARKERS[j % 4], dashed: Math.floor(j / 4) % 2 === 1, hollow: j >= 8 };
+}
+
+/** The chart's numbers as a table (what a screen reader or a careful reader uses). */
+function scoreTable(v, series, title) {
+  const seats = Object.keys(series).sort((a, b) => (v.scores[b].total - v.scores[a].total));
+  const n = Math.max(0, ...seats.map((k) => series[k].length));
+  const cols = Array.from({ length: n }, (_x, i) => fmt(_("R%(n)s"), { n: i + 1 }));
+  return h("details", { class: "chart-table", "data-testid": "rounds-table" },
+    h("summary", { text: _("Show the numbers as a table") }),
+    h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": title },
+      h("table", { class: "data" }, h("caption", { class: "sr-only", text: title }),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col", text: _("Country") }), cols.map((c) => h("th", { scope: "col", class: "num", text: c })))),
+        h("tbody", {}, seats.map((seat) => h("tr", {}, h("th", { scope: "row", text: seatName(v, seat) }),
+          Array.from({ length: n }, (_x, i) => { const q = series[seat][i]; return h("td", { class: "num", text: typeof q === "number" ? int(q) : "—" }); })))))));
+}
+
+function lineChart(v, series, { dark, label, zero = true }) {
   const seats = Object.keys(series);
   const n = Math.max(1, ...seats.map((k) => series[k].length));
   const vals = seats.flatMap((k) => series[k]).filter((x) => typeof x === "number");
   // round gridlines: a step of 1, 2, 2.5 or 5 times a power of ten, four or five of them
+  // (scores start from a gridline under the lowest, not from 0: they move around 100)
   const top = Math.max(1, ...vals);
-  const min = Math.min(0, ...vals);
-  const raw = (top - min) / 4;
+  const low = zero ? Math.min(0, ...vals) : Math.min(top - 1, ...vals);
+  const raw = (top - low) / 4;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((k) => k * mag).find((k) => k >= raw);
+  const step = Math.max(1, [1, 2, 2.5, 5, 10].map((k) => k * mag).find((k) => k >= raw));
+  const min = zero ? low : step * Math.floor(low / step);
   const max = min + step * Math.ceil((top - min) / step);
   // on a phone the chart is drawn narrower (larger type once scaled) and names its lines
   // in the legend below instead of at their ends
@@ -177,27 +199,29 @@ function lineChart(v, series, { dark, label }) {
   for (let i = 0; i < n; i += 1) grid.push(s("text", { x: x(i), y: H - 12, "text-anchor": "middle", fill: ink, "font-size": 15 }, fmt(_("R%(n)s"), { n: i + 1 })));
   const ends = [];
   const legend = [];
-  const SYMBOLS = { circle: "●", square: "■", diamond: "◆", triangle: "▲" };
+  const bg = dark ? "#132235" : "#fff";
   const lines = seats.map((seat, j) => {
-    legend.push(h("li", {}, h("span", { class: "legend-mark", style: { color: colours[j % colours.length] }, "aria-hidden": "true",
-      text: `${SYMBOLS[MARKERS[j % MARKERS.length]]}${j >= 4 ? " - -" : " ——"}` }), ` ${seatName(v, seat)} ${int(series[seat].filter((q) => typeof q === "number").pop())}`));
+    const st = lineStyle(j);
     const c = colours[j % colours.length];
+    const mark = `${SYMBOLS[st.marker][st.hollow ? 1 : 0]}`;
+    legend.push(h("li", {}, h("span", { class: "legend-mark", style: { color: c }, "aria-hidden": "true",
+      text: `${mark}${st.dashed ? " - -" : " ——"}` }), ` ${seatName(v, seat)} ${int(series[seat].filter((q) => typeof q === "number").pop())}`));
     const pts = series[seat].map((val, i) => (typeof val === "number" ? [x(i), y(val)] : null));
     const d = pts.map((p, i) => (p ? `${i && pts[i - 1] ? "L" : "M"}${p[0].toFixed(1)},${p[1].toFixed(1)}` : "")).join("");
+    const paint = st.hollow ? { fill: bg, stroke: c, "stroke-width": 2.5 } : { fill: c };
     const marks = pts.filter(Boolean).map(([px, py]) => {
-      const m = MARKERS[j % MARKERS.length];
-      if (m === "square") return s("rect", { x: px - 5, y: py - 5, width: 10, height: 10, fill: c });
-      if (m === "diamond") return s("path", { d: `M${px},${py - 7}L${px + 7},${py}L${px},${py + 7}L${px - 7},${py}Z`, fill: c });
-      if (m === "triangle") return s("path", { d: `M${px},${py - 7}L${px + 7},${py + 6}L${px - 7},${py + 6}Z`, fill: c });
-      return s("circle", { cx: px, cy: py, r: 5.5, fill: c });
+      if (st.marker === "square") return s("rect", { x: px - 5, y: py - 5, width: 10, height: 10, ...paint });
+      if (st.marker === "diamond") return s("path", { d: `M${px},${py - 7}L${px + 7},${py}L${px},${py + 7}L${px - 7},${py}Z`, ...paint });
+      if (st.marker === "triangle") return s("path", { d: `M${px},${py - 7}L${px + 7},${py + 6}L${px - 7},${py + 6}Z`, ...paint });
+      return s("circle", { cx: px, cy: py, r: 5.5, ...paint });
     });
     const last = pts.filter(Boolean).pop();
-    if (last) ends.push({ y: last[1], seat, c, val: series[seat].filter((q) => typeof q === "number").pop() });
-    return s("g", {}, s("path", { d, fill: "none", stroke: c, "stroke-width": 3, "stroke-dasharray": j >= 4 ? "8 4" : null }), marks);
+    if (last) ends.push({ y: last[1], seat, c, mark, val: series[seat].filter((q) => typeof q === "number").pop() });
+    return s("g", { class: "series", "data-seat": seat }, s("path", { d, fill: "none", stroke: c, "stroke-width": 3, "stroke-dasharray": st.dashed ? "8 4" : null }), marks);
   });
   ends.sort((a, b) => a.y - b.y);
   for (let i = 1; i < ends.length; i += 1) if (ends[i].y - ends[i - 1].y < 18) ends[i].y = ends[i - 1].y + 18;
-  const labels = narrow ? [] : ends.map((e) => s("text", { x: W - R + 8, y: e.y + 5, fill: e.c, "font-size": 16, "font-weight": 700 }, `${seatName(v, e.seat)} ${int(e.val)}`));
+  const labels = narrow ? [] : ends.map((e) => s("text", { x: W - R + 8, y: e.y + 5, fill: e.c, "font-size": 16, "font-weight": 700 }, `${e.mark} ${seatName(v, e.seat)} ${int(e.val)}`));
   return h("figure", { class: "line-chart" }, s("svg", { viewBox: `0 0 ${W} ${narrow ? H : Math.max(H, (ends.length ? ends[ends.length - 1].y : 0) + 20)}`, class: "debrief-svg", role: "img", "aria-label": label },
     grid, lines, labels), narrow ? h("ul", { class: "plain chart-legend small" }, legend) : null);
 }
@@ -206,11 +230,26 @@ function lineChart(v, series, { dark, label }) {
 function dealNetwork(v, deals, { dark }) {
   const seats = Object.keys(v.seats);
   const narrow = window.matchMedia("(max-width: 600px)").matches;
-  const W = narrow ? 400 : 640, H = narrow ? 440 : 420, cx = W / 2, cy = H / 2;
-  const rx = narrow ? 120 : 217, ry = narrow ? 180 : 150, font = narrow ? 15 : 17;
+  // a big table (more than eight countries) gets a larger drawing; each name goes on the
+  // outermost of four rings where it overlaps no name placed before it
+  const big = seats.length > 8;
+  const [W, H, rx, ry, font] = narrow ? (big ? [520, 720, 175, 305, 15] : [400, 440, 120, 180, 15])
+    : (big ? [1000, 600, 390, 245, 22] : [640, 420, 217, 150, 17]);
+  const cx = W / 2, cy = H / 2;
+  const boxW = (seat) => Math.max(64, seatName(v, seat).length * font * 0.6 + 16);
+  const placed = [];
   const pos = Object.fromEntries(seats.map((seat, i) => {
     const a = -Math.PI / 2 + (2 * Math.PI * i) / seats.length;
-    return [seat, [cx + rx * Math.cos(a), cy + ry * Math.sin(a)]];
+    const w = boxW(seat);
+    let best = null;
+    for (const k of [1, 0.78, 0.58, 0.4]) {
+      const p = [cx + k * rx * Math.cos(a), cy + k * ry * Math.sin(a)];
+      const hits = placed.filter(([q, qw]) => Math.abs(p[0] - q[0]) < (w + qw) / 2 + 4 && Math.abs(p[1] - q[1]) < 2 * font + 6).length;
+      if (!best || hits < best[1]) best = [p, hits];
+      if (!hits) break;
+    }
+    placed.push([best[0], w]);
+    return [seat, best[0]];
   }));
   const pairs = new Map();
   for (const d of deals) {
@@ -235,9 +274,9 @@ function dealNetwork(v, deals, { dark }) {
   const nodes = seats.map((seat) => {
     const [x, y] = pos[seat];
     const name = seatName(v, seat);
-    const w = Math.max(64, name.length * font * 0.6 + 16);
-    return s("g", {}, s("rect", { x: x - w / 2, y: y - 18, width: w, height: 36, rx: 8, fill: dark ? "#24405f" : "#e8edf4", stroke: ink, "stroke-width": 1.5 }),
-      s("text", { x, y: y + 6, "text-anchor": "middle", "font-size": font, "font-weight": 700, fill: ink }, name));
+    const w = boxW(seat);
+    return s("g", {}, s("rect", { x: x - w / 2, y: y - font - 1, width: w, height: 2 * font + 2, rx: 8, fill: dark ? "#24405f" : "#e8edf4", stroke: ink, "stroke-width": 1.5 }),
+      s("text", { x, y: y + font * 0.35, "text-anchor": "middle", "font-size": font, "font-weight": 700, fill: ink }, name));
   });
   const summary = [...pairs.values()].map((p) => fmt(_("%(a)s and %(b)s: %(n)s deals, %(broken)s broken"),
     { a: seatName(v, p.a), b: seatName(v, p.b), n: p.n, broken: p.broken })).join("; ");
@@ -294,9 +333,49 @@ export function createDebrief(app, { dark = false } = {}) {
   const panes = {};
   const buttons = {};
   let current = "ranking";
+  // The projector shows the ranking a page at a time, at most RANK_PAGE places, as many
+  // as fit the screen (a 13- or 16-seat table does not fit one 1080p screen in type read
+  // from the back, and how many fit depends on the texts and the language); Next pages
+  // through them before the next tab.
+  const RANK_PAGE = 6;
+  const bigScreen = window.matchMedia("(min-width: 1800px) and (min-height: 900px)");
+  let rankPage = 0;
+  let rankBreaks = [];
+  const rankNote = h("span", { class: "small rank-note", "data-testid": "rank-page", role: "status" });
+  function showRankPage() {
+    if (current !== "ranking") { rankNote.hidden = true; return; }
+    const items = [...panes.ranking.querySelectorAll("li.rank-item")];
+    const show = (from, count) => items.forEach((li, i) => { li.hidden = i < from || i >= from + count; });
+    rankBreaks = [];
+    if (dark && bigScreen.matches && items.length > 1) {
+      const fits = () => document.documentElement.scrollHeight <= window.innerHeight + 1;
+      for (let from = 0; from < items.length;) {
+        let count = Math.min(RANK_PAGE, items.length - from);
+        show(from, count);
+        while (count > 1 && !fits()) { count -= 1; show(from, count); }
+        rankBreaks.push([from, count]);
+        from += count;
+      }
+    }
+    if (rankBreaks.length < 2) {
+      rankBreaks = [[0, items.length]];
+      rankPage = 0;
+      show(0, items.length);
+      rankNote.hidden = true;
+      return;
+    }
+    rankPage = Math.min(rankPage, rankBreaks.length - 1);
+    const [from, count] = rankBreaks[rankPage];
+    show(from, count);
+    rankNote.hidden = false;
+    rankNote.textContent = fmt(_("Places %(from)s to %(to)s of %(n)s: press Next for the rest."),
+      { from: from + 1, to: from + count, n: items.length });
+  }
+  window.addEventListener("resize", () => { if (!el.hidden && current === "ranking") showRankPage(); });
   const tablist = h("div", { class: "debrief-tabs", role: "tablist", "aria-label": _("Parts of the debrief") });
   const charts = createPriceCharts(app, { dark, title: _("Prices ($M per lot)"), testid: "debrief-price-charts", height: dark ? 230 : 170 });
   function select(id, focus = false) {
+    if (id !== current) rankPage = 0;
     current = id;
     for (const [k] of TABS) {
       buttons[k].setAttribute("aria-selected", k === id ? "true" : "false");
@@ -305,6 +384,18 @@ export function createDebrief(app, { dark = false } = {}) {
     }
     if (focus) buttons[id].focus();
     if (id === "prices") window.dispatchEvent(new Event("resize"));
+    if (id === "ranking") showRankPage();
+    else rankNote.hidden = true;
+  }
+  function step(by) {
+    if (current === "ranking" && rankPage + by >= 0 && rankPage + by < rankBreaks.length) {
+      rankPage += by;
+      showRankPage();
+      return;
+    }
+    const k = TABS.findIndex(([x]) => x === current);
+    select(TABS[(k + by + TABS.length) % TABS.length][0]);
+    if (by < 0 && current === "ranking") { rankPage = rankBreaks.length - 1; showRankPage(); }
   }
   for (const [i, [id, label]] of TABS.entries()) {
     buttons[id] = h("button", { type: "button", role: "tab", class: "tab", id: `debrief-tab-${id}`, "aria-controls": `debrief-${id}`,
@@ -319,9 +410,9 @@ export function createDebrief(app, { dark = false } = {}) {
     tablist.append(buttons[id]);
     panes[id] = h("div", { role: "tabpanel", id: `debrief-${id}`, class: `debrief-pane pane-${id}`, "aria-labelledby": `debrief-tab-${id}`, "data-testid": `debrief-${id}`, hidden: id !== "ranking" });
   }
-  const pager = h("div", { class: "btn-row debrief-pager" },
-    h("button", { type: "button", class: "btn", "data-testid": "debrief-prev", text: `‹ ${_("Previous")}`, on: { click: () => { const k = TABS.findIndex(([x]) => x === current); select(TABS[(k + TABS.length - 1) % TABS.length][0]); } } }),
-    h("button", { type: "button", class: "btn btn-primary", "data-testid": "debrief-next", text: `${_("Next")} ›`, on: { click: () => { const k = TABS.findIndex(([x]) => x === current); select(TABS[(k + 1) % TABS.length][0]); } } }));
+  const pager = h("div", { class: "btn-row debrief-pager" }, rankNote,
+    h("button", { type: "button", class: "btn", "data-testid": "debrief-prev", text: `‹ ${_("Previous")}`, on: { click: () => step(-1) } }),
+    h("button", { type: "button", class: "btn btn-primary", "data-testid": "debrief-next", text: `${_("Next")} ›`, on: { click: () => step(1) } }));
   const pricesNote = h("p", { class: "small", text: _("A gap in a line means nobody traded that round: there was no price.") });
   const el = h("section", { class: `panel debrief${dark ? " debrief-dark" : ""}`, id: "debrief", "aria-labelledby": "debrief-h", "data-testid": "debrief", hidden: true },
     h("div", { class: "debrief-head" }, h("h2", { id: "debrief-h", text: _("Debrief: who won and why") }), tablist),
@@ -344,13 +435,15 @@ export function createDebrief(app, { dark = false } = {}) {
         h("div", { class: "rank-head" }, h("span", { class: "rank-no", text: `${i + 1}` }), h("strong", { class: "rank-name", text: seatName(v, seat) }),
           seat === me ? h("span", { class: "pill", text: _("you") }) : null,
           h("span", { class: "rank-total", text: fmt(_("%(n)s points"), { n: int(x.total) }) })),
-        explanation(v, seat, x, dark)))));
+        // a big table on the projector: two sources per part, so more places fit a page
+        explanation(v, seat, x, dark ? (ranked.length > 8 ? 2 : 3) : 0)))));
 
     // 2. scores over rounds
     const { kind, perSeat } = scoreSeries(v);
     const title = kind === "score" ? _("Total score after each round") : _("Clean-tech output after each round ($M)");
     fill(panes.rounds, h("h3", { class: "sub", text: title }),
-      lineChart(v, perSeat, { dark, label: `${title}: ${Object.entries(perSeat).map(([seat, xs]) => `${seatName(v, seat)} ${xs.map((q) => (q === null || q === undefined ? "—" : int(q))).join(", ")}`).join("; ")}` }),
+      lineChart(v, perSeat, { dark, zero: kind !== "score", label: `${title}: ${Object.entries(perSeat).map(([seat, xs]) => `${seatName(v, seat)} ${xs.map((q) => (q === null || q === undefined ? "—" : int(q))).join(", ")}`).join("; ")}` }),
+      scoreTable(v, perSeat, title),
       kind === "output" ? h("p", { class: "small muted", text: _("Scores are worked out at the end; this is what each country's factories produced, which they are built on.") }) : null);
 
     // 3. prices
