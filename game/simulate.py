@@ -242,6 +242,7 @@ def _seat_summary(results: list[dict[str, Any]], seat: str) -> dict[str, Any]:
         "by_strategy": {k: _mean(v) for k, v in sorted(by_strategy.items())},
         "objectives": {o: _mean([1 if r["objectives"][seat][o] else 0 for r in results])
                        for o in sorted(results[0]["objectives"][seat])},
+        "part_max": max((v for r in results for v in r["parts"][seat].values()), default=0),
     }
 
 
@@ -317,6 +318,10 @@ def table(summary: dict[str, Any]) -> str:
         beats = "  ".join(f"{k} {100 * v:.0f}%" for k, v in vs.items())
         lines.append(f"{name:<12}{100 * s['win_rate']:>7.1f}{s['games_won']:>6}"
                      f"{s['mean_score']:>8.1f}   {beats}")
+    lines.append(band_line(summary["seats"], LOW_BP, HIGH_BP))
+    met = sum(v for s in summary["seats"].values() for v in s["objectives"].values())
+    lines.append(f"highest part score {max(s['part_max'] for s in summary['seats'].values())}"
+                 f"; objectives met per game {met:.2f}")
     coop_wins = sum(1 for s in summary["seats"].values()
                     if s["by_strategy"].get("cooperative", 0) > s["by_strategy"].get("passive", 0))
     lines.append(f"cooperative beats passive in mean score for {coop_wins}/{n_seats} seats")
@@ -326,6 +331,38 @@ def table(summary: dict[str, Any]) -> str:
                   f"{w['output_value']:.0f} $M; shortages (lots/game) " +
                   ", ".join(f"{m} {v:.1f}" for m, v in w["shortage_lots"].items())]
     return "\n".join(lines)
+
+
+# the issue's bands, in bp of the fair share 1/n: every board, and pooled over variants
+LOW_BP, HIGH_BP = 3300, 30000
+POOL_LOW_BP, POOL_HIGH_BP = 5000, 20000
+
+
+def band_line(seats: dict[str, Any], low_bp: int, high_bp: int) -> str:
+    """`band [lo%, hi%]: k/n seats in; out: SEAT win%` for win rates against the fair share."""
+    n = len(seats) or 1
+    lo, hi = low_bp / 10000 / n, high_bp / 10000 / n
+    out = [f"{k} {100 * s['win_rate']:.1f}" for k, s in seats.items()
+           if not lo - 1e-9 <= s["win_rate"] <= hi + 1e-9]
+    inside = len(seats) - len(out)
+    return (f"band [{100 * lo:.1f}%, {100 * hi:.1f}%]: {inside}/{len(seats)} seats in" +
+            (f"; out: {', '.join(out)}" if out else ""))
+
+
+def pool(paths: list[Path]) -> str:
+    """Win rates pooled over several runs' JSON summaries (variants of one scenario: the same
+    seats), weighted by games, against the pooled band [0.5/n, 2/n]."""
+    wins: dict[str, float] = {}
+    games = 0
+    for path in paths:
+        summary = json.loads(path.read_text())
+        for seat, s in summary["seats"].items():
+            wins[seat] = wins.get(seat, 0.0) + s["win_rate"] * summary["games"]
+        games += summary["games"]
+    seats = {k: {"win_rate": v / max(1, games)} for k, v in wins.items()}
+    rows = "  ".join(f"{k} {100 * s['win_rate']:.1f}" for k, s in seats.items())
+    return (f"pooled over {len(paths)} runs, {games} games: {rows}\n" +
+            band_line(seats, POOL_LOW_BP, POOL_HIGH_BP))
 
 
 def write_outputs(summary: dict[str, Any], results: list[dict[str, Any]], out: Path) -> Path:
@@ -381,7 +418,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m game.simulate", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     add_arguments(parser)
+    parser.add_argument("--pool", nargs="+", default=None, metavar="JSON",
+                        help="print win rates pooled over these --out summaries and stop")
     a = parser.parse_args(argv)
+    if a.pool:
+        print(pool([Path(x) for x in a.pool]))
+        return 0
     try:
         summary = simulate(a.scenario, a.games, a.seed, a.bots, a.jobs,
                            Path(a.out) if a.out else None, progress=not a.no_progress)

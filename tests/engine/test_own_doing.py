@@ -3,6 +3,9 @@ part of the way (scoring.revalued_prosperity, stock_value, objective_bonus)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from game import scoring
 from game.engine import Game
 from game.scenario import Objective, Scenario
@@ -99,3 +102,16 @@ def test_doing_nothing_earns_no_objective_points(lite_scenario: Scenario) -> Non
         assert not any(score.objectives.values())
         assert score.total <= 100, (sid, score)
         assert scoring.breakdown(g, sid)["objectives"] == []
+
+
+def test_the_band_line_names_the_seats_outside(tmp_path: Path) -> None:
+    from game.simulate import band_line, pool
+
+    seats = {"A": {"win_rate": 0.0}, "B": {"win_rate": 0.5}, "C": {"win_rate": 0.5}}
+    assert band_line(seats, 3300, 30000) == "band [11.0%, 100.0%]: 2/3 seats in; out: A 0.0"
+    for i, rates in enumerate(((0.0, 1.0), (0.5, 0.5))):
+        seats_json = {"A": {"win_rate": rates[0]}, "B": {"win_rate": rates[1]}}
+        (tmp_path / f"{i}.json").write_text(json.dumps({"games": 10, "seats": seats_json}))
+    text = pool([tmp_path / "0.json", tmp_path / "1.json"])
+    assert "20 games: A 25.0  B 75.0" in text
+    assert text.endswith("band [25.0%, 100.0%]: 2/2 seats in")
