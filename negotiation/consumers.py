@@ -329,7 +329,7 @@ class GameConsumer(AsyncWebsocketConsumer):
         self._ack(env.id)
 
     async def on_control(self, env: protocol.Envelope) -> None:
-        if env.payload.get("op") == "briefed":  # a seat's person did the briefing
+        if env.payload.get("op") in briefing.OPS:  # a seat's person: briefing and quiz
             return await briefing.receive(self, env)
         if self.role != "facilitator":
             raise errors.ServiceError(errors.FORBIDDEN, "only the facilitator may do that")

@@ -73,6 +73,9 @@ class Player(models.Model):
     # Briefed before round 1 (negotiation/briefing.py): how many of the quiz's three
     # questions were right at the first try; null until the person has done the briefing.
     briefed = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The quiz as answered so far (control op `quiz`): per question, tries and whether it
+    # was answered right; {} until the first answer. The facilitator sees it live.
+    quiz = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from game import FACILITATOR
 from game.cards import next_card_id
+from negotiation import briefing
 from negotiation.errors import BAD_REQUEST, NOT_FOUND, ServiceError
 from negotiation.models import Game, ModerationLog, Player
 from negotiation.realtime import broadcast
@@ -114,5 +115,5 @@ def extend(game: Game, seconds: Any, by: str) -> dict[str, Any]:
 
 def roster(game: Game) -> list[dict[str, Any]]:
     return [{"id": p.pk, "name": p.name, "seat": p.seat.seat_id, "muted": p.muted,
-             "revoked": p.revoked, "briefed": p.briefed}
+             "revoked": p.revoked, "briefed": p.briefed, "quiz": briefing.summary(p.quiz)}
             for p in Player.objects.filter(game=game).select_related("seat").order_by("pk")]
