@@ -16,7 +16,6 @@ from game.orders import Control, Investment, MarketOrder, Orders, StockpileOrder
 from game.scoring import STOCK_VALUE_PCT
 
 SELL_FLOOR_BP = {"cooperative": 7500, "hawk": 9000}
-BUY_CAP_BP = {"cooperative": 15000, "hawk": 12500}
 HAWK_TARIFF_BP = 2500
 MARKET_POWER_BP = 3500  # share of the table's refining that makes a control bite
 
@@ -157,11 +156,11 @@ def _cover(ctx: Ctx, m: str, short: int, stockpile: int, buys: list[MarketOrder]
         why.append(say("orders.release", qty=release, mineral=m))
     rest = short - release
     if rest > 0:
-        info = ctx.minerals[m]
-        limit = min(info.output_value - 1,
-                    max(ctx.price(m, "refined"), info.ref_refined) * BUY_CAP_BP[name] // 10000)
-        if ctx.objective("no_shortage", m):
-            limit = info.output_value - 1  # outbid everyone: a shortage costs the objective
+        # a lot my industry lacks is worth its output value (paid into the treasury when
+        # the demand is met, scoring's prosperity) and the security of meeting it: bid up to
+        # that value, whatever the strategy, rather than a markup on a price a control or a
+        # boom has left behind
+        limit = ctx.minerals[m].output_value - 1
         buys.append(MarketOrder(m, "refined", rest, max(1, limit)))
         why.append(say("orders.buy_refined", qty=rest, mineral=m, limit=max(1, limit)))
 
