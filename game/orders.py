@@ -68,3 +68,7 @@ class Orders(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     buy: tuple[MarketOrder, ...] | None = None
     stockpile: tuple[StockpileOrder, ...] = ()
     invest: tuple[Investment, ...] = ()
+    # deals under which this seat invests and whose capacity has not all arrived: the
+    # investor may put the project back a round, or abandon it (resolution, step 7)
+    postpone: tuple[str, ...] = ()
+    abandon: tuple[str, ...] = ()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from game.actions import SubmitOrders
+from game.clauses import Invest
 from game.errors import ErrorCode, RuleError, require
 from game.event import Event
 from game.orders import Orders
@@ -48,6 +49,8 @@ def validate_orders(game: Game, seat: str, orders: Orders) -> None:
         orders.buy,
         orders.stockpile,
         orders.invest,
+        orders.postpone,
+        orders.abandon,
     ]
     require(
         all(len(x or ()) <= MAX_LINES for x in lines),
@@ -90,6 +93,7 @@ def validate_orders(game: Game, seat: str, orders: Orders) -> None:
             ErrorCode.BAD_QUANTITY,
             "stockpile moves must be 0..100000",
         )
+    _investor_choices(game, seat, orders)
     cost = 0
     for inv in orders.invest:
         _mineral(game, inv.mineral)
@@ -102,6 +106,29 @@ def validate_orders(game: Game, seat: str, orders: Orders) -> None:
         f"investments cost {cost} $M, more than the treasury",
         need=cost, treasury=st.seats[seat].treasury,
     )
+
+
+def building_under(game: Game, seat: str) -> set[str]:
+    """Deals under which `seat` invests and capacity is still on its way: the projects whose
+    investor may still put them back or abandon them."""
+    st = game.state
+    return {p.deal for p in st.pending if p.deal and p.delta > 0 and p.deal in st.deals
+            and any(isinstance(c, Invest) and c.investor == seat and c.mineral == p.mineral
+                    and c.kind == p.kind for c in st.deals[p.deal].clauses)}
+
+
+def _investor_choices(game: Game, seat: str, orders: Orders) -> None:
+    chosen = orders.postpone + orders.abandon
+    if not chosen:
+        return
+    require(len(chosen) == len(set(chosen)), ErrorCode.BAD_ORDERS,
+            "a project is postponed or abandoned, once, not both")
+    mine = building_under(game, seat)
+    for deal in chosen:
+        require(deal in game.state.deals, ErrorCode.UNKNOWN_DEAL, f"no deal {deal!r}", deal=deal)
+        require(deal in mine, ErrorCode.NOT_A_PARTY,
+                f"{deal!r} is not a deal under which you invest in capacity still being built",
+                deal=deal)
 
 
 def submit(game: Game, actor: str, action: SubmitOrders) -> list[Event]:

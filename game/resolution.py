@@ -71,11 +71,13 @@ class _Round:
         # markets that controls split: the restricted buyers and the price they paid
         self.restricted: dict[str, dict[str, Any]] = {}
         self.shared: list[dict[str, Any]] = []  # FORGE emergency sharing (step 5)
+        self.choices: list[dict[str, Any]] = []  # investors' postponements, abandonments
         self.fund_fills: list[tuple[str, str, market.Fill]] = []
         self.output: dict[str, int] = {s.id: 0 for s in self.seats}
         self.met: dict[str, tuple[int, int]] = {}
         self.private: dict[str, dict[str, list[dict[str, Any]]]] = {
-            s.id: {"fills": [], "deliveries": [], "breaches": []} for s in self.seats
+            s.id: {"fills": [], "deliveries": [], "breaches": [], "investments": []}
+            for s in self.seats
         }
         self.events: list[Event] = []
 
@@ -618,11 +620,73 @@ def _standard_cost(r: _Round, s: Seat) -> None:
 
 # ---- 7. investments, arrivals, expiries, disputes, deal ends -------------------------------
 def _investments_and_ticks(r: _Round) -> None:
+    _investor_choices(r)
     _domestic_investments(r)
     _arrivals(r)
     _expire(r)
     _disputes(r)
     _close_deals(r)
+
+
+POSTPONE_REPUTATION = 1  # what putting a promised project back a round costs the investor
+
+
+def _investor_choices(r: _Round) -> None:
+    """An investor under a deal may put its project back a round or abandon it, as Atlantic
+    Lithium may with Ewoyaa's refinery: the host's value added is only as sure as the
+    investor's word. Postponing costs the investor a reputation point. Abandoning is a breach
+    of the deal (a reputation point, the deal breached), the capacity not yet arrived is
+    never built and its offtake is void; the host repays the share of the amount for the
+    part of the lead time not yet built, as far as its treasury allows (the investor saves
+    that money, the host keeps what was spent)."""
+    st = r.st
+    lead = {m.id: max(1, m.invest_delay) for m in r.minerals}
+    for s in r.seats:
+        o = r.orders[s.id]
+        for deal_id, choice in [(d, "postponed") for d in o.postpone] + \
+                [(d, "abandoned") for d in o.abandon]:
+            deal = st.deals.get(deal_id)
+            if deal is None or deal.status != "active":
+                continue
+            mine = [c for c in deal.clauses if isinstance(c, Invest) and c.investor == s.id]
+            rows = [p for p in st.pending if p.deal == deal_id and p.delta > 0 and any(
+                c.mineral == p.mineral and c.kind == p.kind for c in mine)]
+            if not rows:
+                continue
+            qty = sum(p.delta for p in rows)
+            row: dict[str, Any] = {"deal": deal_id, "investor": s.id,
+                                   "host": deal.b if deal.a == s.id else deal.a,
+                                   "choice": choice, "qty": qty, "refund": 0}
+            if choice == "postponed":
+                for p in rows:
+                    p.due_round += 1
+                if s.reputation > 0:
+                    s.reputation -= POSTPONE_REPUTATION
+                    s.stats.rep_change(f"postponed:{deal_id}", -POSTPONE_REPUTATION)
+            else:
+                refund = 0
+                for c in mine:
+                    left = [p for p in rows if p.mineral == c.mineral and p.kind == c.kind]
+                    if not left or c.capacity <= 0:
+                        continue
+                    to_go = min(lead[c.mineral], max(1, max(p.due_round for p in left)
+                                                     - r.round + 1))
+                    refund += c.amount * sum(p.delta for p in left) * to_go // (
+                        c.capacity * lead[c.mineral])
+                host = st.seats[row["host"]]
+                refund = min(refund, host.treasury)
+                if refund > 0:
+                    host.treasury -= refund
+                    s.treasury += refund
+                    host.stats.flow(f"deal:{deal_id}", -refund)
+                    s.stats.flow(f"deal:{deal_id}", refund)
+                row["refund"] = refund
+                st.pending = [p for p in st.pending if not any(p is x for x in rows)]
+                deal.clauses = [c for c in deal.clauses if not any(c is m for m in mine)]
+                _breach(r, deal, s.id)
+            r.choices.append(row)
+            r.note(s.id, "investments", row)
+            r.note(row["host"], "investments", row)
 
 
 def _domestic_investments(r: _Round) -> None:
@@ -776,6 +840,8 @@ def _public_report(r: _Round) -> dict[str, Any]:
         "prices": dict(r.prices),
         "volumes": dict(r.volumes),
         "restricted": dict(r.restricted),
+        # investors that postponed or abandoned a project under a deal this round
+        "investor_choices": list(r.choices),
         "controls": {k: v for k, v in controls.items() if v},
         "deals_signed": [d.id for d in st.deals.values()
                          if d.signed_round == r.round and d.status in scoring.SIGNED],
