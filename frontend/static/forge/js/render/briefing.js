@@ -1,9 +1,10 @@
 // The briefing before round 1: who you are, your numbers in words, what you want, your
 // secret objective and how you score, all from the seat's own view, then a three-question
-// quiz built from the same view and checked here in the page. When every answer is right
-// the page tells the server (control "briefed", with how many were right at the first
-// try) so the facilitator sees who is briefed and ready. After round 1 starts the briefing
-// stays on the page, folded, to read again.
+// quiz built from the same view and checked here in the page. Each answer goes to the
+// server (control "quiz"), so the facilitator sees how far each person is; the answer that
+// makes all three right passes the quiz and briefs the person there (with how many were
+// right at the first try). After round 1 starts the briefing stays on the page, folded, to
+// read again.
 import { h, fill, changed } from "../dom.js";
 import { money, int, mineralName, seatName } from "../format.js";
 import { _, fmt, sc, tip } from "../i18n.js";
@@ -126,13 +127,23 @@ export function createBriefing(app) {
   let quiz = null; // {items, tries: [number], right: [bool]}
   let done = null;
 
-  function finish() {
-    if (!quiz || !quiz.right.every(Boolean)) return;
-    const first = quiz.tries.filter((t) => t === 1).length;
+  function shown(first) {
     done = first;
     remember(app, first);
     status.hidden = false;
     status.textContent = fmt(_("Briefed and ready: %(n)s of 3 right at the first try. The teacher can see it."), { n: first });
+  }
+
+  /** Tell the server about one answer; the last right one passes the quiz there. The
+   * server's count of first tries wins (it kept the answers from before a reload); if it
+   * did not brief the person (an answer lost offline), "briefed" says so in one go. */
+  async function tell(i, right, last) {
+    const ack = await app.control("quiz", { question: i, right });
+    if (!last || done !== null) return;
+    const briefed = ack && ack.result ? ack.result.briefed : null;
+    if (briefed !== null && briefed !== undefined) { shown(briefed); return; }
+    const first = quiz.tries.filter((t) => t === 1).length;
+    shown(first);
     app.control("briefed", { first_try: first });
   }
 
@@ -153,8 +164,9 @@ export function createBriefing(app) {
                 feedback.className = "quiz-feedback ok-line";
                 feedback.textContent = `✓ ${_("Right.")} ${item.why}`;
                 for (const inp of fs.querySelectorAll("input")) inp.disabled = true;
-                finish();
-              } else {
+              }
+              tell(i, !!o.right, quiz.right.every(Boolean));
+              if (!o.right) {
                 feedback.className = "quiz-feedback warn-line";
                 feedback.textContent = `✗ ${_("Not quite: read your briefing above and try again.")}`;
               }

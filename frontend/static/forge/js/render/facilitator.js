@@ -128,11 +128,34 @@ export function createCards(app) {
   return { el, update };
 }
 
-/** A person's briefing: done (with the quiz's first-try score) or not yet. */
+const isBriefed = (p) => p.briefed !== null && p.briefed !== undefined;
+
+/** A person's briefing and quiz, as the server recorded them: not started, the quiz under
+ * way (how many right so far, how many wrong tries), or briefed with the quiz passed (how
+ * many right at the first try). */
 function briefedPill(p) {
-  if (p.briefed === null || p.briefed === undefined) return h("span", { class: "pill", "data-testid": "not-briefed", text: _("not briefed yet") });
+  const q = p.quiz;
+  if (!isBriefed(p)) {
+    if (!q) return h("span", { class: "pill", "data-testid": "not-briefed", text: _("not briefed yet") });
+    return h("span", { class: "pill", "data-testid": "quiz-progress", title: _("the briefing quiz, answer by answer"),
+      text: fmt(_("✎ quiz: %(right)s of %(of)s right, %(wrong)s wrong tries"), { right: q.right, of: q.of, wrong: q.wrong }) });
+  }
+  if (q && q.passed) {
+    return h("span", { class: "pill ok", "data-testid": "is-briefed", title: _("quiz questions right at the first try"),
+      text: fmt(_("✓ briefed, quiz passed (%(n)s/%(of)s first try)"), { n: p.briefed, of: q.of }) });
+  }
   return h("span", { class: "pill ok", "data-testid": "is-briefed", title: _("quiz questions right at the first try"),
     text: fmt(_("✓ briefed (%(n)s/3 first try)"), { n: p.briefed }) });
+}
+
+/** Before round 1 a country is ready when its people are briefed (the game's own
+ * "ready" starts with round 1). */
+function seatReady(v, pub, people) {
+  if (v.phase !== "lobby") return pub.ready ? `✓ ${_("ready")}` : "—";
+  const active = people.filter((p) => !p.revoked);
+  const briefed = active.filter(isBriefed).length;
+  if (!active.length || !briefed) return "—";
+  return briefed === active.length ? `✓ ${_("briefed")}` : fmt(_("%(n)s of %(m)s briefed"), { n: briefed, m: active.length });
 }
 
 export function createSeats(app) {
@@ -146,7 +169,7 @@ export function createSeats(app) {
     if (!v) return;
     const players = (store.roster || []);
     const canSwap = store.can("set_controller");
-    if (!changed(el, [Object.entries(v.seats).map(([id, s]) => [id, s.controller, s.ready, s.submitted]),
+    if (!changed(el, [v.phase, Object.entries(v.seats).map(([id, s]) => [id, s.controller, s.ready, s.submitted]),
       v.private && Object.fromEntries(Object.entries(v.private).map(([k, p]) => [k, p.controller])), players, canSwap])) return;
     const rows = Object.keys(v.seats).map((id) => {
       const pub = v.seats[id];
@@ -159,7 +182,7 @@ export function createSeats(app) {
       return h("tr", { "data-seat": id },
         h("th", { scope: "row" }, h("span", { text: seatName(v, id) })),
         h("td", {}, canSwap ? h("span", { class: "row tight" }, choice, apply) : controllerLabel(ctl)),
-        h("td", { text: pub.ready ? `✓ ${_("ready")}` : "—" }),
+        h("td", { "data-testid": "seat-ready", text: seatReady(v, pub, people) }),
         h("td", { text: pub.submitted ? `✓ ${_("in")}` : "—" }),
         h("td", {}, people.length ? h("ul", { class: "plain" }, people.map((p) => h("li", { class: p.revoked ? "muted" : "" },
           h("span", { text: `${p.name}${p.revoked ? ` ${_("(removed)")}` : ""}${p.muted ? ` ${_("(muted)")}` : ""}` }), " ",
@@ -174,7 +197,7 @@ export function createSeats(app) {
           : h("span", { class: "muted", text: pub.controller === "bot" ? _("the computer") : _("nobody yet") })));
     });
     const people = players.filter((p) => !p.revoked);
-    const briefed = people.filter((p) => p.briefed !== null && p.briefed !== undefined).length;
+    const briefed = people.filter(isBriefed).length;
     fill(body, people.length ? h("p", { class: briefed === people.length ? "ok-line" : "muted", "data-testid": "briefed-count",
       text: fmt(_("Briefed and ready: %(n)s of %(m)s people."), { n: briefed, m: people.length }) }) : null,
     h("div", { class: "table-wrap" }, h("table", { class: "data" },
