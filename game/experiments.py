@@ -80,11 +80,16 @@ class Experiment:
 
 def pin_card(card_id: str, rnd: int, live: bool) -> Transform:
     """The card comes up in round `rnd` in both arms; in the reference arm it is blank (no
-    effects, no prompt), so the shuffled deck and every other draw stay the same."""
+    effects, no prompt), so the shuffled deck and every other draw stay the same. A card the
+    scenario scripts in `rnd` swaps rounds with it (the first card scripted for a round is
+    the one drawn, so without the swap the pinned card would never come up)."""
 
     def tf(sc: Scenario) -> Scenario:
+        old = next(c.round for c in sc.cards if c.id == card_id)
         cards = []
         for c in sc.cards:
+            if c.id != card_id and c.round == rnd:
+                c = msgspec.structs.replace(c, round=old)
             if c.id == card_id:
                 c = msgspec.structs.replace(c, round=rnd)
                 if not live:
@@ -268,9 +273,11 @@ EXPERIMENTS: dict[str, Experiment] = {
             "ghana_local", "Ghana's value-added bargain is a trade-off: approve Ewoyaa with a "
             "local-refining clause, or as it stands",
             Arm("approve with local refining",
-                script=((2, "negotiation", answer("GHA", "ghana_ewoyaa", "approve_local")),)),
+                script=tuple((r, "negotiation", answer("GHA", "ghana_ewoyaa", "approve_local"))
+                             for r in (1, 2, 3))),
             Arm("approve as it stands",
-                script=((2, "negotiation", answer("GHA", "ghana_ewoyaa", "approve")),)),
+                script=tuple((r, "negotiation", answer("GHA", "ghana_ewoyaa", "approve"))
+                             for r in (1, 2, 3))),
             ("GHA_money", "GHA_total")),
     )
 }
