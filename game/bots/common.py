@@ -337,13 +337,15 @@ class Scale:
             flow += d * info.output_value + max(0, b.ore) * info.ref_ore + \
                 max(0, b.refined) * info.ref_refined
             trade += abs(b.ore) + abs(b.refined)
-        standard = ctx.public["env_standard"] * 10000 // 6
         # scoring moves a total by 10 points per money measure of $M (the starting treasury
         # kept near the table's mean, scoring.money_measure), whatever the weights: the
         # treasury now is the bot's estimate of it
         self.per_musd = 10 / max(100, ctx.me["treasury"]) if w["prosperity"] else 0.0
         self.per_lot_met = 100 * 10000 / max(1, demand * rounds) / 8000 * w["security"] / 100
-        self.per_lot_traced = 100 * 5000 / max(4, trade * rounds) / max(1000, standard) * \
+        # sustainability is traceable lots x the clause's level / (3 x all lots traded), so
+        # a lot traced at my standard is worth that share of 100 points
+        level = max(1, ctx.public["env_standard"])
+        self.per_lot_traced = 100 * level / (3 * max(4, trade * rounds)) * \
             w["sustainability"] / 100
         self.per_rep = 100 * 1000 / 5000 * w["reputation"] / 100
         self.received = max(4, demand * rounds)
