@@ -4,7 +4,7 @@
 // This module holds the sentence for each code and key; the English the server sends stays
 // for agents and logs (the page keeps it in a tooltip).
 import { _, fmt } from "./i18n.js";
-import { formName, mineralName, seatName, PHASES, STATUS_LABELS } from "./format.js";
+import { formName, mineralName, money, seatName, PHASES, STATUS_LABELS } from "./format.js";
 
 // A refusal whose params are there: the sentence for the first entry whose params are all
 // present (a code with no usable params falls back to its general sentence in toast.js).
@@ -12,8 +12,8 @@ const REFUSALS = {
   deal_not_open: [[["status"], _("That offer is no longer open: it is %(status)s.")]],
   deal_not_active: [[["status"], _("That deal is not running: it is %(status)s.")]],
   insufficient_funds: [
-    [["seat", "need", "treasury"], _("%(seat)s cannot pay the one-off payments of %(need)s $M: the treasury has %(treasury)s $M.")],
-    [["need", "treasury"], _("That costs %(need)s $M and the treasury has %(treasury)s $M.")],
+    [["seat", "need", "treasury"], _("%(seat)s cannot pay the one-off payments of %(need)s: the treasury has %(treasury)s.")],
+    [["need", "treasury"], _("That costs %(need)s and the treasury has %(treasury)s.")],
   ],
   too_many_proposals: [[["max"], _("You already have %(max)s open offers: withdraw one first.")]],
   wrong_phase: [[["phase"], _("Not now: that is done in the %(phase)s phase.")]],
@@ -40,6 +40,7 @@ function words(view, params) {
   if ("phase" in out) out.phase = PHASES[out.phase] || out.phase;
   if ("kind" in out) out.kind = KINDS[out.kind] || out.kind;
   if ("percent" in out) out.percent = `${out.percent}%`;
+  for (const k of ["price", "spot", "limit", "need", "treasury"]) if (k in out) out[k] = money(out[k]);
   return out;
 }
 
@@ -71,8 +72,8 @@ export function refusalText(view, code, params) {
 
 // The computer players' sentences (game.bots: deal notes and the advisor).
 const SAID = {
-  "deal.buy": _("buy %(qty)s lots a round of %(form)s %(mineral)s at %(price)s $M (the market is about %(spot)s $M)"),
-  "deal.sell": _("sell %(qty)s lots a round of %(form)s %(mineral)s at %(price)s $M (the market is about %(spot)s $M)"),
+  "deal.buy": _("buy %(qty)s lots a round of %(mineral)s (%(form)s) at %(price)s a lot (the market is about %(spot)s)"),
+  "deal.sell": _("sell %(qty)s lots a round of %(mineral)s (%(form)s) at %(price)s a lot (the market is about %(spot)s)"),
   "deal.fund_refining": _("pay for %(qty)s lots of %(mineral)s refining in %(host)s, for half of what it makes"),
   "deal.fund_mining": _("pay for %(qty)s lots of %(mineral)s mining in %(host)s, for half of the ore"),
   "deal.ask_fund_mine": _("ask %(investor)s to pay for %(qty)s lots of %(mineral)s mining here"),
@@ -82,10 +83,10 @@ const SAID = {
   "offer.accept": _("Accept: by our estimate it is worth %(points)s points to you."),
   "offer.reject": _("Reject or counter: by our estimate it is worth %(points)s points to you."),
   "offer.unaffordable": _("Counter: you would like it, but the one-off payments are more than the treasury can cover now."),
-  "orders.sell_refined": _("sell %(qty)s refined %(mineral)s you will not use or owe (for at least %(limit)s $M)"),
+  "orders.sell_refined": _("sell %(qty)s refined %(mineral)s you will not use or owe (for at least %(limit)s a lot)"),
   "orders.sell_ore": _("sell %(qty)s %(mineral)s ore your refineries cannot use"),
   "orders.buy_ore": _("buy %(qty)s %(mineral)s ore so your refineries do not stand idle next round"),
-  "orders.buy_refined": _("buy %(qty)s refined %(mineral)s your industry needs (for up to %(limit)s $M)"),
+  "orders.buy_refined": _("buy %(qty)s refined %(mineral)s your industry needs (for up to %(limit)s a lot)"),
   "orders.release": _("release %(qty)s %(mineral)s from your stockpile to keep industry running"),
   "orders.stockpile": _("put %(qty)s spare refined %(mineral)s into the stockpile, paid by its budget"),
   "orders.standard": _("raise your environmental standard to %(level)s"),
