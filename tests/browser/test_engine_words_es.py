@@ -5,8 +5,11 @@ and a computer player's note on its offer. The page then passes the Spanish cata
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
+import string
 
+from playwright.sync_api import Page, expect
+
+from game.bots.common import SAYINGS
 from tests.browser.checks import Checks
 from tests.browser.conftest import Pages
 from tests.browser.server import ForgeServer
@@ -63,6 +66,31 @@ def test_refusals_advice_and_bot_notes_are_in_spanish(server: ForgeServer, pages
     expect(verdict).to_contain_text("según nuestro cálculo")
     assert not [bit for bit in ENGLISH_BITS if bit in verdict.inner_text()]
 
+    _every_saying_is_said_in_spanish(usa)
     checks.page(usa, "player console with a refusal, advice and a bot's offer",
                 shot="es-engine-words")
     checks.assert_clean()
+
+
+SAMPLE = {"qty": 2, "price": 30, "spot": 28, "limit": 25, "level": 2, "percent": 25,
+          "points": "+1.5", "form": "refined", "mineral": "lithium", "host": "AUS",
+          "investor": "JPN", "seats": "CHN, EU"}
+
+
+def _every_saying_is_said_in_spanish(page: Page) -> None:
+    """Each key the bots say, with the params its English names, through the page's own
+    said.js: a Spanish sentence with every param filled and no id left."""
+    said = {}
+    for key, english in SAYINGS.items():
+        names = [f for _, f, _, _ in string.Formatter().parse(english) if f]
+        said[key] = {"key": key, "params": {n: SAMPLE[n] for n in names}}
+    out = page.evaluate("""async (said) => {
+      const m = await import("/static/forge/js/said.js");
+      const v = window.forge.store.view;
+      return Object.fromEntries(Object.entries(said).map(([k, s]) => [k, m.saidText(v, s)]));
+    }""", said)
+    for key, text in out.items():
+        assert text and "%(" not in text, (key, text)
+        assert text != SAYINGS[key].format(**said[key]["params"]), (key, text)
+        for raw in ("lithium", "AUS", "JPN", "CHN", "refined"):
+            assert raw not in text, (key, text)
