@@ -42,7 +42,6 @@ def test_protocol_md_lists_every_key_a_bot_says():
     assert set(SAYINGS) <= documented, set(SAYINGS) - documented
 
 
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
 async def test_an_engine_refusal_carries_its_params_over_the_socket():
