@@ -296,7 +296,7 @@ export function createTable(app) {
     }
     if (v) {
       const begun = Math.max(0, v.round);
-      setOptions(forkRound, Array.from({ length: begun }, (_, i) => ({ value: String(i + 1), label: fmt(_("round %(n)s"), { n: i + 1 }) })));
+      setOptions(forkRound, Array.from({ length: begun }, (unused, i) => ({ value: String(i + 1), label: fmt(_("round %(n)s"), { n: i + 1 }) })));
       forkRound.parentElement.parentElement.hidden = begun === 0;
     }
   }
