@@ -63,11 +63,17 @@ export function createSignedDeals(app, { limit = 30, compact = false } = {}) {
   const list = h("ol", { class: "deals signed-feed", "data-testid": "signed-deals" });
   const more = h("p", { class: "muted small" });
   const heading = h("h2", { id: "signed-h", text: _("Signed deals") });
-  const el = h("section", { class: "panel", id: "signed", "aria-labelledby": "signed-h" }, heading, list, more);
+  const fwHeading = h("h3", { text: _("Frameworks on the table (not binding)") });
+  const fwList = h("ul", { class: "deals", "data-testid": "frameworks" });
+  const el = h("section", { class: "panel", id: "signed", "aria-labelledby": "signed-h" }, heading, list, more, fwHeading, fwList);
   function update(store) {
     const v = store.view;
     if (!v || !changed(el, [v.deals, v.seats && Object.keys(v.seats)])) return;
-    const all = v.deals.slice().sort((a, b) => (b.signed_round - a.signed_round) ||
+    // frameworks are not signed deals: they have their own list until a deal makes them binding
+    const frameworks = v.deals.filter((d) => d.framework);
+    fill(fwList, frameworks.map((d) => dealElement(v, d, { testid: "framework", compact: true })));
+    fwHeading.hidden = fwList.hidden = !frameworks.length;
+    const all = v.deals.filter((d) => !d.framework).sort((a, b) => (b.signed_round - a.signed_round) ||
       (Number(b.id.replace(/\D/g, "")) - Number(a.id.replace(/\D/g, ""))));
     const deals = all.slice(0, limit);
     heading.textContent = all.length ? fmt(_("Signed deals (%(n)s)"), { n: all.length }) : _("Signed deals");
@@ -78,16 +84,57 @@ export function createSignedDeals(app, { limit = 30, compact = false } = {}) {
   return { el, update };
 }
 
-export function createHeadline(app) {
+/** The headline per country. `paged` (the projector): on a 1080p screen, where the column
+ * cannot scroll, the table shows as many countries as fit and turns to the next ones every
+ * PAGE_MS, so a 13- or 16-country table is read whole in turn. */
+const PAGE_MS = 8000;
+export function createHeadline(app, { paged = false } = {}) {
   const body = h("div", {});
   const el = h("section", { class: "panel", id: "headline", "aria-labelledby": "headline-h" },
     h("h2", { id: "headline-h", text: _("Countries") }), body);
+  const screen = window.matchMedia("(min-width: 1800px) and (min-height: 900px)");
+  let caption = "";
+  let per = 0; // countries a page; 0: all of them
+  let page = 0;
+
+  function show() {
+    const rows = [...body.querySelectorAll("tbody tr")];
+    const cap = body.querySelector("caption");
+    const pages = per ? Math.ceil(rows.length / per) : 1;
+    page %= pages;
+    rows.forEach((r, i) => { r.hidden = pages > 1 && Math.floor(i / per) !== page; });
+    if (cap) cap.textContent = pages > 1 ? fmt(_("%(caption)s · countries %(from)s to %(to)s of %(n)s"),
+      { caption, from: page * per + 1, to: Math.min(rows.length, (page + 1) * per), n: rows.length }) : caption;
+  }
+
+  function layout() {
+    per = 0;
+    show();
+    const area = el.closest(".area");
+    const rows = [...body.querySelectorAll("tbody tr")];
+    if (!paged || !screen.matches || !area || el.hidden || !rows.length) return;
+    const bottom = area.getBoundingClientRect().bottom;
+    const over = () => el.getBoundingClientRect().bottom > bottom + 1;
+    if (!over()) return;
+    per = rows.length;
+    while (per > 1 && over()) {
+      per -= 1;
+      show(); // the caption names the page too
+    }
+  }
+
   function update(store) {
     const v = store.view;
     if (!v) return;
     const last = (v.reports || [])[v.reports.length - 1] || null;
-    if (!changed(el, [last, v.seats])) return;
-    fill(body, headlineTable(v, last, { caption: last ? fmt(_("After round %(n)s"), { n: last.round }) : _("Before the first round is resolved") }));
+    if (!changed(el, [last, v.seats, v.phase])) return;
+    caption = last ? fmt(_("After round %(n)s"), { n: last.round }) : _("Before the first round is resolved");
+    fill(body, headlineTable(v, last, { caption }));
+    if (paged) requestAnimationFrame(layout); // once the other panels have their height
+  }
+  if (paged) {
+    window.addEventListener("resize", () => requestAnimationFrame(layout));
+    setInterval(() => { if (per) { page += 1; show(); } }, PAGE_MS);
   }
   return { el, update };
 }
