@@ -20,12 +20,15 @@ from game.actions import (
     Vote,
 )
 from game.bots.common import Ctx
-from game.bots.deals import Style
+from game.bots.deals import Style, standard_step_cost
 from game.legal import Legal
 
 COOP_FLOOR_BP = 11000  # a floor a little above the reference: support, not a cartel
 HAWK_FLOOR_BP = 16000  # above the 150% dispute line: a cartel floor
 SAFE_FLOOR_BP = 13000  # the most a cooperative seat votes for
+# what a cooperative seat expects membership to bring (tariff-free trade, floors, sharing),
+# in score points, against the standard it must raise to join
+MEMBERSHIP_POINTS = 2.0
 
 PROMPT_WORDS = {
     "cooperative": ("local", "licen", "stockpile", "commit", "approve", "moratorium"),
@@ -164,7 +167,11 @@ def _apply(ctx: Ctx, legal: Legal, style: Style) -> list[Action]:
         return []  # applied once already; a refusal is an answer
     wants = ctx.objective("forge_member") is not None
     if style.name == "cooperative" and not wants:
-        wants = ctx.public["reputation"] >= 4 and ctx.me["treasury"] >= 150
+        # membership binds me to the club's minimum standard, which costs every round
+        steps = max(0, ctx.view["forge"]["min_standard"] - ctx.public["env_standard"])
+        cost = steps * standard_step_cost(ctx) * ctx.rounds_left
+        wants = ctx.public["reputation"] >= 4 and ctx.me["treasury"] >= 150 and \
+            cost <= MEMBERSHIP_POINTS
     return [ApplyForge()] if wants else []
 
 

@@ -195,8 +195,8 @@ def _standard(ctx: Ctx, style: Style, why: list[Said]) -> int | None:
 
 def _contracted_level(ctx: Ctx) -> int:
     """The highest standard my active deals' standards clauses require."""
-    levels = [int(c["level"]) for d in ctx.active for c in d["clauses"]
-              if c["type"] == "standards"]
+    levels = [int(c["level"]) for d in ctx.active if ctx.seat in d["parties"]
+              for c in d["clauses"] if c["type"] == "standards"]
     return max(levels, default=0)
 
 
