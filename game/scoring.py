@@ -384,16 +384,19 @@ def _baseline_now(game: Game, seat: str) -> dict[str, int]:
                                spot_prices(game, seat))
 
 
-def spot_prices(game: Game, seat: str) -> dict[str, list[int]]:
+def spot_prices(game: Game, seat: str) -> Mapping[str, list[int]]:
     """The price this seat met in each market and round: the market's price, or, where an
     export control split the market and the seat was a restricted buyer, what restricted
     buyers paid (0: no trade)."""
-    out = {k: list(v) for k, v in game.state.prices.items()}
+    prices = game.state.prices
+    out: dict[str, list[int]] | None = None
     for j, report in enumerate(game.state.reports):
         for key, split in (report.public.get("restricted") or {}).items():
-            if seat in split.get("buyers", ()) and key in out and j < len(out[key]):
+            if seat in split.get("buyers", ()) and key in prices and j < len(prices[key]):
+                if out is None:
+                    out = {k: list(v) for k, v in prices.items()}
                 out[key][j] = split.get("price", 0) or out[key][j]
-    return out
+    return prices if out is None else out
 
 
 def revalued_prosperity(base: dict[str, int],
@@ -543,6 +546,7 @@ def _no_deal_game(world: Scenario, scenario: Scenario, seed: int, rounds: int,
     # each seat's net spot volume per (round, market) so far, with its value at this
     # world's price: what revalued_prosperity reprices at the game's prices
     spot: dict[str, dict[str, int]] = {sid: {} for sid in g.state.seats}
+    stocks = {sid: stock_basis(scenario, sid) for sid in g.state.seats}
     tag = f"{_WORLD}{w}:"
     while g.state.phase != "ended":
         resolved = len(g.state.reports)
@@ -552,8 +556,7 @@ def _no_deal_game(world: Scenario, scenario: Scenario, seed: int, rounds: int,
             report = g.state.reports[-1]
             signed = signed_by_seat(g)
             for sid, s in g.state.seats.items():
-                met = spot_prices(g, sid) if report.public.get("restricted") else \
-                    g.state.prices
+                met = spot_prices(g, sid)
                 net: dict[str, int] = {}
                 for f in report.private.get(sid, {}).get("fills", ()):
                     key = f"{f['mineral']}:{f['form']}"
@@ -563,7 +566,7 @@ def _no_deal_game(world: Scenario, scenario: Scenario, seed: int, rounds: int,
                     if vol:
                         spot[sid][f"{tag}vol:{j}:{key}"] = vol
                         spot[sid][f"{tag}val:{j}:{key}"] = vol * met[key][j]
-                stock = stock_basis(scenario, sid)
+                stock = stocks[sid]
                 parts = raw_parts(s, values, stock)
                 parts.update(components(s, values, stock))
                 for p in [k for k in parts if k == "prosperity" or k.startswith("prosperity:")]:
