@@ -79,6 +79,16 @@ def test_a_big_table_fits_the_projector_and_a_phone(server: ForgeServer, pages: 
     wait_phase(phone, "negotiation", 2)
     projector.wait_for_timeout(1500)
     look("round-2")
+    # the countries table pages through the countries it cannot show at once, each page
+    # whole on the screen
+    caption = projector.locator("#headline caption")
+    expect(caption).to_contain_text(re.compile(r"countries \d+ to \d+ of " + str(seats)))
+    first_page = caption.inner_text()
+    assert projector.evaluate("""() => { const el = document.getElementById('headline');
+      const area = el.closest('.area').getBoundingClientRect();
+      return el.getBoundingClientRect().bottom <= area.bottom + 1; }""")
+    expect(caption).not_to_have_text(first_page, timeout=12_000)
+    look("round-2-countries-page-2", phone_too=False)
     phone.locator("#reports").scroll_into_view_if_needed()
     checks.overflow(phone, f"{scenario} phone, round 2 report")
 

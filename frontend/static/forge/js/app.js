@@ -236,8 +236,8 @@ export function boot() {
     add("a", createJoinPanel(app));
     add("a", createCardPanel(app, { big: true }));
     add("a", createAnnouncements(app, { plenary: 2 }));
-    add("b", createPriceCharts(app, { dark: true, height: 200, hideWhenOver: true }));
-    add("b", createHeadline(app));
+    add("b", createPriceCharts(app, { dark: true, height: 200, manyHeight: 150, hideWhenOver: true }));
+    add("b", createHeadline(app, { paged: true }));
     add("c", createForgeBoard(app, { big: true }));
     add("c", createSignedDeals(app, { limit: 4, compact: true }));
   } else {

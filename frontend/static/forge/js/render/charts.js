@@ -35,7 +35,9 @@ function chartOptions(title, width, height, rounds, dark) {
 }
 
 /** Price charts for every mineral; `prices` is view.prices ("m:form" -> list per round). */
-export function createPriceCharts(app, { dark = false, height = 170, title = _("Prices ($M per lot)"), testid = "prices", hideWhenOver = false } = {}) {
+// `manyHeight`: each chart's height when the charts take more than one row (more than
+// three minerals), so the projector keeps room for the countries table below them.
+export function createPriceCharts(app, { dark = false, height = 170, manyHeight = null, title = _("Prices ($M per lot)"), testid = "prices", hideWhenOver = false } = {}) {
   const grid = h("div", { class: "chart-grid" });
   const emptyNote = h("p", { class: "muted", text: _("Prices appear once the first round has been resolved.") });
   const c = dark ? DARK : COLORS;
@@ -77,6 +79,7 @@ export function createPriceCharts(app, { dark = false, height = 170, title = _("
     key.hidden = n === 0;
     if (!changed(el, [src, v.rounds, v.minerals.map((m) => m.id)])) return;
     if (n === 0) return;
+    if (!charts.size && manyHeight && v.minerals.length > 3) height = manyHeight;
     for (const m of v.minerals) {
       const d = data(v, src, m);
       let entry = charts.get(m.id);
