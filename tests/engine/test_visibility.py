@@ -151,8 +151,8 @@ class Walk:
 
 @pytest.mark.parametrize(("name", "seed", "rounds"), [
     ("classroom-lite", 1, None),
-    ("classroom-lite", 2, None),
-    ("ministerial-2026", 1, None),
+    ("classroom-lite", 3, None),  # seed 2's bots now sign one deal only (they value
+    ("ministerial-2026", 1, None),  # standards and money as scored): too few notes to check
 ])
 def test_notes_and_objectives_show_only_where_the_rules_say(name: str, seed: int,
                                                             rounds: int | None) -> None:
