@@ -98,7 +98,7 @@ export function createDealsPanel(app) {
         on: { click: () => app.act({ type: "withdraw_deal", deal: d.id }, _("Withdrawn.")) } }) : null].filter(Boolean) }))
       : empty(_("You have no open offers.")));
 
-    fill(active, act.length ? act.map((d) => dealElement(v, d, { testid: "active-deal", extra: signedInfo(v, d),
+    fill(active, act.length ? act.map((d) => dealElement(v, d, { testid: d.framework ? "framework" : "active-deal", extra: signedInfo(v, d),
       buttons: [has("cancel_deal", d.id) ? h("button", { type: "button", class: "btn btn-quiet",
         text: d.cancel_by ? _("Agree to cancel") : _("Ask to cancel"),
         on: { click: () => app.act({ type: "cancel_deal", deal: d.id }, _("Cancellation requested.")) } }) : null].filter(Boolean) }))
