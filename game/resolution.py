@@ -641,6 +641,7 @@ def _investor_choices(r: _Round) -> None:
     that money, the host keeps what was spent)."""
     st = r.st
     lead = {m.id: max(1, m.invest_delay) for m in r.minerals}
+    build = {m.id: m.invest_delay for m in r.minerals}
     for s in r.seats:
         o = r.orders[s.id]
         for deal_id, choice in [(d, "postponed") for d in o.postpone] + \
@@ -658,8 +659,8 @@ def _investor_choices(r: _Round) -> None:
                                    "host": deal.b if deal.a == s.id else deal.a,
                                    "choice": choice, "qty": qty, "refund": 0}
             if choice == "postponed":
-                for p in rows:
-                    p.due_round += 1
+                for p in rows:  # a round after it would arrive (_arrivals holds to the lead)
+                    p.due_round = max(p.due_round, deal.signed_round + build[p.mineral] - 1) + 1
                 if s.reputation > 0:
                     s.reputation -= POSTPONE_REPUTATION
                     s.stats.rep_change(f"postponed:{deal_id}", -POSTPONE_REPUTATION)
