@@ -218,8 +218,13 @@ def _investments(ctx: Ctx, why: list[Said]) -> tuple[Investment, ...]:
         if o.get("kind") == "home_refining_share":
             qty = -(-cap["mine"] * o.get("share_bp", 0) // 10000) - cap["refine"]
         elif o.get("kind") == "max_import_share":
+            # the ore my own mines produce beyond my refining counts even when a deal sells
+            # it now: the plant arrives after the lead time, and what I mine is mine to
+            # refine then (counting only unsold ore, a seat that sells its ore by deal in
+            # round 1 never built, and no rare-earth refining arrived outside China)
             own = ctx.own_balance(m)
-            qty = min(max(0, own.ore), max(0, -own.refined))
+            ore = max(own.ore, cap["mine"] - cap["refine"])
+            qty = min(max(0, ore), max(0, -own.refined))
         else:
             continue
         if qty > wanted.get(m, (0, ""))[0]:
