@@ -1,11 +1,12 @@
 """Set up a table for the browser tests inside the test server's database (run in a
 subprocess with the server's DATABASE_URL): the facilitator account and a game, optionally
-started; or apply one facilitator action to a game (e.g. while the server is down).
+started; or apply one action to a game (e.g. while the server is down), the facilitator's
+or, with --actor, a seat's (a deal two seats sign without driving two pages).
 Prints one JSON line.
 
     python -m tests.browser.setup_game --scenario classroom-lite [--bots CHN=hawk] [--start]
         [--advisor]
-    python -m tests.browser.setup_game --apply CODE '{"type": "advance"}'
+    python -m tests.browser.setup_game --apply CODE '{"type": "advance"}' [--actor USA]
 """
 
 from __future__ import annotations
@@ -37,10 +38,11 @@ def main() -> None:
     ap.add_argument("--school-mode", action="store_true")
     ap.add_argument("--advisor", action="store_true")
     ap.add_argument("--apply", nargs=2, metavar=("CODE", "ACTION_JSON"))
+    ap.add_argument("--actor", default=FACILITATOR)
     a = ap.parse_args()
     if a.apply:
         row = games.by_code(a.apply[0])
-        applied = actions.apply_action(row.pk, FACILITATOR, json.loads(a.apply[1]),
+        applied = actions.apply_action(row.pk, a.actor, json.loads(a.apply[1]),
                                        sender="browser-test")
         print(json.dumps({"code": row.code, "seq": applied.seq}))
         return
