@@ -52,13 +52,34 @@ export function privateReport(view, p, me) {
     fmt(d.seller === me ? _("to %(seat)s") : _("from %(seat)s"), { seat: seatName(view, d.seller === me ? d.buyer : d.seller) }),
     fmt(_("%(qty)s of %(due)s"), { qty: int(d.qty), due: int(d.due) }), money(d.price)]);
   const breaches = p.breaches || [];
+  const projects = (p.investments || []).map((x) => investorChoice(view, x, me));
   return h("div", { class: "report-private", "data-testid": "report-private" },
     h("h3", { class: "sub", text: _("My results (private)") }),
     h("p", {}, fmt(_("Treasury after the round: %(treasury)s · reserve money %(budget)s"), { treasury: money(p.treasury), budget: money(p.stockpile_budget) })),
     table(_("What you hold after the round"), [_("Mineral"), _("Ore"), _("Refined"), _("Reserve")], hold),
     fills.length ? table(_("Market trades"), [_("Market"), _("Trade"), _("Lots"), _("Price"), _("Import tax")], fills) : h("p", { class: "muted small", text: _("No market trades.") }),
     deliveries.length ? table(_("Deliveries under your deals"), [_("Market"), _("Direction"), _("Delivered"), _("Price")], deliveries) : null,
+    projects.length ? h("ul", { class: "plain small", "data-testid": "report-investments" }, projects.map((t) => h("li", { text: t }))) : null,
     breaches.length ? h("p", { class: "warn-line", text: fmt(_("Broken promises: %(n)s (see the deals list)."), { n: breaches.length }) }) : null);
+}
+
+/** An investor's choice on a project under a deal (orders.postpone / abandon), as the
+ * investor or the host reads it; a project still on its way says when it now arrives. */
+function investorChoice(view, x, me) {
+  const v = { deal: x.deal, host: seatName(view, x.host), investor: seatName(view, x.investor), refund: money(x.refund) };
+  let text;
+  if (x.investor === me) {
+    text = x.choice === "postponed" ? fmt(_("You put back your project in %(host)s (deal %(deal)s) by a round: −1 reputation."), v)
+      : fmt(_("You gave up your project in %(host)s (deal %(deal)s): a broken promise. %(host)s paid you back %(refund)s."), v);
+  } else {
+    text = x.choice === "postponed" ? fmt(_("%(investor)s put back its project in your country (deal %(deal)s) by a round."), v)
+      : fmt(_("%(investor)s gave up its project in your country (deal %(deal)s): a broken promise. You paid back %(refund)s."), v);
+  }
+  const still = ((view.me && view.me.building) || []).filter((b) => b.deal === x.deal);
+  if (x.choice === "postponed" && still.length) {
+    text += ` ${fmt(_("Now ready at the end of round %(n)s."), { n: Math.min(...still.map((b) => b.arrives)) })}`;
+  }
+  return text;
 }
 
 export function createReportsPanel(app, { privateFor = null } = {}) {
