@@ -198,6 +198,17 @@ class PromptView(_S):
     options: list[PromptOption]
 
 
+class Building(_S):
+    """A project this seat finances under an active deal, its capacity still on its way."""
+
+    deal: str
+    partner: str  # the host
+    mineral: str
+    kind: Literal["mine", "refine"]
+    lots: int
+    arrives: int  # the round at whose resolution's end its (first) capacity arrives
+
+
 class PrivateSeat(_S):
     """A seat's secrets: its own `me`, and the facilitator's `private[seat]`."""
 
@@ -213,6 +224,7 @@ class PrivateSeat(_S):
     reports: list[dict[str, Any]]  # per round: the seat's private report
     score: Score | None
     applied_forge: bool
+    building: list[Building]  # projects it may postpone or abandon (orders.postpone/abandon)
 
 
 class BreakdownItem(_S):

@@ -6,7 +6,9 @@ part of reports; once the game has ended, every seat's score, its score after ea
 and objectives (ids, texts, bonuses, whether met) and the world outcome, for the debrief.
 A seat adds its own secrets: treasury, holdings, objectives, its own proposals and
 orders, the notes of the deals it is a party to, its prompts, its private report parts,
-its score. The facilitator sees everything. docs/rules.md (section 2) states the same for players.
+the projects it finances abroad that are still being built (which it may postpone or
+abandon), its score. The facilitator sees everything. docs/rules.md (section 2) states the
+same for players.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import msgspec
 from game import club, policy
 from game.actions import FACILITATOR, SPECTATOR
 from game.errors import ErrorCode, RuleError
+from game.orders_rules import building_under
 
 if TYPE_CHECKING:
     from game.engine import Game
@@ -251,7 +254,34 @@ def _private_seat(game: Game, seat: str) -> dict[str, Any]:
         "applied_forge": any(
             m.kind == "admit" and m.seat == seat and m.status == "open" for m in st.forge.motions
         ),
+        "building": _building(game, seat),
     }
+
+
+def _building(game: Game, seat: str) -> list[dict[str, Any]]:
+    """The projects this seat finances under an active deal whose capacity is still on its
+    way: the ones its orders may postpone or abandon (`orders_rules.building_under`). A
+    person cannot choose for a project it cannot see; the host learns of a choice only from
+    the report, so the list is the investor's alone. A ramp-up's halves are one project,
+    arriving when its first half does; a project never arrives before its mineral's lead
+    time from signing (resolution._arrivals holds it back), so neither does the list."""
+    st = game.state
+    mine = building_under(game, seat)
+    if not mine:
+        return []
+    projects: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for p in st.pending:
+        deal = st.deals.get(p.deal)
+        if p.deal not in mine or deal is None or deal.status != "active" or p.delta <= 0:
+            continue
+        lead = game.scenario.mineral(p.mineral).invest_delay
+        arrives = p.due_round if p.ramp else max(p.due_round, deal.signed_round + lead - 1)
+        row = projects.setdefault((p.deal, p.mineral, p.kind), {
+            "deal": p.deal, "partner": deal.b if deal.a == seat else deal.a,
+            "mineral": p.mineral, "kind": p.kind, "lots": 0, "arrives": arrives})
+        row["lots"] += p.delta
+        row["arrives"] = min(row["arrives"], arrives)
+    return list(projects.values())
 
 
 def _objectives_of(game: Game, c: Country) -> list[dict[str, Any]]:

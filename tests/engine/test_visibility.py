@@ -25,12 +25,15 @@ import msgspec
 import pytest
 
 from game import FACILITATOR, SPECTATOR, Game, load_scenario
-from game.actions import AcceptDeal, Action, Advance, CounterDeal, ProposeDeal, Start
+from game.actions import AcceptDeal, Action, Advance, CounterDeal, ProposeDeal, Start, SubmitOrders
 from game.bots import act
-from game.clauses import Payment
+from game.clauses import Invest, Payment
 from game.errors import RuleError
+from game.orders import Orders
+from game.scenario import Scenario
 from game.scoring import objective_points
 from game.simulate import MAX_PASSES, assign
+from tests.engine.conftest import negotiation_phase, sign, to_orders
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
 SIGNED = ("active", "completed", "breached", "cancelled")
@@ -199,3 +202,44 @@ def test_a_spectator_and_a_third_seat_never_read_a_signed_deal_note() -> None:
         game.apply(FACILITATOR, Advance())
     look("ended")
     assert seen_at == ["proposed", "signed", "ended"]
+
+
+def test_a_project_still_being_built_is_listed_to_its_investor_alone(
+    tiny_scenario: Scenario,
+) -> None:
+    """USE finances a 1-lot lithium refinery in MIN, which takes two rounds to build. USE's
+    view lists the project from signing until it is built, with the round it arrives in (the
+    lead time's, not the clause's shorter delay); postponed in round 1, a round later. MIN,
+    the host, REF and the spectator never see the list; the facilitator does (`private`)."""
+    sc = msgspec.structs.replace(tiny_scenario, minerals=tuple(
+        msgspec.structs.replace(m, invest_delay=2) if m.id == "li" else m
+        for m in tiny_scenario.minerals))
+    game = negotiation_phase(sc)
+    deal = sign(game, "USE", "MIN", Invest(
+        investor="USE", host="MIN", amount=30, mineral="li", kind="refine", capacity=1,
+        delay=1, offtake_bp=10000, offtake_price=8), rounds=3).id
+
+    def listed() -> list[dict[str, Any]]:
+        for v in ("MIN", "REF"):
+            assert game.view(v)["me"]["building"] == [], v
+        assert '"building"' not in msgspec.json.encode(game.view(SPECTATOR)).decode()
+        mine: list[dict[str, Any]] = game.view("USE")["me"]["building"]
+        assert game.view(FACILITATOR)["private"]["USE"]["building"] == mine
+        return mine
+
+    project = {"deal": deal, "partner": "MIN", "mineral": "li", "kind": "refine", "lots": 1,
+               "arrives": 2}
+    assert listed() == [project]
+    to_orders(game)
+    game.apply("USE", SubmitOrders(orders=Orders(postpone=(deal,))))
+    game.apply(FACILITATOR, Advance())
+    to_orders(game)
+    assert listed() == [{**project, "arrives": 3}]
+    assert game.state.seats["MIN"].capacity["li"].refine == 0
+    game.apply(FACILITATOR, Advance())  # round 2 resolves: not yet
+    to_orders(game)
+    assert listed() == [{**project, "arrives": 3}]
+    assert game.state.seats["MIN"].capacity["li"].refine == 0
+    game.apply(FACILITATOR, Advance())  # round 3 resolves: the refinery is built
+    assert game.state.seats["MIN"].capacity["li"].refine == 1
+    assert listed() == []
