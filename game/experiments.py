@@ -196,12 +196,12 @@ def _refuse_deals(action: Action) -> bool:
 
 
 # ---- the experiments ------------------------------------------------------------------------
-def _control(name: str, story: str, *, prepared: bool = False, no_deals: bool = False,
+def _control(name: str, story: str, *, prepared: str = "", no_deals: bool = False,
              alone: bool = False, vault: bool = False, build: bool = False,
              rnd: int = 3) -> Experiment:
     script: tuple[tuple[int, str, Callable[[Game], None]], ...] = ()
-    if prepared:
-        script = ((1, "negotiation", supply_deal("AUS", "USA", 2)),)
+    if prepared:  # the seat signed for 2 lots a round of Australian refined rare earths
+        script = ((1, "negotiation", supply_deal("AUS", prepared, 2)),)
     if build:
         script = ((1, "negotiation", lynas_deal("USA", "AUS", 3)),)
     if vault:  # stock 3 extra lots a round before the shock, draw 3 a round during it
@@ -209,7 +209,11 @@ def _control(name: str, story: str, *, prepared: bool = False, no_deals: bool = 
                                                       3 if r >= rnd else 0))
                        for r in range(1, rnd + 2))
     club: tuple[Transform, ...] = (cut_forge,) if alone else ()
-    arms = [Arm(label, (*club, pin_card(CONTROL_CARD, rnd, live)), script=script,
+    # alone, the targets play passive in both arms: a bot would sign the frameworks on the
+    # board (the US-Australia one with a supply deal), so "unprepared" would mean prepared
+    # by its bot; what preparation the arm has is then only what the harness scripts
+    bots = {s: "passive" for s in TARGETS} if alone else {}
+    arms = [Arm(label, (*club, pin_card(CONTROL_CARD, rnd, live)), bots=bots, script=script,
                 no_deals=no_deals)
             for label, live in (("control live", True), ("control blank", False))]
     return Experiment(name, story, arms[0], arms[1],
@@ -228,14 +232,19 @@ EXPERIMENTS: dict[str, Experiment] = {
                  "security part falls"),
         _control("re_control_prepared", "The same control, with the US prepared: in round 1 "
                  "it signed for 2 lots a round of Australian (Lynas) refined rare earths",
-                 prepared=True),
+                 prepared="USA"),
         _control("re_control_alone", "The control on targets outside any club (FORGE cut to "
                  "its chair in both arms): no club stockpile to share, no deal signed by the "
                  "harness: the unprepared target", alone=True),
         _control("re_control_alone_prepared", "The control on targets outside any club, the US "
                  "prepared by a supply deal signed in round 1 for 2 lots a round of Australian "
                  "(Lynas) refined rare earths: its security loss should be at most half of "
-                 "re_control_alone's", alone=True, prepared=True),
+                 "re_control_alone's", alone=True, prepared="USA"),
+        _control("re_control_alone_prepared_jpn", "The control on targets outside any club, "
+                 "Japan prepared by a supply deal signed in round 1 for 2 lots a round of "
+                 "Australian (Lynas) refined rare earths, as Japan financed Lynas after 2010: "
+                 "its security loss should be at most half of re_control_alone's",
+                 alone=True, prepared="JPN"),
         _control("re_control_alone_build", "The control on targets outside any club, the US "
                  "having financed 3 lots of new Australian refining in round 1 (with rare "
                  "earths' 4-round lead time it cannot run before the shock: preparation by "
@@ -260,7 +269,7 @@ EXPERIMENTS: dict[str, Experiment] = {
             "a cost to consumers",
             Arm("floor 120%", setup=force_floor(LI, "refined", 120)),
             Arm("no floor"),
-            ("out_china_li_refine_capacity", "out_china_li_refine_building",
+            ("out_china_li_refine_capacity", "out_china_li_refine_running",
              "members_li_price", "world_li_price", "li_floor_at_end")),
         Experiment(
             "concentration", "Concentration eases only slowly: China's share of rare-earth "
@@ -403,9 +412,16 @@ def measure(game: Game, rec: _Recorder, scenario: Scenario) -> Measures:
     out["re_shared"] = sum(row["qty"] for rep in st.reports
                            for row in rep.public.get("forge", {}).get("shared", [])
                            if row["mineral"] == RE)
-    li_capacity = sum(
+    # capacity at the end of the game is what the seats own: running, or paid for and being
+    # built (queued for commissioning included), since prosperity counts a plant at its cost
+    # arrived or not (the issue: "capacity still counts at the end of the game, its value to
+    # the seat"); what already runs is reported beside it
+    li_running = sum(
         s.capacity[LI].refine for s in st.seats.values() if s.id != "CHN" and LI in s.capacity)
-    out["out_china_li_refine_capacity"] = li_capacity
+    out["out_china_li_refine_running"] = li_running
+    out["out_china_li_refine_capacity"] = li_running + sum(
+        p.delta for p in st.pending if p.seat != "CHN" and p.mineral == LI
+        and p.kind == "refine" and p.delta > 0)
     members = list(st.forge.members)
     lots, value = _bought(game, members, LI, "refined", range(1, st.rounds + 1))
     out["members_li_price"] = value / lots if lots else None
@@ -429,9 +445,6 @@ def measure(game: Game, rec: _Recorder, scenario: Scenario) -> Measures:
         out["chn_re_capacity_share_last"] = caps[-1]
         out["chn_re_capacity_max_fall_per_round"] = max(
             (a - b for a, b in pairwise([start, *caps])), default=0.0)
-    out["out_china_li_refine_building"] = li_capacity + sum(
-        p.delta for p in st.pending if p.seat != "CHN" and p.mineral == LI
-        and p.kind == "refine" and p.delta > 0)
     return out
 
 
