@@ -1,13 +1,17 @@
 // Sealed orders for the resolution: refining, market sell/buy lines with limits, stockpile
-// moves, domestic investments, export controls, tariffs and the environmental standard.
+// moves, domestic investments, export controls, tariffs and the environmental standard;
+// and, for projects the seat finances abroad still being built (view.me.building), the
+// investor's choice: keep, postpone a round, or abandon (orders.postpone / orders.abandon).
 // Anything left on "automatic" is sent as null: the engine's default (keep last round's
 // policies, refine as much as possible, sell surplus and buy shortfall at market).
 import { h, fill, changed, select, field, num } from "../dom.js";
 import { mineralName, mineralOptions, seatOptions, seatName, otherSeats, money, int, bp, formName } from "../format.js";
 import { createLines } from "./lines.js";
 import { priceTable } from "../render/prices.js";
-import { _, fmt, tip } from "../i18n.js";
+import { _, fmt, ngettext, tip } from "../i18n.js";
 
+const PROJECT_CHOICES = [["keep", _("Keep building it")], ["postpone", _("Put it back a round (−1 reputation)")],
+  ["abandon", _("Give it up: a broken promise, the host pays you back what is not built")]];
 const FORMS = [{ value: "refined", label: _("refined") }, { value: "ore", label: _("ore") }];
 
 function ordersSummary(view, o) {
@@ -28,7 +32,17 @@ function ordersSummary(view, o) {
   if (o.controls) items.push(`${_("Export bans")}: ${o.controls.length ? o.controls.map((c) => `${formName(c.form)} ${name(c.mineral)} → ${seats(c.targets)}`).join("; ") : _("none")}`);
   if (o.tariffs) items.push(`${_("Import taxes")}: ${o.tariffs.length ? o.tariffs.map((t) => fmt(_("%(rate)s on %(mineral)s from %(from)s"), { rate: bp(t.rate_bp), mineral: name(t.mineral), from: seats(t.targets) })).join("; ") : _("none")}`);
   if (o.env_standard !== null && o.env_standard !== undefined) items.push(`${_("Environmental standard")}: ${o.env_standard}`);
+  const chosen = [...(o.postpone || []).map((d) => [d, _("put back a round")]), ...(o.abandon || []).map((d) => [d, _("abandoned")])];
+  if (chosen.length) items.push(`${_("Projects you finance abroad")}: ${chosen.map(([d, what]) => `${projectName(view, d)}: ${what}`).join("; ")}`);
   return items;
+}
+
+/** "a lithium refinery in Minerland (deal D3)": what a deal's projects build, and where. */
+function projectName(view, deal) {
+  const rows = ((view.me && view.me.building) || []).filter((b) => b.deal === deal);
+  if (!rows.length) return fmt(_("deal %(deal)s"), { deal });
+  const what = rows.map((b) => fmt(b.kind === "mine" ? _("a %(mineral)s mine") : _("a %(mineral)s refinery"), { mineral: mineralName(view, b.mineral).toLowerCase() })).join(", ");
+  return fmt(_("%(what)s in %(host)s (deal %(deal)s)"), { what, host: seatName(view, rows[0].partner), deal });
 }
 
 export function createOrdersForm(app) {
@@ -69,6 +83,15 @@ export function createOrdersForm(app) {
     { key: "target", label: _("On imports from"), kind: "select", options: targets },
     { key: "rate", label: _("Tax rate (%)"), kind: "number", value: 10, max: 100 }] });
   const tariffsKeep = h("input", { type: "checkbox", checked: true });
+  // the investor's choice, one per deal (the orders name deals): deal id -> its <select>
+  const projectsBox = h("div", { "data-testid": "projects-abroad" });
+  const projectsGroup = h("fieldset", { class: "orders-group", style: { minWidth: 0 } },
+    h("legend", {}, _("Projects you finance abroad"), tip("invest")),
+    h("p", { class: "muted small", text: _("Mines and refineries you pay for in another country under a deal, not finished yet. You may let the building go on, put it back a round, or give it up.") }),
+    h("p", { class: "muted small" }, _("Giving it up breaks your promise"), tip("breach")),
+    projectsBox);
+  let projectChoices = {};
+  let projectsRound = null; // a choice costs reputation or breaks a deal: each round starts at "keep"
   const standard = select({ "data-testid": "orders-standard" }, []);
   const submit = h("button", { type: "submit", class: "btn btn-primary", text: _("Submit orders"), "data-testid": "submit-orders" });
   const defaults = h("button", { type: "button", class: "btn", text: _("Use the defaults for everything"), "data-testid": "submit-defaults",
@@ -97,6 +120,7 @@ export function createOrdersForm(app) {
     h("label", { class: "check" }, buyAuto, " ", _("Buy automatically (what you are missing, at the market price)")), buy.el),
   group(_("Emergency reserve"), "stockpile", stockpile.el),
   group(_("Build at home"), "capacity", invest.el, investCost),
+  projectsGroup,
   group(_("Export bans"), "export_control", h("label", { class: "check" }, controlsKeep, " ", _("Keep the bans in force")), controls.el),
   group(_("Import taxes"), "tariff", h("label", { class: "check" }, tariffsKeep, " ", _("Keep the taxes in force")), tariffs.el),
   group(_("Environmental standard"), "standards", field(_("Standard (0–3)"), standard)),
@@ -137,6 +161,9 @@ export function createOrdersForm(app) {
       orders.tariffs = tariffs.values().map((t) => ({ mineral: t.mineral, targets: [t.target], rate_bp: Math.round(t.rate * 100) }));
     }
     if (standard.value !== "keep") orders.env_standard = Number(standard.value);
+    const pick = (choice) => Object.entries(projectChoices).filter(([, s]) => s.value === choice).map(([d]) => d);
+    if (pick("postpone").length) orders.postpone = pick("postpone");
+    if (pick("abandon").length) orders.abandon = pick("abandon");
     return orders;
   }
 
@@ -158,6 +185,32 @@ export function createOrdersForm(app) {
     }));
   }
 
+  function buildProjects(v) {
+    const deals = [...new Set((v.me.building || []).map((b) => b.deal))];
+    projectsGroup.hidden = !deals.length;
+    if (projectsRound !== v.round) projectChoices = {};
+    projectsRound = v.round;
+    const sent = v.me.orders || {};
+    const was = (d) => (projectChoices[d] ? projectChoices[d].value
+      : (sent.postpone || []).includes(d) ? "postpone" : (sent.abandon || []).includes(d) ? "abandon" : "keep");
+    const next = {};
+    fill(projectsBox, deals.map((d) => {
+      const rows = v.me.building.filter((b) => b.deal === d);
+      const when = Math.min(...rows.map((b) => b.arrives));
+      const lots = rows.reduce((n, b) => n + b.lots, 0);
+      // radios, not a select: the choices' words wrap on a phone
+      const radios = PROJECT_CHOICES.map(([value]) => h("input", { type: "radio", name: `project-${d}`, value,
+        checked: value === was(d), "data-testid": `project-${d}-${value}` }));
+      next[d] = { get value() { return (radios.find((r) => r.checked) || { value: "keep" }).value; } };
+      return h("fieldset", { "data-testid": `project-choice-${d}`, "data-deal": d, style: { border: 0, padding: 0, margin: ".5rem 0", minWidth: 0 } },
+        h("legend", { class: "field-label", text: projectName(v, d) }),
+        h("small", { class: "hint", text: fmt(ngettext("%(n)s new lot per round, ready at the end of round %(round)s.",
+          "%(n)s new lots per round, ready at the end of round %(round)s.", lots), { n: int(lots), round: when }) }),
+        radios.map((r, i) => h("label", { class: "check" }, r, " ", PROJECT_CHOICES[i][1])));
+    }));
+    projectChoices = next;
+  }
+
   function update(store) {
     const v = store.view;
     if (!v || !v.me) return;
@@ -166,8 +219,9 @@ export function createOrdersForm(app) {
     closed.hidden = open;
     closed.textContent = v.phase === "ended" ? _("The game is over.") : _("Orders open when negotiation ends.");
     if (changed(pricesBox, [v.prices, v.minerals.length])) fill(pricesBox, priceTable(v, { testid: "orders-prices" }));
-    if (!changed(el, [v.me.orders, v.me.holdings, v.seats[app.seat()], v.phase, v.round, v.forge.min_standard, open])) return;
+    if (!changed(el, [v.me.orders, v.me.holdings, v.me.building, v.seats[app.seat()], v.phase, v.round, v.forge.min_standard, open])) return;
     buildRefine(v);
+    buildProjects(v);
     const pub = v.seats[app.seat()];
     const min = pub.forge_member ? v.forge.min_standard : 0;
     const opts = [{ value: "keep", label: fmt(_("keep (now %(n)s)"), { n: pub.env_standard }) },
