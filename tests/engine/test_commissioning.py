@@ -88,6 +88,6 @@ def test_chinas_rare_earth_share_falls_at_most_3_points_a_round(
         worst = max(a - b for a, b in pairwise(shares))
         assert worst <= 3.0, (seed, shares)
         ends.append(shares[-1] - shares[0])
-    assert max(ends) <= 0
-    if projects:
-        assert all(e < 0 for e in ends)  # it does fall, slowly, when there is something to build
+    # and it does fall, slowly: without extra projects too, since a cooperative US whose
+    # objective asks for less from China builds refining for its own ore in round 1
+    assert all(e < 0 for e in ends), ends

@@ -11,6 +11,7 @@ from game.effects import ForceControl
 from game.engine import Game
 from game.scenario import Scenario
 from game.simulate import assign, play
+from game.state import Pending
 
 
 def test_a_blank_card_keeps_the_deck_and_drops_only_the_effects(
@@ -83,3 +84,62 @@ def test_ghanas_answer_is_the_one_the_arm_scripts(ministerial_scenario: Scenario
     play(ministerial_scenario, 1, assign(ministerial_scenario, "mix", 1, 0),
          on_phase=on_phase, on_round=on_round)
     assert seen and seen[-1] == ("approve_local" if arm == "treatment" else "approve")
+
+
+def _played(sc: Scenario, arm: experiments.Arm, index: int = 0) -> Game:
+    """One game of an arm as play_arm plays it (transforms, bots, script), returned whole."""
+    for tf in arm.transforms:
+        sc = tf(sc)
+    strategies = assign(sc, "mix", 1, index)
+    strategies.update(arm.bots)
+    scripted = {(r, ph): do for r, ph, do in arm.script}
+
+    def on_phase(game: Game) -> None:
+        do = scripted.pop((game.state.round, game.state.phase), None)
+        if do is not None:
+            do(game)
+
+    game, _ = play(sc, index + 1, strategies, on_phase=on_phase, setup=arm.setup)
+    return game
+
+
+SIGNED = ("active", "completed", "breached", "upgraded")
+
+
+@pytest.mark.parametrize("name", ["re_control_alone", "re_control_alone_prepared_jpn"])
+def test_an_unprepared_target_signs_nothing_the_harness_did_not_script(
+    ministerial_scenario: Scenario, name: str,
+) -> None:
+    """The targets' bots would sign the frameworks on the board (US-Australia with a supply
+    deal), so an 'unprepared' target was prepared by its bot; alone, they play passive, in
+    both arms, and the only deal a target has is the one the prepared arm scripts."""
+    e = experiments.EXPERIMENTS[name]
+    for arm in (e.treatment, e.reference):
+        assert all(arm.bots[s] == "passive" for s in experiments.TARGETS)
+        for index in range(3):  # China cooperative, hawk and passive in turn (the mix)
+            game = _played(ministerial_scenario, arm, index)
+            signed = [d for d in game.state.deals.values() if d.status in SIGNED
+                      and {d.a, d.b} & set(experiments.TARGETS)]
+            if name == "re_control_alone":
+                assert signed == []
+            else:
+                assert [sorted((d.a, d.b)) for d in signed] == [["AUS", "JPN"]]
+
+
+def test_capacity_at_the_end_counts_what_is_being_built(
+    ministerial_scenario: Scenario,
+) -> None:
+    """Prosperity counts a plant at its cost, arrived or not: the lithium-floor measure of
+    capacity at the end counts refining paid for and still being built (or queued for
+    commissioning), and reports what already runs beside it."""
+    rec = experiments._Recorder()
+    game, _ = play(ministerial_scenario, 1, {s: "passive" for s in ministerial_scenario.seat_ids},
+                   on_round=rec)
+    before = experiments.measure(game, rec, ministerial_scenario)
+    game.state.pending.append(Pending(seat="AUS", mineral="lithium", kind="refine", delta=3,
+                                      due_round=game.state.rounds + 1))
+    game.state.pending.append(Pending(seat="CHN", mineral="lithium", kind="refine", delta=5,
+                                      due_round=game.state.rounds + 1))
+    after = experiments.measure(game, rec, ministerial_scenario)
+    assert after["out_china_li_refine_running"] == before["out_china_li_refine_running"]
+    assert after["out_china_li_refine_capacity"] == before["out_china_li_refine_capacity"] + 3
