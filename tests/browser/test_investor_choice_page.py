@@ -1,9 +1,10 @@
 """A person chooses for a project it finances abroad (issue 13) on the player page: the US
 pays for a lithium refinery in Australia, due at the end of round 1; its orders form lists
 the project with the round it arrives, the US puts it back a round, the submitted orders
-say so, the round report says it and that it now arrives at the end of round 2, and round
-2's orders form lists it arriving then. The page in English and in Spanish passes the
-accessibility, overflow and translation checks."""
+say so, the round report says it (to the host too) and that it now arrives at the end of
+round 2, and round 2's orders form lists it arriving then (the host's form has no such
+group). The page in English and in Spanish passes the accessibility, overflow and
+translation checks."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def test_an_investor_puts_its_project_back_a_round_from_the_orders_form(
 ) -> None:
     code = str(server.new_game("--start")["code"])
     usa = join(pages.new(), server, code, "Ana", "USA")
+    aus = join(pages.new(), server, code, "Bo", "AUS")
     deal = _signed(server, code, usa)
     server.apply(code, json.dumps({"type": "advance"}))  # round 1 orders
     form = usa.get_by_test_id("orders-form")
@@ -79,9 +81,14 @@ def test_an_investor_puts_its_project_back_a_round_from_the_orders_form(
         f"You put back your project in Australia (deal {deal}) by a round: \u22121 reputation. "
         "Now ready at the end of round 2.")
     expect(es.get_by_test_id("report-investments")).to_contain_text("ronda 2")
+    expect(aus.get_by_test_id("report-investments")).to_have_text(
+        f"United States put back its project in your country (deal {deal}) by a round.")
     server.apply(code, json.dumps({"type": "advance"}))  # round 2 orders
     expect(projects).to_contain_text("1 new lot per round, ready at the end of round 2.")
     expect(keep).to_be_checked()  # a new round starts at "keep"
+    expect(aus.get_by_test_id("orders-form")).to_be_visible()
+    expect(aus.get_by_test_id("orders-form").get_by_text("Projects you finance abroad")
+           ).to_be_hidden()  # the host does not choose
     checks.page(usa, "round 2 orders, the project a round later")
     checks_es.page(es, "round 2 report and orders, in Spanish", phone=True)
     checks.assert_clean()
