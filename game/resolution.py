@@ -24,6 +24,7 @@ from game import market, policy, scoring
 from game.clauses import Invest, Payment, Standards, Supply
 from game.event import Event
 from game.orders import MarketOrder, Orders
+from game.rng import shuffled
 from game.scenario import FORMS, Form, Mineral
 from game.state import Capacity, Deal, Holdings, Pending, Report, RoundScore, Seat
 
@@ -305,10 +306,11 @@ def _spot_markets(r: _Round) -> None:
     r.owed_next = _owed_next_round(r)
     r.sell_lines = {s.id: _by_market(r.orders[s.id].sell) for s in r.seats}
     r.buy_lines = {s.id: _by_market(r.orders[s.id].buy) for s in r.seats}
+    queue = _queue(r)
     for m in r.minerals:
         for form in FORMS:
             key = f"{m.id}:{form}"
-            sells, buys = _market_orders(r, m, form)
+            sells, buys = _market_orders(r, m, form, queue)
             controlled = partial(r.index.controlled, mineral=m.id, form=form)
             licensed = {(a, b): q for (a, b, lm), q in r.licence_left.items()
                         if lm == m.id and q > 0 and controlled(a, b)}
@@ -338,13 +340,26 @@ def _spot_markets(r: _Round) -> None:
                                      "buyers": list(outcome.restricted)}
 
 
-def _market_orders(r: _Round, m: Mineral, form: Form) -> tuple[list[market.Order],
-                                                              list[market.Order]]:
-    """Each seat's sells (capped at holdings) and buys for one market, in seat order."""
+def _queue(r: _Round) -> list[Seat]:
+    """The order in which the seats' orders reach this round's markets, drawn by lot from
+    the game's seed and the round (not from the game's generator, so the deck is unchanged).
+    The auction serves equal limits in the order given, and a rationed market is common:
+    every seat short of a mineral bids up to its output value, every default order bids 150%
+    of the reference. In seat order the first seat listed (the US) was always served first,
+    so under a control the scarce non-Chinese supply went to the US before Japan and the EU
+    in every game; a draw gives every seat the same chance."""
+    state = (r.st.seed * 1_000_003 + r.round) & ((1 << 64) - 1)
+    _, ids = shuffled(state, [s.id for s in r.seats])
+    return [r.st.seats[i] for i in ids]
+
+
+def _market_orders(r: _Round, m: Mineral, form: Form, queue: list[Seat],
+                   ) -> tuple[list[market.Order], list[market.Order]]:
+    """Each seat's sells (capped at holdings) and buys for one market, in the round's queue."""
     sells: list[market.Order] = []
     buys: list[market.Order] = []
     key = (m.id, form)
-    for s in r.seats:
+    for s in queue:
         o = r.orders[s.id]
         if o.sell is None:
             sells += _default_sell(r, s, m, form)
