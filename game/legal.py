@@ -383,8 +383,8 @@ class _Context:
                 "orders.stockpile[]": _f("object", hint="mineral, buy, release (lots)"),
                 "orders.invest[]": _f("object", hint="mineral, kind (mine|refine), capacity; "
                                       "costs capacity x context.capex, within the treasury"),
-                "orders.postpone[]": _f("string", hint="a deal under which you invest and its "
-                                        "capacity is still being built: it arrives a round "
+                "orders.postpone[]": _f("string", hint="a deal in me.building (you invest, its "
+                                        "capacity is still being built): it arrives a round "
                                         "later; costs 1 reputation"),
                 "orders.abandon[]": _f("string", hint="such a deal: the capacity is never "
                                        "built, the host repays the unbuilt share; a breach"),
