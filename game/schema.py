@@ -232,8 +232,11 @@ class BreakdownItem(_S):
     above (+) or below (-) 100 in a part, or an objective's bonus. `source` is `deal`
     (payments and deliveries under `deal`, or its traceable trade), `breach` (reputation
     lost breaching `deal`), `framework` (a bilateral framework made binding), `output`,
-    `market`, `standard`, `forge`, `stockpile`, `event`, `supply`, `exposure`, `no_deal`,
-    `other`, `rounding`, `limit` (the 0..300 clamp) or `objective`."""
+    `market`, `prices` (the no-deal trade revalued at this game's prices), `stock` (lots
+    held beyond the start, at half their reference price), `standard`, `forge`, `stockpile`,
+    `event`, `supply`, `exposure`, `no_deal`, `other`, `rounding`, `limit` (the 0..300
+    clamp), `objective` (met) or `objective_progress` (part of the way beyond the no-deal
+    game)."""
 
     source: str
     points: int

@@ -37,6 +37,10 @@ const SOURCES = {
   investment: _("investment"),
   events: _("events"),
   other: _("other"),
+  prices: _("prices others moved"),
+  stock: _("stock held"),
+  objective: _("objective met"),
+  objective_progress: _("progress towards an objective"),
 };
 const LINE_COLOURS = ["#1f5fbf", "#b35c00", "#1d6b34", "#a31a1a", "#6a3d9a", "#00727a", "#7a5c00", "#444"];
 const LINE_COLOURS_DARK = ["#7fb2ff", "#ffb35c", "#8fe3a6", "#ff9d9d", "#d2b4ff", "#6fe0e8", "#ffe066", "#ddd"];
@@ -111,7 +115,11 @@ function explanation(v, seat, sc_, compact = 0) {
   }
   const list = sc_.objective_list || [];
   const met = sc_.objectives || {};
-  const bonus = list.filter((o) => met[o.id]).reduce((t, o) => t + (o.bonus || 0), 0);
+  // the engine's objective points: a met objective's bonus, or part of it for the way gone
+  // towards a share objective beyond the no-deal game
+  const got = new Map(((sc_.breakdown && sc_.breakdown.objectives) || []).map((x) => [x.objective, x.points]));
+  const earned = (o) => (got.has(o.id) ? got.get(o.id) : met[o.id] ? o.bonus || 0 : 0);
+  const bonus = list.reduce((t, o) => t + earned(o), 0);
   const w = weightsOf(v, seat);
   const top = w ? Object.entries(w).sort((a, b) => b[1] - a[1])[0] : null;
   if (compact) {
@@ -121,8 +129,10 @@ function explanation(v, seat, sc_, compact = 0) {
     { avg: int(sc_.total - bonus), top: top ? ` (${fmt(_("%(part)s counted %(n)s times"), { part: partName(top[0]), n: top[1] })})` : "",
       bonus: int(bonus), total: int(sc_.total) }) }));
   for (const o of list) {
+    const part = !met[o.id] && earned(o) > 0;
     items.push(h("li", { class: met[o.id] ? "obj met" : "obj" }, h("span", { class: met[o.id] ? "pill ok" : "pill",
-      text: met[o.id] ? fmt(_("✓ objective met +%(n)s"), { n: o.bonus }) : `✗ ${_("objective not met")}` }), " ",
+      text: met[o.id] ? fmt(_("✓ objective met +%(n)s"), { n: earned(o) })
+        : part ? fmt(_("◐ part of the way +%(n)s"), { n: earned(o) }) : `✗ ${_("objective not met")}` }), " ",
       h("span", { class: "obj-text", title: objectiveText(seat, o), text: objectiveText(seat, o) })));
   }
   if (!list.length) {
