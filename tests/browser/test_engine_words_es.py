@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from game.bots.common import SAYINGS
 from tests.browser.checks import Checks
-from tests.browser.conftest import Pages
+from tests.browser.conftest import Pages, join
 from tests.browser.server import ForgeServer
 
 ENGLISH_BITS = ("Propose to", "points to your score", "lots/round", "spot about",
@@ -22,12 +22,8 @@ def test_refusals_advice_and_bot_notes_are_in_spanish(server: ForgeServer, pages
     code = server.new_game("--start", "--advisor",
                            "--bots", "CHN=cooperative,EU=cooperative,JPN=cooperative,"
                            "COD=cooperative,AUS=cooperative")["code"]
-    usa = pages.new(390, 844, is_mobile=True, has_touch=True, locale="es-ES")
-    usa.goto(server.url(f"/join/?code={code}"))
-    usa.locator("#join-name").fill("Lucía")
-    usa.locator("#seat-USA").check()
-    usa.get_by_test_id("join").click()
-    usa.wait_for_url(f"**/g/{code}/play/")
+    usa = join(pages.new(390, 844, is_mobile=True, has_touch=True, locale="es-ES"), server,
+               str(code), "Lucía", "USA")
     expect(usa.get_by_test_id("net")).to_have_text("conectado")
     expect(usa.locator("html")).to_have_attribute("lang", "es")
     checks = Checks("es")

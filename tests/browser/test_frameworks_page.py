@@ -8,19 +8,15 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.browser.checks import Checks
-from tests.browser.conftest import Pages
+from tests.browser.conftest import Pages, join
 from tests.browser.server import ForgeServer
 
 
 def test_frameworks_show_on_the_player_page_in_spanish(server: ForgeServer,
                                                        pages: Pages) -> None:
     code = server.new_game("--start")["code"]
-    usa = pages.new(390, 844, is_mobile=True, has_touch=True, locale="es-ES")
-    usa.goto(server.url(f"/join/?code={code}"))
-    usa.locator("#join-name").fill("Lucía")
-    usa.locator("#seat-USA").check()
-    usa.get_by_test_id("join").click()
-    usa.wait_for_url(f"**/g/{code}/play/")
+    usa = join(pages.new(390, 844, is_mobile=True, has_touch=True, locale="es-ES"), server,
+               str(code), "Lucía", "USA")
     expect(usa.get_by_test_id("net")).to_have_text("conectado")
 
     mine = usa.get_by_test_id("active-deals").locator('[data-deal="usa-aus"]')

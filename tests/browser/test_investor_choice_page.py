@@ -52,12 +52,8 @@ def test_an_investor_puts_its_project_back_a_round_from_the_orders_form(
     checks.page(usa, "orders form with a project financed abroad", shot="investor-choice")
 
     # a second member of the US delegation reads the same form in Spanish
-    es = pages.new(390, 844, is_mobile=True, has_touch=True, locale="es-ES")
-    es.goto(server.url(f"/join/?code={code}"))
-    es.locator("#join-name").fill("Lucía")
-    es.locator("#seat-USA").check()
-    es.get_by_test_id("join").click()
-    es.wait_for_url(f"**/g/{code}/play/")
+    es = join(pages.new(390, 844, is_mobile=True, has_touch=True, locale="es-ES"), server,
+               str(code), "Lucía", "USA")
     es_projects = es.get_by_test_id("projects-abroad")
     expect(es_projects).to_contain_text(f"una refinería de litio en Australia (acuerdo {deal})")
     es.get_by_test_id(f"project-{deal}-abandon").check()
