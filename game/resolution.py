@@ -341,8 +341,9 @@ def _spot_markets(r: _Round) -> None:
 
 
 def _queue(r: _Round) -> list[Seat]:
-    """The order in which the seats' orders reach this round's markets, drawn by lot from
-    the game's seed and the round (not from the game's generator, so the deck is unchanged).
+    """The order in which the seats' orders reach this round's markets (and short members
+    reach FORGE's emergency sharing), drawn by lot from the game's seed and the round (not
+    from the game's generator, so the deck is unchanged).
     The auction serves equal limits in the order given, and a rationed market is common:
     every seat short of a mineral bids up to its output value, every default order bids 150%
     of the reference. In seat order the first seat listed (the US) was always served first,
@@ -474,11 +475,13 @@ def _stockpiles_and_fund(r: _Round) -> None:
 def _club_sharing(r: _Round) -> None:
     """FORGE's emergency sharing, as the IEA shares oil: a member still short of refined lots
     for this round's industry draws on the bloc stockpile, then on other members' strategic
-    stockpiles beyond one round of each lender's own demand, in seat order. It pays the
-    holder the round's price (the floor if higher; the reference if nothing traded), as far
-    as its treasury allows."""
+    stockpiles beyond one round of each lender's own demand. It pays the holder the round's
+    price (the floor if higher; the reference if nothing traded), as far as its treasury
+    allows. Members are served, and lenders asked, in the round's queue (`_queue`, the order
+    the spot market serves equal limits), not in seat order: a scarce bloc would otherwise go
+    to the member the scenario lists first in every game."""
     forge = r.st.forge
-    members = [s for s in r.seats if s.id in forge.members]
+    members = [s for s in _queue(r) if s.id in forge.members]
     if len(members) < 2 and not any(h.refined for h in forge.bloc.values()):
         return
     for m in r.minerals:
