@@ -66,6 +66,8 @@ class Arm:
     script: tuple[tuple[int, str, Callable[[Game], None]], ...] = ()  # (round, phase, do)
     setup: Callable[[Game], None] | None = None  # after creation, before the start
     no_deals: bool = False
+    # seats that play cooperative in a game where the rotation deals them the hawk
+    not_hawk: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -211,16 +213,21 @@ def _control(name: str, story: str, *, prepared: str = "", no_deals: bool = Fals
     club: tuple[Transform, ...] = (cut_forge,) if alone else ()
     # alone, the targets play passive in both arms: a bot would sign the frameworks on the
     # board (the US-Australia one with a supply deal), so "unprepared" would mean prepared
-    # by its bot; what preparation the arm has is then only what the harness scripts
+    # by its bot; what preparation the arm has is then only what the harness scripts.
+    # And China never plays the hawk: a hawk China sets its own rare-earth controls from
+    # round 1 in both arms, on every target that has signed nothing, so the blank arm is
+    # not a world without the control and the card changes nothing (a third of the games)
     bots = {s: "passive" for s in TARGETS} if alone else {}
+    not_hawk = ("CHN",) if alone else ()
     arms = [Arm(label, (*club, pin_card(CONTROL_CARD, rnd, live)), bots=bots, script=script,
-                no_deals=no_deals)
+                no_deals=no_deals, not_hawk=not_hawk)
             for label, live in (("control live", True), ("control blank", False))]
     return Experiment(name, story, arms[0], arms[1],
                       ("targets_re_price", "targets_re_bought", "targets_re_shortage",
                        "chn_re_export_revenue", "chn_re_export_price", "world_re_price",
                        "chn_re_refined_held",
                        "USA_security", "JPN_security", "EU_security", "targets_security",
+                       "USA_re_shortage", "JPN_re_shortage", "EU_re_shortage",
                        "USA_total", "targets_total", "USA_re_china_objective",
                        "EU_re_china_objective", "re_shared", "script_failed"))
 
@@ -235,7 +242,9 @@ EXPERIMENTS: dict[str, Experiment] = {
                  prepared="USA"),
         _control("re_control_alone", "The control on targets outside any club (FORGE cut to "
                  "its chair in both arms): no club stockpile to share, no deal signed by the "
-                 "harness: the unprepared target", alone=True),
+                 "harness: the unprepared target. In every *_alone experiment the targets play "
+                 "passive and China never the hawk (its own controls would be in both arms)",
+                 alone=True),
         _control("re_control_alone_prepared", "The control on targets outside any club, the US "
                  "prepared by a supply deal signed in round 1 for 2 lots a round of Australian "
                  "(Lynas) refined rare earths: its security loss should be at most half of "
@@ -306,15 +315,23 @@ class _Recorder:
         self.capacity.append({s.id: s.capacity[RE].refine for s in seats if RE in s.capacity})
 
 
+def strategies_of(scenario: Scenario, arm: Arm, seed: int, index: int) -> dict[str, str]:
+    """The arm's bots in game `index`: the mixed rotation, then the arm's overrides."""
+    if arm.all_bots:
+        return {s: arm.all_bots for s in scenario.seat_ids}
+    strategies = assign(scenario, "mix", seed, index)
+    for s in arm.not_hawk:
+        if strategies.get(s) == "hawk":
+            strategies[s] = "cooperative"
+    strategies.update(arm.bots)
+    return strategies
+
+
 def play_arm(scenario: Scenario, arm: Arm, seed: int, index: int) -> Measures:
     sc = scenario
     for tf in arm.transforms:
         sc = tf(sc)
-    if arm.all_bots:
-        strategies = {s: arm.all_bots for s in sc.seat_ids}
-    else:
-        strategies = assign(scenario, "mix", seed, index)
-        strategies.update(arm.bots)
+    strategies = strategies_of(scenario, arm, seed, index)
     scripted = {(r, ph): do for r, ph, do in arm.script}
     done: set[tuple[int, str]] = set()
     failed: list[str] = []
@@ -392,6 +409,8 @@ def measure(game: Game, rec: _Recorder, scenario: Scenario) -> Measures:
     out["chn_re_refined_held"] = _mean(held) if held else None  # the glut, after each round
     prices = st.prices.get(f"{RE}:refined", [])
     out["world_re_price"] = _mean([p for i, p in enumerate(prices) if i + 1 in window and p])
+    for s in TARGETS:
+        out[f"{s}_re_shortage"] = _shortage(game, (s,), RE, window)
     for s in (*TARGETS, "GHA"):
         if s in st.scores:
             out[f"{s}_security"] = st.scores[s].parts["security"]

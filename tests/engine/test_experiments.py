@@ -88,10 +88,9 @@ def test_ghanas_answer_is_the_one_the_arm_scripts(ministerial_scenario: Scenario
 
 def _played(sc: Scenario, arm: experiments.Arm, index: int = 0) -> Game:
     """One game of an arm as play_arm plays it (transforms, bots, script), returned whole."""
+    strategies = experiments.strategies_of(sc, arm, 1, index)
     for tf in arm.transforms:
         sc = tf(sc)
-    strategies = assign(sc, "mix", 1, index)
-    strategies.update(arm.bots)
     scripted = {(r, ph): do for r, ph, do in arm.script}
 
     def on_phase(game: Game) -> None:
@@ -116,7 +115,7 @@ def test_an_unprepared_target_signs_nothing_the_harness_did_not_script(
     e = experiments.EXPERIMENTS[name]
     for arm in (e.treatment, e.reference):
         assert all(arm.bots[s] == "passive" for s in experiments.TARGETS)
-        for index in range(3):  # China cooperative, hawk and passive in turn (the mix)
+        for index in range(3):  # the mix's China: cooperative, hawk (cooperative here), passive
             game = _played(ministerial_scenario, arm, index)
             signed = [d for d in game.state.deals.values() if d.status in SIGNED
                       and {d.a, d.b} & set(experiments.TARGETS)]
