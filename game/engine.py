@@ -7,7 +7,7 @@ always leaves the state as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import msgspec
@@ -118,10 +118,13 @@ class Game:
         rounds: int | None = None,
         controllers: dict[str, str] | None = None,
         baseline: bool = True,
+        par: Mapping[str, int] | None = None,
     ) -> Game:
         """A game in the lobby. `rounds` may shorten the scenario; `controllers` maps seats to
         "human" or "bot:<strategy>" (default human). The no-deal baseline for scoring is
-        computed here (skip with baseline=False, as the baseline's own simulation does)."""
+        computed here (skip with baseline=False, as the baseline's own simulation does), and
+        the seats' par factors (game.par; `par={}` scores without them, as the par games
+        themselves do)."""
         n_rounds = scenario.rounds if rounds is None else rounds
         if not 1 <= n_rounds <= scenario.rounds:
             raise RuleError(ErrorCode.BAD_ACTION, f"rounds must be 1..{scenario.rounds}")
@@ -181,6 +184,11 @@ class Game:
             from game.scoring import compute_baseline
 
             state.baseline = compute_baseline(scenario, seed, n_rounds)
+            if par is None:
+                from game.par import factors_of
+
+                par = factors_of(scenario)
+        state.par = dict(par or {})
         state.phase_start = snapshot(state)
         return game
 

@@ -268,8 +268,13 @@ def check_objectives_need_action(scenario: Scenario) -> None:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read a scenario file. The only file access in the engine, kept at its edge."""
-    return parse_scenario(Path(path).read_bytes())
+    """Read a scenario file, and its stored par factors if they are current (game.par). The
+    only file access in the engine, kept at its edge."""
+    from game.par import read_stored
+
+    scenario = parse_scenario(Path(path).read_bytes())
+    read_stored(scenario, Path(path))
+    return scenario
 
 
 def _unique(ids: list[str], where: str) -> None:

@@ -219,6 +219,8 @@ class PrivateSeat(_S):
     holdings: dict[str, HoldingsView]
     objectives: list[Objective]
     weights: dict[str, int]
+    par: int  # the seat's par factor, per mille (game.par): its points' distance from 100 x it
+    money_per_10_points: int  # $M of extra prosperity that add 10 points to its total (0: none)
     orders: Orders | None
     prompts: list[PromptView]
     reports: list[dict[str, Any]]  # per round: the seat's private report
@@ -235,8 +237,8 @@ class BreakdownItem(_S):
     `market`, `prices` (the no-deal trade revalued at this game's prices), `stock` (lots
     held beyond the start, at half their reference price), `standard`, `forge`, `stockpile`,
     `event`, `supply`, `exposure`, `no_deal`, `other`, `rounding`, `limit` (the 0..300
-    clamp), `objective` (met) or `objective_progress` (part of the way beyond the no-deal
-    game)."""
+    clamp), `objective` (met), `objective_progress` (part of the way beyond the no-deal
+    game) or `par` (the points the seat's par factor added or took: key `par`)."""
 
     source: str
     points: int
@@ -244,6 +246,7 @@ class BreakdownItem(_S):
     partner: str | msgspec.UnsetType = msgspec.UNSET
     framework: str | msgspec.UnsetType = msgspec.UNSET
     objective: str | msgspec.UnsetType = msgspec.UNSET
+    factor: int | msgspec.UnsetType = msgspec.UNSET  # `par` only: the factor, per mille
 
 
 class RoundScore(_S):
@@ -258,6 +261,7 @@ class FinalScore(_S):
     parts: dict[str, int]
     objectives: dict[str, bool]
     total: int
+    par: int  # per mille: the factor the total's distance from 100 carries (game.par)
     objective_list: list[Objective]
     # per part (and "objectives"), the sources whose points add up to the part minus 100
     breakdown: dict[str, list[BreakdownItem]]

@@ -2,10 +2,11 @@
 
 Fair by construction: a part is 100 + 100 x (raw - baseline) / scale, where the scale is
 the same for every seat at the table (security, sustainability and reputation are shares
-or points on fixed scales) or, for prosperity, a table-wide measure of money: so the $M
-that move a total by 10 points differ across seats by at most 4x (a small economy counts
-a $M up to twice the table's average, a large one down to half), whatever the seat's own
-baseline. 100 is "as good as doing nothing"; the result is clamped to 0..300.
+or points on fixed scales; prosperity the table's mean starting treasury), whatever the
+seat's own baseline; 100 is "as good as doing nothing"; a part is clamped to 0..300. The
+total's distance from 100 is then multiplied by the seat's par factor (game.par: how much
+room the country has to gain, measured by the same procedure on any scenario), so the $M
+that move a total by 10 points differ across seats by at most 5x.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from game import par
 from game.clauses import clause_kind
 from game.effects import ForceControl
 from game.scenario import PARTS, Country, Objective, Scenario
@@ -177,10 +179,9 @@ def part_score(raw: int, base: int, scale: int) -> int:
 
 
 def money_measure(scenario: Scenario, seat: str) -> int:
-    """The seat's size in $M for scoring: its starting treasury, kept within half to twice
-    the table's mean starting treasury (a table-wide measure, never the seat's baseline)."""
-    mean = sum(c.treasury for c in scenario.countries) // max(1, len(scenario.countries))
-    return max(mean // 2, min(2 * mean, scenario.country(seat).treasury), 1)
+    """$M for scoring: the table's mean starting treasury, the same for every seat (a $M
+    is a $M; how much room a country has to gain is its par's business, game.par)."""
+    return max(1, sum(c.treasury for c in scenario.countries) // max(1, len(scenario.countries)))
 
 
 def part_scales(scenario: Scenario, seat: str) -> dict[str, int]:
@@ -195,17 +196,18 @@ def part_scales(scenario: Scenario, seat: str) -> dict[str, int]:
     return {"prosperity": max(1, prosperity), **PART_SCALE}
 
 
-def money_per_10_points(scenario: Scenario, seat: str) -> int:
+def money_per_10_points(scenario: Scenario, seat: str, factor: int = par.UNIT) -> int:
     """$M of extra prosperity that move the seat's total by +10 points (0: prosperity has no
-    weight for this seat)."""
+    weight for this seat); `factor` is the seat's par factor (game.par), per mille."""
     weights = scenario.country(seat).weights
     w_sum = max(1, sum(weights.get(p, 0) for p in PARTS))
     w_p = weights.get("prosperity", 0)
     if not w_p:
         return 0
     scale = part_scales(scenario, seat)["prosperity"]
-    # 10 total points = 10 x w_sum / w_p part points = scale x (10 x w_sum / w_p) / 100 $M
-    return scale * 10 * w_sum // (100 * w_p)
+    # 10 total points = 10 x w_sum / w_p part points = scale x (10 x w_sum / w_p) / 100 $M,
+    # before par; the par factor stretches every point
+    return scale * 10 * w_sum * par.UNIT // (100 * w_p * max(1, factor))
 
 
 # ---- objectives ----------------------------------------------------------------------------
@@ -307,7 +309,9 @@ def score_seat(game: Game, seat: Seat, country: Country,
     points = objective_points(country)
     bonus = sum(objective_bonus(game, seat, o, points[o.id], objectives[o.id], base)
                 for o in country.objectives)
-    return Score(parts=parts, objectives=objectives, total=weighted + bonus)
+    factor = game.state.par.get(seat.id, par.UNIT)
+    return Score(parts=parts, objectives=objectives, total=par.apply(weighted + bonus, factor),
+                 par=factor)
 
 
 def objective_bonus(game: Game, seat: Seat, o: Objective, points: int, met: bool,
@@ -639,6 +643,13 @@ def breakdown(game: Game, seat_id: str) -> dict[str, list[dict[str, Any]]]:
         if got:
             out["objectives"].append({"source": "objective" if met else "objective_progress",
                                       "objective": o.id, "points": got})
+    # the par factor's share: the total less the weighted parts and the objectives' points
+    weights = country.weights
+    w_sum = max(1, sum(weights.get(p, 0) for p in PARTS))
+    unscaled = sum(weights.get(p, 0) * score.parts[p] for p in PARTS) // w_sum + sum(
+        i["points"] for i in out["objectives"])
+    out["par"] = ([{"source": "par", "factor": score.par, "points": score.total - unscaled}]
+                  if score.total != unscaled else [])
     return out
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from time import process_time
 from typing import Any
 
+from game import par
 from game.actions import FACILITATOR, Action, Advance, Start
 from game.bots import STRATEGIES, act
 from game.engine import Game
@@ -59,7 +60,8 @@ def play(scenario: Scenario, seed: int, strategies: dict[str, str],
          refuse: Callable[[Action], bool] | None = None,
          on_phase: Callable[[Game], None] | None = None,
          on_round: Callable[[Game], None] | None = None,
-         setup: Callable[[Game], None] | None = None) -> tuple[Game, int]:
+         setup: Callable[[Game], None] | None = None,
+         par: dict[str, int] | None = None) -> tuple[Game, int]:
     """Play one game to the end; return it and the number of bot actions the engine refused
     (a bot bug: it must stay 0). With `timings`, each act() call's CPU seconds are appended.
 
@@ -68,7 +70,7 @@ def play(scenario: Scenario, seed: int, strategies: dict[str, str],
     `on_round` after every resolution, and a bot action for which `refuse` is true is
     dropped before it reaches the engine (a rule the experiment imposes, such as no deals)."""
     controllers = {s: f"bot:{strategies[s]}" for s in scenario.seat_ids}
-    game = Game.new(scenario, seed, controllers=controllers)
+    game = Game.new(scenario, seed, controllers=controllers, par=par)
     if setup is not None:
         setup(game)
     game.apply(FACILITATOR, Start())
@@ -145,8 +147,11 @@ def result(game: Game, index: int, seed: int, strategies: dict[str, str],
 _WORKER: dict[str, Any] = {}
 
 
-def _init(path: str, bots: str, seed: int) -> None:
-    _WORKER.update(scenario=load_scenario(path), bots=bots, seed=seed)
+def _init(path: str, bots: str, seed: int, factors: dict[str, int] | None = None) -> None:
+    scenario = load_scenario(path)
+    if factors is not None:  # the parent computed the par factors once for every worker
+        par.remember(scenario, factors)
+    _WORKER.update(scenario=scenario, bots=bots, seed=seed)
 
 
 def _one(index: int) -> dict[str, Any]:
@@ -174,7 +179,8 @@ def run_games(scenario: str, games: int, seed: int, bots: str = "mix", jobs: int
             out.append(r)
             bar.update(1)
     else:
-        with Pool(jobs, initializer=_init, initargs=(path, bots, seed)) as pool:
+        factors = par.factors_of(load_scenario(path))
+        with Pool(jobs, initializer=_init, initargs=(path, bots, seed, factors)) as pool:
             for r in pool.imap(_one, range(games), chunksize=max(1, min(8, games // jobs))):
                 out.append(r)
                 bar.update(1)

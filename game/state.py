@@ -219,6 +219,7 @@ class Score(msgspec.Struct):
     parts: dict[str, int]
     objectives: dict[str, bool]
     total: int
+    par: int = 1000  # the par factor (per mille) the total's distance from 100 carries
 
 
 class RoundScore(msgspec.Struct):
@@ -260,6 +261,7 @@ class GameState(msgspec.Struct):
     score_history: dict[str, list[RoundScore]] = msgspec.field(default_factory=dict)
     # per seat, the no-deal game's raw score parts after each round's resolution
     baseline: dict[str, list[dict[str, int]]] = msgspec.field(default_factory=dict)
+    par: dict[str, int] = msgspec.field(default_factory=dict)  # per seat, per mille (game.par)
     signings: int = 0
     round_start_seq: list[int] = msgspec.field(default_factory=list)  # seq at each round start
     phase_start: bytes = b""  # msgpack snapshot taken when the current phase began

@@ -247,6 +247,9 @@ def _private_seat(game: Game, seat: str) -> dict[str, Any]:
         "holdings": _b(s.holdings),
         "objectives": _objectives_of(game, c),
         "weights": _static(game, ("weights", seat), lambda: dict(c.weights)),
+        "par": st.par.get(seat, 1000),
+        "money_per_10_points": _static(game, ("money_per_10", seat), lambda: _money_per_10(
+            game, seat)),
         "orders": _b(s.orders) if s.orders is not None else None,
         "prompts": prompts,
         "reports": [{"round": r.round, **r.private.get(seat, {})} for r in st.reports],
@@ -406,3 +409,9 @@ def _forge(game: Game, see_votes: bool) -> dict[str, Any]:
         "motions": motions,
         "disputes": _b(f.disputes),
     }
+
+
+def _money_per_10(game: Game, seat: str) -> int:
+    from game.scoring import money_per_10_points
+
+    return money_per_10_points(game.scenario, seat, game.state.par.get(seat, 1000))

@@ -337,10 +337,10 @@ class Scale:
             flow += d * info.output_value + max(0, b.ore) * info.ref_ore + \
                 max(0, b.refined) * info.ref_refined
             trade += abs(b.ore) + abs(b.refined)
-        # scoring moves a total by 10 points per money measure of $M (the starting treasury
-        # kept near the table's mean, scoring.money_measure), whatever the weights: the
-        # treasury now is the bot's estimate of it
-        self.per_musd = 10 / max(100, ctx.me["treasury"]) if w["prosperity"] else 0.0
+        # the seat's own view says what $M add 10 points to its total; the bot weighs
+        # points before par (a factor on every point alike, game.par)
+        per_10 = ctx.me.get("money_per_10_points", 0) * ctx.me.get("par", 1000) / 1000
+        self.per_musd = 10 / max(100, per_10) if w["prosperity"] and per_10 else 0.0
         self.per_lot_met = 100 * 10000 / max(1, demand * rounds) / 8000 * w["security"] / 100
         # sustainability is traceable lots x the clause's level / (3 x all lots traded), so
         # a lot traced at my standard is worth that share of 100 points

@@ -37,8 +37,16 @@ def _active(g: Game, a: str, b: str, clauses: list[Any]) -> None:
 
 
 def test_money_is_worth_ten_points_per_money_measure(lite_scenario: Scenario) -> None:
+    """The bot prices a $M as the scoring does before par (the table's money measure), from
+    what its own view says: its $M per +10 points and its par factor."""
+    from game import scoring
+
     ctx = _ctx(lite_scenario, "COD")
-    assert abs(ctx.scale.per_musd - 10 / ctx.me["treasury"]) < 1e-12
+    measure = scoring.money_measure(lite_scenario, "COD")
+    assert measure != ctx.me["treasury"]  # not the seat's own treasury any more
+    per_10 = ctx.me["money_per_10_points"] * ctx.me["par"] / 1000
+    assert abs(per_10 - measure) <= measure / 100  # per mille rounding
+    assert abs(ctx.scale.per_musd - 10 / per_10) < 1e-12
 
 
 def test_a_supply_my_own_exclusivity_stops_costs_a_breach_each_round(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from game import scoring
+from game import par, scoring
 from game.actions import FACILITATOR, Advance, Start
 from game.clauses import Payment, Supply
 from game.effects import ForceControl
@@ -42,10 +42,12 @@ def test_the_money_worth_ten_points_differs_at_most_fivefold(
 ) -> None:
     """Fair by construction: the $M that move a total by +10 points come from a table-wide
     money measure (starting treasury within half to twice the table's mean), never from a
-    seat's own baseline, so they differ across seats by at most 4x."""
+    seat's own baseline, and the par factors (game.par) are held so that, with them, they
+    still differ across seats by at most 5x."""
     scenario: Scenario = request.getfixturevalue(name)
-    per_10 = [scoring.money_per_10_points(scenario, c.id) for c in scenario.countries
-              if c.weights.get("prosperity")]
+    factors = par.factors_of(scenario)
+    per_10 = [scoring.money_per_10_points(scenario, c.id, factors[c.id])
+              for c in scenario.countries if c.weights.get("prosperity")]
     assert min(per_10) > 0 and max(per_10) <= 5 * min(per_10)
     for c in scenario.countries:
         scales = scoring.part_scales(scenario, c.id)
@@ -389,7 +391,7 @@ def test_the_breakdown_adds_up_to_every_part_over_whole_bot_games(name: str, see
     scores = view(g, "spectator")["scores"]
     for sid, s in scores.items():
         bd = s["breakdown"]
-        assert set(bd) == {*s["parts"], "objectives"}
+        assert set(bd) == {*s["parts"], "objectives", "par"}
         for part, points in s["parts"].items():
             assert sum(i["points"] for i in bd[part]) == points - 100, (sid, part, bd[part])
             assert all(i["points"] for i in bd[part])
@@ -399,7 +401,11 @@ def test_the_breakdown_adds_up_to_every_part_over_whole_bot_games(name: str, see
         weights = sc.country(sid).weights
         w = sum(weights.get(p, 0) for p in s["parts"])
         weighted = sum(weights.get(p, 0) * v for p, v in s["parts"].items()) // w
-        assert weighted + sum(i["points"] for i in bd["objectives"]) == s["total"]
+        unscaled = weighted + sum(i["points"] for i in bd["objectives"])
+        # the par item takes the rest: what the seat's factor did to the distance from 100
+        assert unscaled + sum(i["points"] for i in bd["par"]) == s["total"]
+        assert s["total"] == par.apply(unscaled, s["par"]) and s["par"] == g.state.par[sid]
+        assert all(i["points"] and i["factor"] == s["par"] for i in bd["par"])
         for item in bd["prosperity"] + bd["sustainability"]:
             if item["source"] == "deal":
                 d = g.state.deals[item["deal"]]
