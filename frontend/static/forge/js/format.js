@@ -59,6 +59,15 @@ export function int(n) {
   return Number(n).toLocaleString(LOCALE);
 }
 
+/** A par factor (per mille) as people say it: 1202 -> "×1.2", 549 -> "×0.55" (two
+ * significant figures: a tenth matters below 1, hardly above). */
+export function factor(perMille) {
+  if (perMille === null || perMille === undefined) return "—";
+  const x = perMille / 1000;
+  const digits = x < 1 ? { minimumFractionDigits: 1, maximumFractionDigits: 2 } : { minimumFractionDigits: 1, maximumFractionDigits: 1 };
+  return `×${x.toLocaleString(LOCALE, digits)}`;
+}
+
 export function bp(n) {
   if (n === null || n === undefined) return "—";
   return `${(n / 100).toLocaleString(LOCALE, { maximumFractionDigits: 1 })}%`;

@@ -8,6 +8,7 @@
 import { h, fill, changed } from "../dom.js";
 import { money, int, mineralName, seatName } from "../format.js";
 import { _, fmt, sc, tip } from "../i18n.js";
+import { parLine } from "./delegation.js";
 
 const PARTS = {
   prosperity: _("money and growth"),
@@ -187,7 +188,7 @@ export function createBriefing(app) {
     if (lobby && content.parentNode !== el) el.append(content);
     if (!lobby && content.parentNode !== fold) { fold.append(content); el.append(fold); }
     heading.hidden = !lobby;
-    if (!changed(el, [v.me.seat, v.me.treasury, v.me.objectives, v.me.weights, v.seats[v.me.seat], v.minerals.length])) return;
+    if (!changed(el, [v.me.seat, v.me.treasury, v.me.objectives, v.me.weights, v.me.par, v.seats[v.me.seat], v.minerals.length])) return;
     const seat = v.me.seat;
     const pub = v.seats[seat] || {};
     const me = v.me;
@@ -212,7 +213,8 @@ export function createBriefing(app) {
         : h("p", { class: "muted", text: _("None.") }),
       h("p", { class: "small", text: _("Only your delegation and the teacher can see it. Do not tell the other countries.") }),
       h("h3", { class: "sub", text: _("How you score") }),
-      h("p", { text: _("Your score has four parts: money and growth, a secure supply, clean production and reputation. In each, 100 means as well as your country would have done with no deals. Your total is their average, weighted by what matters to you, plus the points of the objectives you meet. The highest total wins.") }));
+      h("p", { text: _("Your score has four parts: money and growth, a secure supply, clean production and reputation. In each, 100 means as well as your country would have done with no deals. Your total is their average, weighted by what matters to you, plus the points of the objectives you meet. The highest total wins.") }),
+      parLine(me));
     if (!quiz) renderQuiz(v);
     if (done === null) {
       const before = remembered(app);

@@ -3,7 +3,7 @@
 // over the rounds, the prices (a gap: no trade that round), the deals as a network with
 // promises set against deliveries, and four discussion questions drawn from this game.
 import { h, fill, changed } from "../dom.js";
-import { seatName, bp, money, int, keyName, clauseText, STATUS_LABELS } from "../format.js";
+import { seatName, bp, money, int, keyName, clauseText, factor, STATUS_LABELS } from "../format.js";
 import { createPriceCharts } from "./charts.js";
 import { _, fmt, sc } from "../i18n.js";
 
@@ -62,6 +62,29 @@ function objectiveText(seat, o) {
   return sc(`countries.${seat}.objectives.${o.id}`, o.text || o.id);
 }
 
+/** A score's par: its factor (per mille) and the points it added or took (the engine's
+ * breakdown item `par`; none from a server that has no par). */
+function parOf(sc_) {
+  const items = (sc_.breakdown && Array.isArray(sc_.breakdown.par) && sc_.breakdown.par) || [];
+  const points = items.reduce((t, x) => t + (x.points || 0), 0);
+  const f = sc_.par ?? (items[0] && items[0].factor) ?? null;
+  return { factor: f, points };
+}
+
+/** The par line of a country's explanation, in words a student reads aloud. */
+export function parSentence(p) {
+  const why = p.factor >= 1000 ? _("countries with less room to gain count their points more")
+    : _("countries with more room to gain count their points less");
+  return fmt(_("Par %(factor)s: %(points)s points (%(why)s)"), { factor: factor(p.factor), points: signed(p.points), why });
+}
+
+/** The factor beside a total: "×1.4" to the eye, "par: points count ×1.4" to a reader. */
+function parTag(f) {
+  const label = fmt(_("par: points count %(factor)s"), { factor: factor(f) });
+  return h("span", { class: "rank-par", "data-testid": "rank-par", title: label },
+    h("span", { "aria-hidden": "true", text: factor(f) }), h("span", { class: "sr-only", text: label }));
+}
+
 function weightsOf(v, seat) {
   const priv = (v.private && v.private[seat]) || (v.me && v.me.seat === seat ? v.me : null);
   return priv && priv.weights ? priv.weights : null;
@@ -90,7 +113,7 @@ function explanation(v, seat, sc_, compact = 0) {
   const rows = breakdownRows(sc_.breakdown);
   if (rows) {
     for (const [part, srcs] of rows) {
-      if (part === "objectives") continue; // the objectives have their own lines below
+      if (part === "objectives" || part === "par") continue; // their own lines below
       // same source and partner added up; rounding and the 0..300 limit go under "other"
       const sums = new Map();
       for (const [k, n, partner] of srcs) {
@@ -122,12 +145,22 @@ function explanation(v, seat, sc_, compact = 0) {
   const bonus = list.reduce((t, o) => t + earned(o), 0);
   const w = weightsOf(v, seat);
   const top = w ? Object.entries(w).sort((a, b) => b[1] - a[1])[0] : null;
+  // the par factor stretches the parts' average plus the objectives: what it added or took
+  // is its own term, so the sum shown is the total shown
+  const par = parOf(sc_);
+  const withPar = par.points !== 0;
+  const sum = { avg: int(sc_.total - bonus - par.points), bonus: int(bonus), total: int(sc_.total),
+    factor: factor(par.factor), par: signed(par.points) };
   if (compact) {
-    items.push(h("li", { text: fmt(_("Average of the parts %(avg)s + objectives %(bonus)s = %(total)s"),
-      { avg: int(sc_.total - bonus), bonus: int(bonus), total: int(sc_.total) }) }));
-  } else items.push(h("li", { text: fmt(_("Parts averaged by what mattered to this country: %(avg)s%(top)s; objectives: +%(bonus)s; total %(total)s."),
-    { avg: int(sc_.total - bonus), top: top ? ` (${fmt(_("%(part)s counted %(n)s times"), { part: partName(top[0]), n: top[1] })})` : "",
-      bonus: int(bonus), total: int(sc_.total) }) }));
+    items.push(h("li", { class: withPar ? "par-sum" : null, "data-testid": withPar ? "par-line" : null,
+      text: fmt(withPar ? _("Average of the parts %(avg)s + objectives %(bonus)s, par %(factor)s: %(par)s = %(total)s")
+        : _("Average of the parts %(avg)s + objectives %(bonus)s = %(total)s"), sum) }));
+  } else {
+    if (withPar) items.push(h("li", { class: "par-line", "data-testid": "par-line", text: parSentence(par) }));
+    items.push(h("li", { text: fmt(withPar ? _("Parts averaged by what mattered to this country: %(avg)s%(top)s; objectives: +%(bonus)s; par: %(par)s; total %(total)s.")
+      : _("Parts averaged by what mattered to this country: %(avg)s%(top)s; objectives: +%(bonus)s; total %(total)s."),
+    { ...sum, top: top ? ` (${fmt(_("%(part)s counted %(n)s times"), { part: partName(top[0]), n: top[1] })})` : "" }) }));
+  }
   for (const o of list) {
     const part = !met[o.id] && earned(o) > 0;
     items.push(h("li", { class: met[o.id] ? "obj met" : "obj" }, h("span", { class: met[o.id] ? "pill ok" : "pill",
@@ -440,11 +473,14 @@ export function createDebrief(app, { dark = false } = {}) {
     const deals = (v.deals || []).filter((d) => ["active", "completed", "breached", "cancelled"].includes(d.status));
 
     // 1. ranking, with where the points came from
-    fill(panes.ranking, h("p", { class: "small muted", text: _("In each part, 100 = as well as the country would have done with no deals.") }),
+    const pars = ranked.some(([, x]) => typeof x.par === "number" && x.par !== 1000);
+    fill(panes.ranking, h("p", { class: "small muted" }, _("In each part, 100 = as well as the country would have done with no deals."),
+      pars ? ` ${_("Par (the × beside each total): each country's points above or below 100 are multiplied by it, so a strong game is worth the same for every country.")}` : ""),
       h("ol", { class: "ranking", "data-testid": "scores" }, ranked.map(([seat, x], i) => h("li", { class: `rank-item${seat === me ? " me" : ""}`, "data-seat": seat },
         h("div", { class: "rank-head" }, h("span", { class: "rank-no", text: `${i + 1}` }), h("strong", { class: "rank-name", text: seatName(v, seat) }),
           seat === me ? h("span", { class: "pill", text: _("you") }) : null,
-          h("span", { class: "rank-total", text: fmt(_("%(n)s points"), { n: int(x.total) }) })),
+          h("span", { class: "rank-total", text: fmt(_("%(n)s points"), { n: int(x.total) }) }),
+          typeof x.par === "number" ? parTag(x.par) : null),
         // a big table on the projector: two sources per part, so more places fit a page
         explanation(v, seat, x, dark ? (ranked.length > 8 ? 2 : 3) : 0)))));
 

@@ -1,7 +1,7 @@
 // A delegation's own panel: money, holdings, capacities, demand, standing, secret aims.
 // Used for the player's "my delegation" and for each seat in the facilitator's console.
 import { h, fill, changed } from "../dom.js";
-import { money, int, mineralName, seatName, bp, formName } from "../format.js";
+import { money, int, mineralName, seatName, bp, formName, factor } from "../format.js";
 import { _, fmt, sc, tip } from "../i18n.js";
 
 const PARTS = { prosperity: _("money and growth"), security: _("secure supply"), sustainability: _("clean production"), reputation: _("reputation") };
@@ -15,6 +15,16 @@ function policyText(view, pub) {
     parts.push(fmt(_("%(rate)s import tax on %(mineral)s from %(who)s"), { rate: bp(t.rate_bp), mineral: mineralName(view, t.mineral), who: t.targets.map((x) => seatName(view, x)).join(", ") }));
   }
   return parts;
+}
+
+/** What one point is worth to this seat: its par factor and, when money counts for it, the
+ * $M of extra prosperity that add 10 points to its total (the engine's own figures). */
+export function parLine(priv) {
+  if (!priv || typeof priv.par !== "number") return null;
+  const count = fmt(_("Your points count %(factor)s (par)."), { factor: factor(priv.par) });
+  const per10 = priv.money_per_10_points
+    ? ` ${fmt(_("10 points = %(money)s of extra prosperity."), { money: money(priv.money_per_10_points) })}` : "";
+  return h("p", { class: "small par-note", "data-testid": "par-note" }, count + per10);
 }
 
 export function seatDetails(view, seatId, priv) {
@@ -58,6 +68,7 @@ export function seatDetails(view, seatId, priv) {
     objectives.length ? h("ul", { class: "objectives", "data-testid": "objectives" }, objectives)
       : h("p", { class: "muted", text: _("None.") }),
     weights ? h("p", { class: "small" }, h("strong", { text: _("What matters most to you: ") }), weights, tip("weights")) : null,
+    parLine(priv),
     policies.length ? [h("h4", { text: _("Your policies in force") }), h("ul", {}, policies.map((p) => h("li", { text: p })))] : null,
     priv.score ? h("p", {}, h("strong", { text: fmt(_("Score: %(n)s"), { n: priv.score.total }) }),
       h("span", { class: "muted", text: ` (${Object.entries(priv.score.parts).map(([k, v]) => `${PARTS[k] || k} ${v}`).join(", ")})` })) : null,
