@@ -22,14 +22,16 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from multiprocessing import Pool
+from pathlib import Path
 from typing import Any
 
 import msgspec
 
+from game import par
 from game.actions import (
     AcceptDeal,
     Action,
@@ -327,7 +329,15 @@ def strategies_of(scenario: Scenario, arm: Arm, seed: int, index: int) -> dict[s
     return strategies
 
 
-def play_arm(scenario: Scenario, arm: Arm, seed: int, index: int) -> Measures:
+def play_arm(scenario: Scenario, arm: Arm, seed: int, index: int,
+             factors: Mapping[str, int] | None = None) -> Measures:
+    """One game of an arm. Both arms score with the par factors of the experiment's own
+    scenario (`factors`, by default computed from it), not of the arm's changed one: par
+    is measured from a scenario's content, so a blanked card or a club cut to its chair
+    would give each arm its own factors, and the bots, which price a $M from them, would
+    play differently in the two arms for a reason the experiment did not choose."""
+    if factors is None:
+        factors = par.factors_of(scenario)
     sc = scenario
     for tf in arm.transforms:
         sc = tf(sc)
@@ -349,7 +359,8 @@ def play_arm(scenario: Scenario, arm: Arm, seed: int, index: int) -> Measures:
     recorder = _Recorder()
     game, _ = play(sc, game_seed(seed, index), strategies,
                    refuse=_refuse_deals if arm.no_deals else None,
-                   on_phase=on_phase, on_round=recorder, setup=arm.setup)
+                   on_phase=on_phase, on_round=recorder, setup=arm.setup,
+                   par=dict(factors))
     out = measure(game, recorder, scenario)
     out["script_failed"] = float(len(failed))
     return out
@@ -478,14 +489,17 @@ _W: dict[str, Any] = {}
 
 
 def _init(path: str, seed: int) -> None:
-    _W.update(scenario=load_scenario(path), seed=seed)
+    scenario = load_scenario(path)
+    par.read_stored(scenario, Path(path))  # the shipped scenarios' factors, if current
+    _W.update(scenario=scenario, seed=seed, par=par.factors_of(scenario))
 
 
 def _pair(job: tuple[str, int]) -> tuple[Measures, Measures]:
     name, index = job
     e = EXPERIMENTS[name]
-    sc, seed = _W["scenario"], _W["seed"]
-    return play_arm(sc, e.treatment, seed, index), play_arm(sc, e.reference, seed, index)
+    sc, seed, factors = _W["scenario"], _W["seed"], _W["par"]
+    return (play_arm(sc, e.treatment, seed, index, factors),
+            play_arm(sc, e.reference, seed, index, factors))
 
 
 def run(name: str, scenario: str, games: int, seed: int, jobs: int = 1) -> dict[str, Any]:

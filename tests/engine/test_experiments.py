@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -142,3 +143,25 @@ def test_capacity_at_the_end_counts_what_is_being_built(
     after = experiments.measure(game, rec, ministerial_scenario)
     assert after["out_china_li_refine_running"] == before["out_china_li_refine_running"]
     assert after["out_china_li_refine_capacity"] == before["out_china_li_refine_capacity"] + 3
+
+
+def test_both_arms_score_with_the_experiments_own_par_factors(
+    ministerial_scenario: Scenario, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Par is measured from a scenario's content: a blanked card would give the blank arm its
+    own factors, and the bots, pricing a $M from them, would play differently in the two arms.
+    Both arms' games carry the factors the experiment passes (the shipped scenario's)."""
+    seen: list[dict[str, int]] = []
+    real = experiments.play
+
+    def spy(*args: Any, **kw: Any) -> tuple[Game, int]:
+        game, errors = real(*args, **kw)
+        seen.append(dict(game.state.par))
+        return game, errors
+
+    monkeypatch.setattr(experiments, "play", spy)
+    factors = {s: 900 + 10 * i for i, s in enumerate(ministerial_scenario.seat_ids)}
+    e = experiments.EXPERIMENTS["re_control_alone"]
+    for arm in (e.treatment, e.reference):
+        experiments.play_arm(ministerial_scenario, arm, 1, 0, factors)
+    assert seen == [factors, factors]
