@@ -26,7 +26,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from multiprocessing import Pool
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -489,8 +488,7 @@ _W: dict[str, Any] = {}
 
 
 def _init(path: str, seed: int) -> None:
-    scenario = load_scenario(path)
-    par.read_stored(scenario, Path(path))  # the shipped scenarios' factors, if current
+    scenario = load_scenario(path)  # with the shipped scenarios' stored par factors
     _W.update(scenario=scenario, seed=seed, par=par.factors_of(scenario))
 
 

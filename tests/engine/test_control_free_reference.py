@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from game import experiments
+from game import experiments, par
 from game.engine import Game
 from game.scenario import Scenario
 from game.simulate import assign, game_seed, play
@@ -67,7 +67,8 @@ def test_alone_the_blank_arm_has_no_control_and_the_live_arm_only_the_cards(
         sc = ministerial_scenario
         for tf in arm.transforms:
             sc = tf(sc)
-        game, _ = play(sc, game_seed(1, i), strategies)
+        game, _ = play(sc, game_seed(1, i), strategies,
+                       par=par.factors_of(ministerial_scenario))
         return _re_controls_on_targets(game)
 
     blank, live = e.reference, e.treatment

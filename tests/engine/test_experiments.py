@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from game import experiments
+from game import experiments, par
 from game.effects import ForceControl
 from game.engine import Game
 from game.scenario import Scenario
@@ -62,7 +62,7 @@ def test_a_pinned_card_comes_up_in_its_round_even_where_another_is_scripted(
     """ministerial-2026 scripts Ghana's card in round 3 and the control in round 2: pinning
     the control to round 3 swaps them, so the control is the card drawn in round 3."""
     sc = experiments.pin_card("china_re_controls", 3, True)(ministerial_scenario)
-    game, _ = play(sc, 1, {s: "passive" for s in sc.seat_ids})
+    game, _ = play(sc, 1, {s: "passive" for s in sc.seat_ids}, par={})  # no par games
     assert game.state.cards_drawn[2] == "china_re_controls"
     assert "ghana_ewoyaa" in game.state.cards_drawn[:3]
 
@@ -90,6 +90,7 @@ def test_ghanas_answer_is_the_one_the_arm_scripts(ministerial_scenario: Scenario
 def _played(sc: Scenario, arm: experiments.Arm, index: int = 0) -> Game:
     """One game of an arm as play_arm plays it (transforms, bots, script), returned whole."""
     strategies = experiments.strategies_of(sc, arm, 1, index)
+    factors = par.factors_of(sc)  # the experiment's own scenario's, as play_arm uses
     for tf in arm.transforms:
         sc = tf(sc)
     scripted = {(r, ph): do for r, ph, do in arm.script}
@@ -99,7 +100,8 @@ def _played(sc: Scenario, arm: experiments.Arm, index: int = 0) -> Game:
         if do is not None:
             do(game)
 
-    game, _ = play(sc, index + 1, strategies, on_phase=on_phase, setup=arm.setup)
+    game, _ = play(sc, index + 1, strategies, on_phase=on_phase, setup=arm.setup,
+                   par=factors)
     return game
 
 
