@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -92,8 +91,8 @@ def factors(gains: Mapping[str, list[int]], money: Mapping[str, int]) -> Factors
     best) counts as a 25th of the median. `money` is each seat's $M per +10 points before
     par (scoring.money_per_10_points; 0 where prosperity has no weight): if the $M per +10
     points after par would span more than MAX_RATIO, they are held to the window of that
-    ratio that holds the most seats (`_window`), and the factors of the seats outside it
-    follow."""
+    ratio that holds the most seats and moves the others least (`_window`), and the factors
+    of the seats outside it follow."""
     pars: dict[str, int] = {}
     for seat, xs in gains.items():
         top = sorted(xs)[len(xs) * (100 - PAR_TOP_PCT) // 100:]
@@ -116,18 +115,23 @@ def factors(gains: Mapping[str, list[int]], money: Mapping[str, int]) -> Factors
 
 
 def _window(values: list[int]) -> int:
-    """The low end of the MAX_RATIO-wide window holding the most of `values` (sorted), the
-    one nearest (geometrically) to centring on their median among equals; 0 if they fit."""
-    if not values or values[-1] <= MAX_RATIO * values[0] * 99 // 100:
+    """The low end of the MAX_RATIO-wide window (less a per mille rounding margin) that holds
+    the most of `values` (sorted), and among those the one that moves the values outside
+    it the least (summed relative distances); 0 if they all fit. Why: the factors stay what
+    was measured wherever the money window allows it."""
+    def top(lo: int) -> int:
+        return MAX_RATIO * lo * 99 // 100
+
+    if not values or values[-1] <= top(values[0]):
         return 0
-    median = values[(len(values) - 1) // 2]
-    best: tuple[int, int, int] | None = None  # (-held, distance from centred, lo)
     ends = {max(1, -(-v * 100 // (99 * MAX_RATIO))) for v in values}  # v as the top end
-    centred = math.isqrt(median * median // MAX_RATIO)
-    for lo in sorted({*values, *ends, max(1, centred)}):
-        held = sum(lo <= v <= MAX_RATIO * lo * 99 // 100 for v in values)
-        centre = abs(lo * lo * MAX_RATIO - median * median)
-        key = (-held, centre, lo)
+    best: tuple[int, int, int] | None = None  # (-held, moved, lo)
+    for lo in sorted({*values, *ends}):
+        hi = top(lo)
+        held = sum(lo <= v <= hi for v in values)
+        moved = sum((lo - v) * UNIT // lo if v < lo else (v - hi) * UNIT // v if v > hi else 0
+                    for v in values)
+        key = (-held, moved, lo)
         if best is None or key < best:
             best = key
     return best[2] if best else 0

@@ -396,6 +396,7 @@ def simulate(scenario: str, games: int, seed: int, bots: str = "mix", jobs: int 
     check_bots(bots)
     results = run_games(scenario, games, seed, bots, jobs, progress)
     summary = summarise(results, scenario, seed, bots)
+    summary["par"] = par.factors_of(load_scenario(str(scenario_path(scenario))))
     if out is not None:
         write_outputs(summary, results, out)
     return summary

@@ -34,7 +34,7 @@ def test_a_seat_that_never_gains_gets_the_largest_factor_the_window_allows() -> 
     gains = {"A": [-5] * 10, "B": [20] * 10, "C": [20] * 10}
     f = par.factors(gains, {"A": 100, "B": 100, "C": 100})
     assert f["B"] == f["C"] == 1000  # the window holds the most seats: B and C keep theirs
-    assert 2000 <= f["A"] <= 5000  # held to the 5x window (here centred on them), not 25x
+    assert 4500 <= f["A"] <= 5000  # held near the 5x window's edge, not 25x
 
 
 @given(st.dictionaries(st.sampled_from("ABCDEFGH"),
