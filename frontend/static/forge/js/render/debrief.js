@@ -150,10 +150,10 @@ function explanation(v, seat, sc_, compact = 0) {
   const par = parOf(sc_);
   const withPar = par.points !== 0;
   const sum = { avg: int(sc_.total - bonus - par.points), bonus: int(bonus), total: int(sc_.total),
-    factor: factor(par.factor), par: signed(par.points) };
+    par: signed(par.points) };
   if (compact) {
     items.push(h("li", { class: withPar ? "par-sum" : null, "data-testid": withPar ? "par-line" : null,
-      text: fmt(withPar ? _("Average of the parts %(avg)s + objectives %(bonus)s, par %(factor)s: %(par)s = %(total)s")
+      text: fmt(withPar ? _("Parts %(avg)s + objectives %(bonus)s + par %(par)s = %(total)s")
         : _("Average of the parts %(avg)s + objectives %(bonus)s = %(total)s"), sum) }));
   } else {
     if (withPar) items.push(h("li", { class: "par-line", "data-testid": "par-line", text: parSentence(par) }));
@@ -475,12 +475,12 @@ export function createDebrief(app, { dark = false } = {}) {
     // 1. ranking, with where the points came from
     const pars = ranked.some(([, x]) => typeof x.par === "number" && x.par !== 1000);
     fill(panes.ranking, h("p", { class: "small muted" }, _("In each part, 100 = as well as the country would have done with no deals."),
-      pars ? ` ${_("Par (the × beside each total): each country's points above or below 100 are multiplied by it, so a strong game is worth the same for every country.")}` : ""),
+      pars ? ` ${_("Par (×): countries with less room to gain count their points more.")}` : ""),
       h("ol", { class: "ranking", "data-testid": "scores" }, ranked.map(([seat, x], i) => h("li", { class: `rank-item${seat === me ? " me" : ""}`, "data-seat": seat },
         h("div", { class: "rank-head" }, h("span", { class: "rank-no", text: `${i + 1}` }), h("strong", { class: "rank-name", text: seatName(v, seat) }),
           seat === me ? h("span", { class: "pill", text: _("you") }) : null,
-          h("span", { class: "rank-total", text: fmt(_("%(n)s points"), { n: int(x.total) }) }),
-          typeof x.par === "number" ? parTag(x.par) : null),
+          h("span", { class: "rank-score" }, h("span", { class: "rank-total", text: fmt(_("%(n)s points"), { n: int(x.total) }) }),
+            typeof x.par === "number" ? [" ", parTag(x.par)] : null)),
         // a big table on the projector: two sources per part, so more places fit a page
         explanation(v, seat, x, dark ? (ranked.length > 8 ? 2 : 3) : 0)))));
 
