@@ -87,6 +87,9 @@ GLOSSARY: dict[str, tuple[Any, Any]] = {
                                            "points at the end.")),
     "score": (_("Score"), _("Points at the end. 100 in a part means you did as well as if "
                             "you had made no deals at all; more is better.")),
+    "par": (_("Par"), _("Some countries have more room to gain than others. Your points "
+                        "above or below 100 are multiplied by your par (for example x1.4), "
+                        "so a strong game is worth the same for every country.")),
     "weights": (_("What matters most"), _("Each country cares about some parts of the score "
                                           "more than others: a part that counts 4 times "
                                           "matters twice as much as one that counts 2 "
