@@ -40,8 +40,9 @@ PAR_SEED = 7001
 PAR_TOP_PCT = 40  # the mean of a seat's best 40% of gains: the games it could win
 MAX_RATIO = 5  # largest factor / smallest factor
 UNIT = 1000  # factors are per mille: 1000 = x1
+FINE = UNIT * 1_000_000  # money x FINE // factor: $M per +10 points in millionths
 # bump when the rules or the bots change what games score, so stored pars are recomputed
-PAR_VERSION = 1
+PAR_VERSION = 2
 PAR_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "par"
 
 Factors = dict[str, int]
@@ -103,14 +104,15 @@ def factors(gains: Mapping[str, list[int]], money: Mapping[str, int]) -> Factors
     median = positive[(len(positive) - 1) // 2]
     floor = max(1, median // 25)
     out = {s: max(1, median * UNIT // max(p, floor)) for s, p in pars.items()}
-    # $M per +10 points after par, for the seats that count money
-    per10 = {s: money[s] * UNIT // f for s, f in out.items() if money.get(s, 0) > 0}
+    # $M per +10 points after par, for the seats that count money, in millionths of a $M
+    # (so a small money measure is not rounded to nothing before the window is placed)
+    per10 = {s: money[s] * FINE // f for s, f in out.items() if money.get(s, 0) > 0}
     lo = _window(sorted(per10.values()))
     if lo:
         hi = MAX_RATIO * lo * 99 // 100  # a margin for the per mille rounding
         for s, v in per10.items():
             if not lo <= v <= hi:
-                out[s] = max(1, -(-money[s] * UNIT // min(hi, max(lo, v))))
+                out[s] = max(1, -(-money[s] * FINE // min(hi, max(lo, v))))
     return out
 
 
@@ -126,7 +128,7 @@ def _window(values: list[int]) -> int:
         return 0
     ends = {max(1, -(-v * 100 // (99 * MAX_RATIO))) for v in values}  # v as the top end
     best: tuple[int, int, int] | None = None  # (-held, moved, lo)
-    for lo in sorted({*values, *ends}):
+    for lo in sorted(v for v in {*values, *ends} if v > 0):
         hi = top(lo)
         held = sum(lo <= v <= hi for v in values)
         moved = sum((lo - v) * UNIT // lo if v < lo else (v - hi) * UNIT // v if v > hi else 0

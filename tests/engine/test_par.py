@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from game import par, scoring
@@ -41,6 +41,9 @@ def test_a_seat_that_never_gains_gets_the_largest_factor_the_window_allows() -> 
                        st.lists(st.integers(-30, 80), min_size=5, max_size=30),
                        min_size=2),
        st.lists(st.booleans(), min_size=8, max_size=8), st.integers(1, 4000))
+# a $M measure of 1 once rounded a seat's $M per +10 points to 0, and the window to nothing
+@example({"F": [0, 0, 0, 0, 1], "D": [0] * 5}, [False, False, False, True, False, True,
+                                                 False, False], 1)
 def test_the_money_per_ten_points_never_differs_more_than_fivefold(
     gains: dict[str, list[int]], counts_money: list[bool], measure: int
 ) -> None:
