@@ -384,8 +384,14 @@ def _baseline_now(game: Game, seat: str) -> dict[str, int]:
     rounds = game.state.baseline.get(seat, [])
     if not rounds:
         return {}
-    return revalued_prosperity(rounds[max(0, min(len(game.state.reports), len(rounds)) - 1)],
-                               spot_prices(game, seat))
+    i = max(0, min(len(game.state.reports), len(rounds)) - 1)
+    base = rounds[i]
+    # the baseline never changes, so its keys are sorted out once per seat and round (every
+    # seat is scored after every resolution); the same dict object, or it is read anew
+    hit = game.memo.get(("baseline_worlds", seat, i))
+    if hit is None or hit[0] is not base:
+        hit = game.memo["baseline_worlds", seat, i] = (base, _world_terms(base))
+    return revalued_prosperity(base, spot_prices(game, seat), hit[1])
 
 
 def spot_prices(game: Game, seat: str) -> Mapping[str, list[int]]:
@@ -403,8 +409,40 @@ def spot_prices(game: Game, seat: str) -> Mapping[str, list[int]]:
     return prices if out is None else out
 
 
-def revalued_prosperity(base: dict[str, int],
-                        prices: Mapping[str, list[int]]) -> dict[str, int]:
+# One no-deal world's prosperity terms in a baseline dict (see `_world_terms`): its
+# prosperity, its spot trades as (round, market, volume, value at its own price,
+# the value's key) and its `prosperity...` items with the world's tag taken off.
+_WorldTerms = tuple[int, list[tuple[int, str, int, int | None, str]], list[tuple[str, int]]]
+
+
+def _world_terms(base: dict[str, int]) -> tuple[dict[str, int], list[_WorldTerms]]:
+    """A baseline dict sorted out for `revalued_prosperity`: its items that belong to no
+    world, and each world's terms. Parsing the `@<w>:vol:<round>:<market>` keys is most of
+    the work of revaluing, and a game revalues the same dict for a seat at every scoring."""
+    rest = {k: v for k, v in base.items() if not k.startswith(_WORLD)}
+    worlds: list[_WorldTerms] = []
+    for w in range(_WORLDS):
+        own = base.get(f"{_WORLD}{w}:prosperity")
+        if own is None:
+            continue
+        head = f"{_WORLD}{w}:vol:"
+        trades: list[tuple[int, str, int, int | None, str]] = []
+        for k, vol in base.items():
+            if not k.startswith(head):
+                continue
+            j, _, key = k[len(head):].partition(":")
+            val_key = f"{_WORLD}{w}:val:{j}:{key}"
+            trades.append((int(j), key, vol, base.get(val_key), val_key))
+        prefix = f"{_WORLD}{w}:prosperity"
+        cut = len(_WORLD) + len(str(w)) + 1
+        items = [(k[cut:], v) for k, v in base.items() if k.startswith(prefix)]
+        worlds.append((own, trades, items))
+    return rest, worlds
+
+
+def revalued_prosperity(base: dict[str, int], prices: Mapping[str, list[int]],
+                        worlds: tuple[dict[str, int], list[_WorldTerms]] | None = None,
+                        ) -> dict[str, int]:
     """The baseline with prosperity revalued at the prices the game actually had.
 
     Why: a seat's spot sales and purchases in the no-deal world are what doing nothing
@@ -416,31 +454,27 @@ def revalued_prosperity(base: dict[str, int],
     and each part of the difference is the seat's own doing. The better no-deal world
     (calm or as dealt) is chosen after revaluing both, so a table where nobody does
     anything (this game is then the no-deal game as dealt, at its own prices) still scores
-    at most 100. The difference shows in the debrief as the `prices` source."""
-    out = {k: v for k, v in base.items() if not k.startswith(_WORLD)}
-    best: tuple[int, int, int] | None = None  # (revalued, shift, world)
-    for w in range(_WORLDS):
-        own = base.get(f"{_WORLD}{w}:prosperity")
-        if own is None:
-            continue
+    at most 100. The difference shows in the debrief as the `prices` source.
+
+    `worlds` is `_world_terms(base)`, passed by a caller that keeps it."""
+    rest, terms = _world_terms(base) if worlds is None else worlds
+    out = dict(rest)
+    best: tuple[int, int, int] | None = None  # (revalued, shift, index in terms)
+    for i, (own, trades, _) in enumerate(terms):
         shift = 0
-        head = f"{_WORLD}{w}:vol:"
-        for k, vol in base.items():
-            if not k.startswith(head):
-                continue
-            j, _, key = k[len(head):].partition(":")
+        for j, key, vol, val, val_key in trades:
             got = prices.get(key, ())
-            now = got[int(j)] if int(j) < len(got) else 0
+            now = got[j] if j < len(got) else 0
             if now:
-                shift += vol * now - base[f"{_WORLD}{w}:val:{j}:{key}"]
+                if val is None:
+                    raise KeyError(val_key)
+                shift += vol * now - val
         if best is None or own + shift > best[0]:
-            best = (own + shift, shift, w)
+            best = (own + shift, shift, i)
     if best is None:
         return out
-    value, shift, w = best
-    prefix = f"{_WORLD}{w}:prosperity"
-    out.update((k[len(_WORLD) + len(str(w)) + 1:], v) for k, v in base.items()
-               if k.startswith(prefix))
+    value, shift, i = best
+    out.update(terms[i][2])
     out["prosperity"] = value
     out["prosperity:prices"] = out.get("prosperity:prices", 0) + shift
     return out

@@ -124,7 +124,7 @@ class Public:
                 for sid, s in st.scores.items()}
             self.tail["world"] = world_outcome(game)
         self._forge: dict[bool, dict[str, Any]] = {}
-        self._by_seat: dict[str, list[Deal]] | None = None
+        self._by_seat: dict[str, list[Deal]] = {}
         self._signed_for: dict[str, list[dict[str, Any]]] = {}
 
     def deals_for(self, game: Game, viewer: str) -> list[dict[str, Any]]:
@@ -148,24 +148,29 @@ class Public:
 
     def proposals_of(self, seat: str) -> list[Deal]:
         """The proposals `seat` sees: those it is a party to, open or among its CLOSED_SHOWN
-        newest closed ones, in the order made (sorted out for every seat at once, newest
-        first, so each seat's list stays short however many it has made)."""
-        if self._by_seat is None:
-            by: dict[str, list[Deal]] = {}
-            closed: dict[str, int] = {}
-            for d in reversed(self.unsigned):
-                shut = d.status != "proposed"
-                for party in (d.a, d.b):
-                    if shut:
-                        n = closed.get(party, 0)
-                        if n >= CLOSED_SHOWN:
-                            continue
-                        closed[party] = n + 1
-                    by.setdefault(party, []).append(d)
-            for deals in by.values():
-                deals.reverse()
-            self._by_seat = by
-        return self._by_seat.get(seat, [])
+        newest closed ones, in the order made (sorted out newest first, so each seat's list
+        stays short however many it has made). Worked out for one seat when it is asked
+        for: a new version is built after nearly every action, and then only the seat
+        about to act reads its view."""
+        found = self._by_seat.get(seat)
+        if found is not None:
+            return found
+        found = []
+        closed = 0
+        for d in reversed(self.unsigned):
+            if d.a != seat and d.b != seat:
+                continue
+            for party in (d.a, d.b):  # twice if a seat proposes to itself, as listed twice
+                if party != seat:
+                    continue
+                if d.status != "proposed":
+                    if closed >= CLOSED_SHOWN:
+                        continue
+                    closed += 1
+                found.append(d)
+        found.reverse()
+        self._by_seat[seat] = found
+        return found
 
     def forge(self, game: Game, see_votes: bool) -> dict[str, Any]:
         found = self._forge.get(see_votes)
