@@ -59,12 +59,14 @@ STOCK_VALUE_PCT = 50
 StockBasis = Mapping[str, tuple[int, int, int, int]]
 
 
-def prosperity(seat: Seat, stock: StockBasis | None = None) -> int:
+def prosperity(seat: Seat, stock: StockBasis | None = None, held: int | None = None) -> int:
     """Treasury gain plus the book value of the capacity the seat paid for at home (arrived
     or still being built: a plant is an asset, so building one is not a loss, and capacity
     still counts at the end of the game), plus the change in the lots it holds (`stock`).
     Industrial output value is paid into the treasury, so it is in here once already."""
-    return seat.treasury - seat.start_treasury + seat.stats.capex + stock_value(seat, stock)
+    if held is None:  # `held`: stock_value(seat, stock), when the caller has it
+        held = stock_value(seat, stock)
+    return seat.treasury - seat.start_treasury + seat.stats.capex + held
 
 
 def stock_value(seat: Seat, stock: StockBasis | None) -> int:
@@ -164,11 +166,19 @@ def output_values(scenario: Scenario) -> dict[str, int]:
     return {m.id: m.output_value for m in scenario.minerals}
 
 
+# what `raw_parts` and `components` both compute: (`security_parts`, `stock_value`), for a
+# caller that wants both parts and components of the same seat at the same moment
+Terms = tuple[tuple[int, int], int]
+
+
 def raw_parts(seat: Seat, values: Mapping[str, int] | None = None,
-              stock: StockBasis | None = None) -> dict[str, int]:
+              stock: StockBasis | None = None, terms: Terms | None = None) -> dict[str, int]:
+    if terms is None:
+        terms = security_parts(seat, values), stock_value(seat, stock)
+    (met_bp, exposure), held = terms
     return {
-        "prosperity": prosperity(seat, stock),
-        "security": security(seat, values),
+        "prosperity": prosperity(seat, held=held),
+        "security": met_bp + exposure,
         "sustainability": sustainability(seat),
         "reputation": reputation(seat),
     }
@@ -419,24 +429,29 @@ def _world_terms(base: dict[str, int]) -> tuple[dict[str, int], list[_WorldTerms
     """A baseline dict sorted out for `revalued_prosperity`: its items that belong to no
     world, and each world's terms. Parsing the `@<w>:vol:<round>:<market>` keys is most of
     the work of revaluing, and a game revalues the same dict for a seat at every scoring."""
-    rest = {k: v for k, v in base.items() if not k.startswith(_WORLD)}
+    rest: dict[str, int] = {}
+    numbers = {str(w): w for w in range(_WORLDS)}
+    trades: list[list[tuple[int, str, int, int | None, str]]] = [[] for _ in numbers]
+    items: list[list[tuple[str, int]]] = [[] for _ in numbers]
+    for k, v in base.items():  # one pass: a late round's dict holds every round's trades
+        if not k.startswith(_WORLD):
+            rest[k] = v
+            continue
+        tag, _, tail = k[len(_WORLD):].partition(":")
+        w = numbers.get(tag)
+        if w is None:
+            continue
+        if tail.startswith("vol:"):  # `vol:<round>:<market>`
+            j, _, key = tail[4:].partition(":")
+            val_key = f"{_WORLD}{w}:val:{j}:{key}"
+            trades[w].append((int(j), key, v, base.get(val_key), val_key))
+        elif tail.startswith("prosperity"):
+            items[w].append((tail, v))
     worlds: list[_WorldTerms] = []
     for w in range(_WORLDS):
         own = base.get(f"{_WORLD}{w}:prosperity")
-        if own is None:
-            continue
-        head = f"{_WORLD}{w}:vol:"
-        trades: list[tuple[int, str, int, int | None, str]] = []
-        for k, vol in base.items():
-            if not k.startswith(head):
-                continue
-            j, _, key = k[len(head):].partition(":")
-            val_key = f"{_WORLD}{w}:val:{j}:{key}"
-            trades.append((int(j), key, vol, base.get(val_key), val_key))
-        prefix = f"{_WORLD}{w}:prosperity"
-        cut = len(_WORLD) + len(str(w)) + 1
-        items = [(k[cut:], v) for k, v in base.items() if k.startswith(prefix)]
-        worlds.append((own, trades, items))
+        if own is not None:
+            worlds.append((own, trades[w], items[w]))
     return rest, worlds
 
 
@@ -543,26 +558,37 @@ def _better(old: dict[str, int], new: dict[str, int]) -> dict[str, int]:
     `part:source` keys the debrief compares against); an objective met in either world."""
     out = {k: max(v, new.get(k, v)) for k, v in old.items()
            if k.startswith(("obj:", "objp:"))}
-    # prosperity is chosen when the game's prices are known (revalued_prosperity): each
-    # world keeps its own keys
-    out.update((k, v) for d in (old, new) for k, v in d.items() if k.startswith(_WORLD))
-    for p in PARTS:
-        if p == "prosperity":
-            continue
-        src = new if new.get(p, 0) > old.get(p, 0) else old
-        out.update((k, v) for k, v in src.items() if k == p or k.startswith(f"{p}:"))
+    src: dict[str, dict[str, int]] = {p: new if new.get(p, 0) > old.get(p, 0) else old
+                                      for p in PARTS if p != "prosperity"}
+    # each part's keys (the part, `part:<source>`) from its better world, in part order;
+    # gathered in one pass over each dict, which the no-deal game makes after every round
+    taken: dict[str, list[tuple[str, int]]] = {p: [] for p in src}
+    for d in (old, new):
+        for k, v in d.items():
+            if k.startswith(_WORLD):
+                # prosperity is chosen when the game's prices are known
+                # (revalued_prosperity): each world keeps its own keys
+                out[k] = v
+                continue
+            p = k.partition(":")[0]  # the part of `part` and of `part:<source>`
+            if src.get(p) is d:
+                taken[p].append((k, v))
+    for items in taken.values():
+        out.update(items)
     return out
 
 
 def components(seat: Seat, values: Mapping[str, int] | None = None,
-               stock: StockBasis | None = None) -> dict[str, int]:
+               stock: StockBasis | None = None, terms: Terms | None = None) -> dict[str, int]:
     """The sources a part adds up from, as `part:source` keys: prosperity's $M by source,
     security's two terms, reputation's changes by source (sustainability is traceable
-    trade, which only deals carry: the no-deal game has none)."""
+    trade, which only deals carry: the no-deal game has none). `terms`: as for
+    `raw_parts`."""
     st = seat.stats
-    met, exposure = security_parts(seat, values)
+    if terms is None:
+        terms = security_parts(seat, values), stock_value(seat, stock)
+    (met, exposure), held = terms
     out = {f"prosperity:{k}": v for k, v in st.money.items()}
-    held = stock_value(seat, stock)
     if held:
         out["prosperity:stock"] = held
     out["security:met"] = met
@@ -605,8 +631,10 @@ def _no_deal_game(world: Scenario, scenario: Scenario, seed: int, rounds: int,
                         spot[sid][f"{tag}vol:{j}:{key}"] = vol
                         spot[sid][f"{tag}val:{j}:{key}"] = vol * met[key][j]
                 stock = stocks[sid]
-                parts = raw_parts(s, values, stock)
-                parts.update(components(s, values, stock))
+                # raw_parts, then components: security's terms and the stock's value once
+                terms = security_parts(s, values), stock_value(s, stock)
+                parts = raw_parts(s, values, stock, terms)
+                parts.update(components(s, values, stock, terms))
                 for p in [k for k in parts if k == "prosperity" or k.startswith("prosperity:")]:
                     parts[tag + p] = parts.pop(p)
                 parts.update(spot[sid])
