@@ -360,10 +360,15 @@ def _market_orders(r: _Round, m: Mineral, form: Form, queue: list[Seat],
     sells: list[market.Order] = []
     buys: list[market.Order] = []
     key = (m.id, form)
+    # the default orders' limits, the same for every seat (_default_sell_qty, _default_buy_qty)
+    sell_limit = m.ref_price(form) * SELL_LIMIT_PCT // 100
+    buy_limit = m.ref_price(form) * BUY_LIMIT_PCT // 100
     for s in queue:
         o = r.orders[s.id]
         if o.sell is None:
-            sells += _default_sell(r, s, m, form)
+            qty = _default_sell_qty(r, s, m, form)
+            if qty > 0:
+                sells.append(market.Order(s.id, qty, sell_limit))
         else:
             lines = r.sell_lines[s.id].get(key)
             if lines:
@@ -373,7 +378,9 @@ def _market_orders(r: _Round, m: Mineral, form: Form, queue: list[Seat],
                     held -= qty
                     sells.append(market.Order(s.id, qty, x.limit))
         if o.buy is None:
-            buys += _default_buy(r, s, m, form)
+            qty = _default_buy_qty(r, s, m, form)
+            if qty > 0:
+                buys.append(market.Order(s.id, qty, buy_limit))
         else:
             buys += [market.Order(s.id, x.qty, x.limit) for x in r.buy_lines[s.id].get(key, ())]
     return sells, buys
@@ -390,17 +397,17 @@ def _by_market(orders: tuple[MarketOrder, ...] | None) -> dict[tuple[str, str],
     return out
 
 
-def _default_sell(r: _Round, s: Seat, m: Mineral, form: Form) -> list[market.Order]:
-    """Surplus ore is what next round's refining will not use (counting next round's mining);
-    surplus refined is what this round's industry will not consume."""
+def _default_sell_qty(r: _Round, s: Seat, m: Mineral, form: Form) -> int:
+    """The lots a seat's default order sells (none if not positive), from SELL_LIMIT_PCT of
+    the reference: surplus ore is what next round's refining will not use (counting next
+    round's mining); surplus refined is what this round's industry will not consume."""
     h, cap = s.holdings[m.id], r.caps[s.id, m.id]
     owed = r.owed_next.get((s.id, m.id, form), 0)
     # what deals take next round is kept back in full, even where next round's mining would
     # cover it: a cautious default, so a seat on defaults never breaches by selling short
-    spare_ore = min(h.ore, h.ore + cap.mine - cap.refine) - owed
-    qty = spare_ore if form == "ore" else h.refined - r.demand[s.id, m.id] - owed
-    limit = m.ref_price(form) * SELL_LIMIT_PCT // 100
-    return [market.Order(s.id, qty, limit)] if qty > 0 else []
+    if form == "ore":
+        return min(h.ore, h.ore + cap.mine - cap.refine) - owed
+    return h.refined - r.demand[s.id, m.id] - owed
 
 
 def _owed_next_round(r: _Round) -> dict[tuple[str, str, str], int]:
@@ -424,14 +431,15 @@ def _owed_next_round(r: _Round) -> dict[tuple[str, str, str], int]:
     return owed
 
 
-def _default_buy(r: _Round, s: Seat, m: Mineral, form: Form) -> list[market.Order]:
-    """Buy the refined shortfall for this round's industry, and ore only when refining
-    capacity would otherwise stand idle next round."""
-    h, cap = s.holdings[m.id], r.caps[s.id, m.id]
-    need_ore = cap.refine - h.ore - cap.mine
-    qty = need_ore if form == "ore" else r.demand[s.id, m.id] - h.refined
-    limit = m.ref_price(form) * BUY_LIMIT_PCT // 100
-    return [market.Order(s.id, qty, limit)] if qty > 0 else []
+def _default_buy_qty(r: _Round, s: Seat, m: Mineral, form: Form) -> int:
+    """The lots a seat's default order buys (none if not positive), up to BUY_LIMIT_PCT of
+    the reference: the refined shortfall for this round's industry, and ore only when
+    refining capacity would otherwise stand idle next round."""
+    h = s.holdings[m.id]
+    if form == "ore":
+        cap = r.caps[s.id, m.id]
+        return cap.refine - h.ore - cap.mine
+    return r.demand[s.id, m.id] - h.refined
 
 
 def _apply_fill(r: _Round, mineral: str, form: str, f: market.Fill) -> None:
