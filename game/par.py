@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,14 +36,16 @@ import msgspec
 if TYPE_CHECKING:
     from game.scenario import Scenario
 
-PAR_GAMES = 90  # with the mix, each seat plays to win in 60 of them
+# with the mix, each seat plays to win in 240 of them: a factor's sampling error is about
+# 4% (at 90 games it was 8%, enough to take a seat out of its win-rate band)
+PAR_GAMES = 360
 PAR_SEED = 7001
 PAR_TOP_PCT = 40  # the mean of a seat's best 40% of gains: the games it could win
 MAX_RATIO = 5  # largest factor / smallest factor
 UNIT = 1000  # factors are per mille: 1000 = x1
 FINE = UNIT * 1_000_000  # money x FINE // factor: $M per +10 points in millionths
 # bump when the rules or the bots change what games score, so stored pars are recomputed
-PAR_VERSION = 2
+PAR_VERSION = 3
 PAR_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "par"
 
 Factors = dict[str, int]
@@ -91,9 +94,9 @@ def factors(gains: Mapping[str, list[int]], money: Mapping[str, int]) -> Factors
     positive par / the seat's par. A par at or below 0 (the seat gains nothing even at its
     best) counts as a 25th of the median. `money` is each seat's $M per +10 points before
     par (scoring.money_per_10_points; 0 where prosperity has no weight): if the $M per +10
-    points after par would span more than MAX_RATIO, they are held to the window of that
-    ratio that holds the most seats and moves the others least (`_window`), and the factors
-    of the seats outside it follow."""
+    points after par would span more than MAX_RATIO, they are held to a window of that
+    ratio placed midway between the two ends (`_window`), and the factors of the seats
+    outside it follow."""
     pars: dict[str, int] = {}
     for seat, xs in gains.items():
         top = sorted(xs)[len(xs) * (100 - PAR_TOP_PCT) // 100:]
@@ -117,26 +120,16 @@ def factors(gains: Mapping[str, list[int]], money: Mapping[str, int]) -> Factors
 
 
 def _window(values: list[int]) -> int:
-    """The low end of the MAX_RATIO-wide window (less a per mille rounding margin) that holds
-    the most of `values` (sorted), and among those the one that moves the values outside
-    it the least (summed relative distances); 0 if they all fit. Why: the factors stay what
-    was measured wherever the money window allows it."""
-    def top(lo: int) -> int:
-        return MAX_RATIO * lo * 99 // 100
-
-    if not values or values[-1] <= top(values[0]):
+    """The low end of the MAX_RATIO-wide window (less a per mille rounding margin) placed
+    geometrically midway between the smallest and the largest of `values` (sorted), or 0 if
+    they all fit. Why midway: when the measured factors spread wider than the money figure
+    allows, the two ends give way alike (each by the same ratio), instead of one end taking
+    the whole correction; a seat pulled far from its par wins far more or less often than
+    its share, and two seats pulled a little each both stay near theirs."""
+    if not values or values[-1] <= MAX_RATIO * values[0] * 99 // 100:
         return 0
-    ends = {max(1, -(-v * 100 // (99 * MAX_RATIO))) for v in values}  # v as the top end
-    best: tuple[int, int, int] | None = None  # (-held, moved, lo)
-    for lo in sorted(v for v in {*values, *ends} if v > 0):
-        hi = top(lo)
-        held = sum(lo <= v <= hi for v in values)
-        moved = sum((lo - v) * UNIT // lo if v < lo else (v - hi) * UNIT // v if v > hi else 0
-                    for v in values)
-        key = (-held, moved, lo)
-        if best is None or key < best:
-            best = key
-    return best[2] if best else 0
+    # lo x hi = smallest x largest, with hi = lo x MAX_RATIO x 99/100
+    return max(1, math.isqrt(values[0] * values[-1] * 100 // (99 * MAX_RATIO)))
 
 
 def apply(total: int, factor: int) -> int:
