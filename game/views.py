@@ -80,8 +80,8 @@ class Public:
     Valid while `game.state` is the same object at the same `seq`: every change goes
     through `Game.apply`, which bumps `seq`, and a rewind replaces the state object."""
 
-    __slots__ = ("_by_seat", "_forge", "_signed_for", "head", "seq", "signed", "state", "tail",
-                 "unsigned")
+    __slots__ = ("_by_seat", "_forge", "_signed_for", "_signed_full", "head", "seq", "signed",
+                 "state", "tail", "unsigned")
 
     def __init__(self, game: Game) -> None:
         st, sc = game.state, game.scenario
@@ -91,6 +91,9 @@ class Public:
         self.unsigned: list[Deal] = []  # proposals: a seat sees its own, the facilitator all
         for d in st.deals.values():
             (self.signed if d.status in _SIGNED else self.unsigned).append(d)
+        # the signed deals' dicts, with and without notes, looked up once for both lists
+        signed = _deal_entries(game, self.signed)
+        self._signed_full: list[dict[str, Any]] = [e[3] for e in signed]
         self.head: dict[str, Any] = {
             "scenario": _static(game, ("scenario",),
                                 lambda: {"id": sc.id, "title": sc.title}),
@@ -103,8 +106,8 @@ class Public:
             "card": {"id": st.card, "title": st.card_title, "text": st.card_text}
             if st.card else None,
             "minerals": _static(game, ("minerals",), lambda: _minerals(game)),
-            "seats": {sid: _public_seat(game, s, countries[sid]) for sid, s in st.seats.items()},
-            "deals": _deals(game, self.signed, notes=False),
+            "seats": _public_seats(game, countries),
+            "deals": [e[4] for e in signed],
         }
         self.tail: dict[str, Any] = {
             "prices": st.prices,
@@ -136,9 +139,9 @@ class Public:
             return found
         public: list[dict[str, Any]] = self.head["deals"]
         if viewer == FACILITATOR:
-            found = _deals(game, self.signed)
+            found = self._signed_full
         elif any(viewer in (d.a, d.b) for d in self.signed):
-            full = _deals(game, self.signed)
+            full = self._signed_full
             found = [f if viewer in (d.a, d.b) else p
                      for d, f, p in zip(self.signed, full, public, strict=True)]
         else:
@@ -203,10 +206,20 @@ def _minerals(game: Game) -> list[dict[str, Any]]:
     ]
 
 
-def _public_seat(game: Game, s: Seat, c: Country) -> dict[str, Any]:
-    # one conversion for the three typed fields (each call has a fixed cost)
-    controls, tariffs, capacity = _b((policy.controls_of(game, s.id), s.policy.tariffs,
-                                      s.capacity))
+def _public_seats(game: Game, countries: dict[str, Country]) -> dict[str, dict[str, Any]]:
+    """Every seat's public part, in seat order."""
+    seats = game.state.seats
+    # one conversion for every seat's three typed fields (each call has a fixed cost, and
+    # a bot's turn builds a new version for nearly every seat's view)
+    typed = _b([(policy.controls_of(game, sid), s.policy.tariffs, s.capacity)
+                for sid, s in seats.items()])
+    return {sid: _public_seat(game, s, countries[sid], *t)
+            for (sid, s), t in zip(seats.items(), typed, strict=True)}
+
+
+def _public_seat(game: Game, s: Seat, c: Country, controls: list[Any], tariffs: list[Any],
+                 capacity: dict[str, Any]) -> dict[str, Any]:
+    """`controls`, `tariffs`, `capacity`: the seat's, as plain data (`_public_seats`)."""
     return {
         "name": c.name,
         "profile": c.profile,
@@ -332,9 +345,18 @@ def _deals(game: Game, deals: list[Deal], notes: bool = True) -> list[dict[str, 
     changed once built (a changed deal gets a new one): the server keeps each one's
     encoding from version to version by identity. With `notes` false, each deal's public
     dict: the same without its note, which only the parties (and the facilitator) read."""
-    at = 3 if notes else 4
+    entries = _deal_entries(game, deals)
+    return [e[3] for e in entries] if notes else [e[4] for e in entries]
+
+
+# a deal's cache entry: (the deal, its clauses list, its marks, its dict, its public dict)
+_Entry = tuple[Any, Any, tuple[Any, ...], dict[str, Any], dict[str, Any]]
+
+
+def _deal_entries(game: Game, deals: list[Deal]) -> list[_Entry]:
+    """Each deal's cache entry for `_deals`, built where the deal is new or changed."""
     cache = game.memo
-    out: list[dict[str, Any] | None] = []
+    out: list[_Entry | None] = []
     todo: list[tuple[int, Deal, tuple[Any, ...]]] = []
     for d in deals:
         # every field a deal's dict shows that changes without a new clauses list
@@ -345,7 +367,7 @@ def _deals(game: Game, deals: list[Deal], notes: bool = True) -> list[dict[str, 
         # (every change of terms assigns a new one; the cache holds the old, so its id
         # cannot come back) and the same marks
         if hit is not None and hit[0] is d and hit[1] is d.clauses and hit[2] == mark:
-            out.append(hit[at])
+            out.append(hit)
         else:
             todo.append((len(out), d, mark))
             out.append(None)
@@ -375,8 +397,7 @@ def _deals(game: Game, deals: list[Deal], notes: bool = True) -> list[dict[str, 
                                       "minerals": list(fw.minerals), "bonus": fw.bonus,
                                       "source": fw.source}
             public = {k: v for k, v in built.items() if k != "note"}
-            cache["deal", d.id] = (d, d.clauses, mark, built, public)
-            out[i] = built if notes else public
+            cache["deal", d.id] = out[i] = (d, d.clauses, mark, built, public)
     return out  # type: ignore[return-value]
 
 
