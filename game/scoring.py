@@ -556,23 +556,28 @@ def compute_baseline(
 def _better(old: dict[str, int], new: dict[str, int]) -> dict[str, int]:
     """Each part from the better world, with that world's components of the part (the
     `part:source` keys the debrief compares against); an objective met in either world."""
-    out = {k: max(v, new.get(k, v)) for k, v in old.items()
-           if k.startswith(("obj:", "objp:"))}
     src: dict[str, dict[str, int]] = {p: new if new.get(p, 0) > old.get(p, 0) else old
                                       for p in PARTS if p != "prosperity"}
-    # each part's keys (the part, `part:<source>`) from its better world, in part order;
-    # gathered in one pass over each dict, which the no-deal game makes after every round
+    # gathered in one pass over each dict (the no-deal game merges them after every round),
+    # then laid out in this order: the objectives (old's keys), each world's prosperity
+    # keys, each part's keys (the part, `part:<source>`) from its better world, part by part
+    objectives: list[tuple[str, int]] = []
+    worlds: list[tuple[str, int]] = []
     taken: dict[str, list[tuple[str, int]]] = {p: [] for p in src}
     for d in (old, new):
         for k, v in d.items():
             if k.startswith(_WORLD):
                 # prosperity is chosen when the game's prices are known
                 # (revalued_prosperity): each world keeps its own keys
-                out[k] = v
-                continue
-            p = k.partition(":")[0]  # the part of `part` and of `part:<source>`
-            if src.get(p) is d:
-                taken[p].append((k, v))
+                worlds.append((k, v))
+            elif d is old and k.startswith(("obj:", "objp:")):
+                objectives.append((k, max(v, new.get(k, v))))
+            else:
+                p = k.partition(":")[0]  # the part of `part` and of `part:<source>`
+                if src.get(p) is d:
+                    taken[p].append((k, v))
+    out = dict(objectives)
+    out.update(worlds)
     for items in taken.values():
         out.update(items)
     return out
