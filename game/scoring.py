@@ -400,7 +400,8 @@ def _baseline_now(game: Game, seat: str) -> dict[str, int]:
     # seat is scored after every resolution); the same dict object, or it is read anew
     hit = game.memo.get(("baseline_worlds", seat, i))
     if hit is None or hit[0] is not base:
-        hit = game.memo["baseline_worlds", seat, i] = (base, _world_terms(base))
+        kinds = game.memo.setdefault("baseline_keys", {})
+        hit = game.memo["baseline_worlds", seat, i] = (base, _world_terms(base, kinds))
     return revalued_prosperity(base, spot_prices(game, seat), hit[1])
 
 
@@ -425,28 +426,51 @@ def spot_prices(game: Game, seat: str) -> Mapping[str, list[int]]:
 _WorldTerms = tuple[int, list[tuple[int, str, int, int | None, str]], list[tuple[str, int]]]
 
 
-def _world_terms(base: dict[str, int]) -> tuple[dict[str, int], list[_WorldTerms]]:
+# What a baseline key says, for `_world_terms`: (kind, world, round, market or the key with
+# its world's tag taken off, the key of the matching value): a key not a world's (_REST), a
+# world's spot volume (_VOL), a world's prosperity key (_PROSPERITY), or another (_OTHER).
+_REST, _VOL, _PROSPERITY, _OTHER = range(4)
+_KeyKind = tuple[int, int, int, str, str]
+_WORLD_TAGS = {str(w): w for w in range(_WORLDS)}
+
+
+def _key_kind(k: str) -> _KeyKind:
+    if not k.startswith(_WORLD):
+        return _REST, 0, 0, "", ""
+    tag, _, tail = k[len(_WORLD):].partition(":")
+    w = _WORLD_TAGS.get(tag)
+    if w is None:
+        return _OTHER, 0, 0, "", ""
+    if tail.startswith("vol:"):  # `vol:<round>:<market>`
+        j, _, key = tail[4:].partition(":")
+        return _VOL, w, int(j), key, f"{_WORLD}{w}:val:{j}:{key}"
+    if tail.startswith("prosperity"):
+        return _PROSPERITY, w, 0, tail, ""
+    return _OTHER, w, 0, "", ""
+
+
+def _world_terms(base: dict[str, int], kinds: dict[str, _KeyKind] | None = None,
+                 ) -> tuple[dict[str, int], list[_WorldTerms]]:
     """A baseline dict sorted out for `revalued_prosperity`: its items that belong to no
     world, and each world's terms. Parsing the `@<w>:vol:<round>:<market>` keys is most of
-    the work of revaluing, and a game revalues the same dict for a seat at every scoring."""
+    the work of revaluing, and a game revalues the same dict for a seat at every scoring;
+    `kinds` keeps each key's `_key_kind` (the same keys recur for every seat and round)."""
+    if kinds is None:
+        kinds = {}
     rest: dict[str, int] = {}
-    numbers = {str(w): w for w in range(_WORLDS)}
-    trades: list[list[tuple[int, str, int, int | None, str]]] = [[] for _ in numbers]
-    items: list[list[tuple[str, int]]] = [[] for _ in numbers]
+    trades: list[list[tuple[int, str, int, int | None, str]]] = [[] for _ in _WORLD_TAGS]
+    items: list[list[tuple[str, int]]] = [[] for _ in _WORLD_TAGS]
     for k, v in base.items():  # one pass: a late round's dict holds every round's trades
-        if not k.startswith(_WORLD):
+        found = kinds.get(k)
+        if found is None:
+            found = kinds[k] = _key_kind(k)
+        kind, w, j, name, val_key = found
+        if kind == _REST:
             rest[k] = v
-            continue
-        tag, _, tail = k[len(_WORLD):].partition(":")
-        w = numbers.get(tag)
-        if w is None:
-            continue
-        if tail.startswith("vol:"):  # `vol:<round>:<market>`
-            j, _, key = tail[4:].partition(":")
-            val_key = f"{_WORLD}{w}:val:{j}:{key}"
-            trades[w].append((int(j), key, v, base.get(val_key), val_key))
-        elif tail.startswith("prosperity"):
-            items[w].append((tail, v))
+        elif kind == _VOL:
+            trades[w].append((j, name, v, base.get(val_key), val_key))
+        elif kind == _PROSPERITY:
+            items[w].append((name, v))
     worlds: list[_WorldTerms] = []
     for w in range(_WORLDS):
         own = base.get(f"{_WORLD}{w}:prosperity")
@@ -542,6 +566,7 @@ def compute_baseline(
     if worlds[0] != scenario:
         worlds.append(scenario)
     out: dict[str, list[dict[str, int]]] = {}
+    kinds: dict[str, str] = {}  # _merge_kind of each key: the same keys recur for every seat
     for w, world in enumerate(worlds):
         for sid, per_round in _no_deal_game(world, scenario, seed, rounds, w).items():
             mine = out.setdefault(sid, [])
@@ -549,13 +574,30 @@ def compute_baseline(
                 if i == len(mine):
                     mine.append(parts)
                 else:
-                    mine[i] = _better(mine[i], parts)
+                    mine[i] = _better(mine[i], parts, kinds)
     return out
 
 
-def _better(old: dict[str, int], new: dict[str, int]) -> dict[str, int]:
+# a key's kind for `_better` when it is no part's (the part's name otherwise): neither
+# holds a ":", which the name before a key's first ":" cannot
+_OF_WORLD, _OBJECTIVE = ":world", ":objective"
+
+
+def _merge_kind(k: str) -> str:
+    if k.startswith(_WORLD):
+        return _OF_WORLD
+    if k.startswith(("obj:", "objp:")):
+        return _OBJECTIVE
+    return k.partition(":")[0]  # the part of `part` and of `part:<source>`
+
+
+def _better(old: dict[str, int], new: dict[str, int],
+            kinds: dict[str, str] | None = None) -> dict[str, int]:
     """Each part from the better world, with that world's components of the part (the
-    `part:source` keys the debrief compares against); an objective met in either world."""
+    `part:source` keys the debrief compares against); an objective met in either world.
+    `kinds` keeps each key's `_merge_kind` from call to call."""
+    if kinds is None:
+        kinds = {}
     src: dict[str, dict[str, int]] = {p: new if new.get(p, 0) > old.get(p, 0) else old
                                       for p in PARTS if p != "prosperity"}
     # gathered in one pass over each dict (the no-deal game merges them after every round),
@@ -566,16 +608,18 @@ def _better(old: dict[str, int], new: dict[str, int]) -> dict[str, int]:
     taken: dict[str, list[tuple[str, int]]] = {p: [] for p in src}
     for d in (old, new):
         for k, v in d.items():
-            if k.startswith(_WORLD):
+            kind = kinds.get(k)
+            if kind is None:
+                kind = kinds[k] = _merge_kind(k)
+            if kind == _OF_WORLD:
                 # prosperity is chosen when the game's prices are known
                 # (revalued_prosperity): each world keeps its own keys
                 worlds.append((k, v))
-            elif d is old and k.startswith(("obj:", "objp:")):
-                objectives.append((k, max(v, new.get(k, v))))
-            else:
-                p = k.partition(":")[0]  # the part of `part` and of `part:<source>`
-                if src.get(p) is d:
-                    taken[p].append((k, v))
+            elif kind == _OBJECTIVE:
+                if d is old:
+                    objectives.append((k, max(v, new.get(k, v))))
+            elif src.get(kind) is d:
+                taken[kind].append((k, v))
     out = dict(objectives)
     out.update(worlds)
     for items in taken.values():
