@@ -92,13 +92,14 @@ def end_orders(game: Game) -> list[Event]:
 
 
 def finish(game: Game) -> list[Event]:
-    from game.scoring import ranking, update_scores
+    from game.scoring import ranking, update_scores, winners
 
     st = game.state
     update_scores(game)
     st.phase = "ended"
-    order = ranking(game)
-    return [Event("game_over", f"Game over. Highest score: {order[0]}", data={"ranking": order})]
+    top = winners(game)
+    return [Event("game_over", f"Game over. Highest score: {', '.join(top)}",
+                  data={"ranking": ranking(game), "winners": top})]
 
 
 def _end_phase(game: Game) -> list[Event]:

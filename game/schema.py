@@ -510,6 +510,7 @@ class RoundResolved(_Ev, tag="round_resolved"):
 
 class GameOverData(_S):
     ranking: list[str]
+    winners: list[str]  # every seat with the highest total: a tie shares the win
 
 
 class GameOver(_Ev, tag="game_over"):

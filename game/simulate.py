@@ -29,7 +29,7 @@ from game.engine import Game
 from game.errors import RuleError
 from game.rng import shuffled
 from game.scenario import PARTS, Scenario, load_scenario
-from game.scoring import ranking, world_outcome
+from game.scoring import winners, world_outcome
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios"
 MAX_PASSES = 8  # turns around the table per phase before the facilitator's clock runs out
@@ -135,7 +135,7 @@ def result(game: Game, index: int, seed: int, strategies: dict[str, str],
         "totals": {s: scores[s].total for s in scores},
         "parts": {s: dict(scores[s].parts) for s in scores},
         "objectives": {s: dict(scores[s].objectives) for s in scores},
-        "winner": ranking(game)[0],
+        "winners": winners(game),  # a tie at the top shares the win
         "world": world_outcome(game),
         "signed": sum(1 for d in game.state.deals.values()
                       if d.status in ("active", "completed", "breached")),
@@ -240,7 +240,7 @@ def _seat_summary(results: list[dict[str, Any]], seat: str) -> dict[str, Any]:
     for r in results:
         by_strategy.setdefault(r["strategies"][seat], []).append(r["totals"][seat])
     return {
-        "win_rate": _mean([1 if r["winner"] == seat else 0 for r in results]),
+        "win_rate": _mean([_share(r, seat) for r in results]),
         "mean_score": _mean(totals),
         "sd_score": _sd(totals),
         "parts": {p: _mean([r["parts"][seat][p] for r in results]) for p in PARTS},
@@ -255,17 +255,21 @@ def _seat_summary(results: list[dict[str, Any]], seat: str) -> dict[str, Any]:
 def _strategy_summary(results: list[dict[str, Any]]) -> dict[str, Any]:
     """Per strategy: the chance that a seat playing it wins, and its mean score."""
     played: dict[str, int] = {}
-    wins: dict[str, int] = {}
+    wins: dict[str, float] = {}
     scores: dict[str, list[int]] = {}
     for r in results:
         for seat, name in r["strategies"].items():
             played[name] = played.get(name, 0) + 1
             scores.setdefault(name, []).append(r["totals"][seat])
-        winner = r["strategies"][r["winner"]]
-        wins[winner] = wins.get(winner, 0) + 1
-    return {k: {"win_rate": _mean([1] * wins.get(k, 0) + [0] * (played[k] - wins.get(k, 0))),
-                "games_won": wins.get(k, 0), "mean_score": _mean(scores[k])}
+            wins[name] = wins.get(name, 0) + _share(r, seat)
+    return {k: {"win_rate": round(wins.get(k, 0) / played[k], 4),
+                "games_won": round(wins.get(k, 0), 2), "mean_score": _mean(scores[k])}
             for k in sorted(played)}
+
+
+def _share(r: dict[str, Any], seat: str) -> float:
+    """The seat's share of the game's win: 1, 1/k for k seats tied at the top, or 0."""
+    return 1 / len(r["winners"]) if seat in r["winners"] else 0
 
 
 def _versus(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
@@ -383,11 +387,16 @@ def write_outputs(summary: dict[str, Any], results: list[dict[str, Any]], out: P
     return path
 
 
+def _csv_share(r: dict[str, Any], seat: str) -> int | float:
+    share = _share(r, seat)
+    return int(share) if share in (0, 1) else round(share, 4)
+
+
 def _csv_rows(results: list[dict[str, Any]]) -> Iterator[list[Any]]:
     for r in results:
         for seat, total in r["totals"].items():
             yield [r["game"], r["seed"], seat, r["strategies"][seat], total,
-                   *(r["parts"][seat][p] for p in PARTS), int(r["winner"] == seat)]
+                   *(r["parts"][seat][p] for p in PARTS), _csv_share(r, seat)]
 
 
 def simulate(scenario: str, games: int, seed: int, bots: str = "mix", jobs: int = 1,

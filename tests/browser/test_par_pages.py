@@ -72,6 +72,9 @@ def check_debrief(page: Page, lang: str, *, compact: bool) -> int:
     lines = 0
     for seat, x in scores.items():
         item = ranking.locator(f"li.rank-item[data-seat='{seat}']")
+        # equal totals share a place (1, 1, 3): a tie at the top is a shared win
+        place = 1 + sum(y["total"] > x["total"] for y in scores.values())
+        expect(item.locator(".rank-no")).to_have_text(str(place))
         f = factor_text(x["par"], lang)
         tag = item.get_by_test_id("rank-par")
         expect(tag).to_have_text(re.compile(re.escape(f)))

@@ -251,7 +251,11 @@ export function eventText(view, e) {
     case "round_resolved":
       return fmt(_("Round %(n)s is resolved: see the report."), { n: d.round });
     case "game_over":
-      return d.ranking && d.ranking.length ? fmt(_("Game over. Highest score: %(seat)s."), { seat: seat(d.ranking[0]) }) : _("Game over.");
+      {
+      // equal highest totals share the win: every tied seat is named
+      const top = d.winners && d.winners.length ? d.winners : (d.ranking || []).slice(0, 1);
+      return top.length ? fmt(_("Game over. Highest score: %(seat)s."), { seat: top.map(seat).join(", ") }) : _("Game over.");
+    }
     case "ready":
       return fmt(d.ready ? _("%(seat)s is ready.") : _("%(seat)s is not ready any more."), { seat: seat(d.seat) });
     case "orders_submitted":

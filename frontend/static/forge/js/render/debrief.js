@@ -476,8 +476,9 @@ export function createDebrief(app, { dark = false } = {}) {
     const pars = ranked.some(([, x]) => typeof x.par === "number" && x.par !== 1000);
     fill(panes.ranking, h("p", { class: "small muted" }, _("In each part, 100 = as well as the country would have done with no deals."),
       pars ? ` ${_("Par (×): countries with less room to gain count their points more.")}` : ""),
-      h("ol", { class: "ranking", "data-testid": "scores" }, ranked.map(([seat, x], i) => h("li", { class: `rank-item${seat === me ? " me" : ""}`, "data-seat": seat },
-        h("div", { class: "rank-head" }, h("span", { class: "rank-no", text: `${i + 1}` }), h("strong", { class: "rank-name", text: seatName(v, seat) }),
+      // equal totals share a place (1, 1, 3): a tie at the top is a shared win
+      h("ol", { class: "ranking", "data-testid": "scores" }, ranked.map(([seat, x]) => h("li", { class: `rank-item${seat === me ? " me" : ""}`, "data-seat": seat },
+        h("div", { class: "rank-head" }, h("span", { class: "rank-no", text: `${1 + ranked.filter(([, y]) => y.total > x.total).length}` }), h("strong", { class: "rank-name", text: seatName(v, seat) }),
           seat === me ? h("span", { class: "pill", text: _("you") }) : null,
           h("span", { class: "rank-score" }, h("span", { class: "rank-total", text: fmt(_("%(n)s points"), { n: int(x.total) }) }),
             typeof x.par === "number" ? [" ", parTag(x.par)] : null)),
