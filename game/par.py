@@ -28,6 +28,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,7 +46,7 @@ MAX_RATIO = 5  # largest factor / smallest factor
 UNIT = 1000  # factors are per mille: 1000 = x1
 FINE = UNIT * 1_000_000  # money x FINE // factor: $M per +10 points in millionths
 # bump when the rules or the bots change what games score, so stored pars are recomputed
-PAR_VERSION = 3
+PAR_VERSION = 4
 PAR_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "par"
 
 Factors = dict[str, int]
@@ -94,9 +95,9 @@ def factors(gains: Mapping[str, list[int]], money: Mapping[str, int]) -> Factors
     positive par / the seat's par. A par at or below 0 (the seat gains nothing even at its
     best) counts as a 25th of the median. `money` is each seat's $M per +10 points before
     par (scoring.money_per_10_points; 0 where prosperity has no weight): if the $M per +10
-    points after par would span more than MAX_RATIO, they are held to a window of that
-    ratio placed midway between the two ends (`_window`), and the factors of the seats
-    outside it follow."""
+    points after par would span more than MAX_RATIO, they are held to the window of that
+    ratio that moves them least (`_window`), and the factors of the seats outside it
+    follow."""
     pars: dict[str, int] = {}
     for seat, xs in gains.items():
         top = sorted(xs)[len(xs) * (100 - PAR_TOP_PCT) // 100:]
@@ -120,16 +121,40 @@ def factors(gains: Mapping[str, list[int]], money: Mapping[str, int]) -> Factors
 
 
 def _window(values: list[int]) -> int:
-    """The low end of the MAX_RATIO-wide window (less a per mille rounding margin) placed
-    geometrically midway between the smallest and the largest of `values` (sorted), or 0 if
-    they all fit. Why midway: when the measured factors spread wider than the money figure
-    allows, the two ends give way alike (each by the same ratio), instead of one end taking
-    the whole correction; a seat pulled far from its par wins far more or less often than
-    its share, and two seats pulled a little each both stay near theirs."""
-    if not values or values[-1] <= MAX_RATIO * values[0] * 99 // 100:
+    """The low end of the MAX_RATIO-wide window (less a per mille rounding margin) for
+    `values` (sorted), or 0 if they all fit: the window that moves the values outside it
+    least in all (the product of the ratios each is moved by), and where several do (one
+    seat far out at each end: moving the window trades one's move for the other's), the
+    one in the middle of them, favouring neither end.
+
+    Why: when the measured factors spread wider than the money figure allows, as few
+    seats as possible should be moved, and by as little as possible, from what their play
+    showed; a seat pulled far from its par wins far more or less often than its share. A
+    lone outlier (a country with almost no room to gain) is moved alone, not the whole
+    table towards it; two outliers at opposite ends both give way."""
+    if not values or values[-1] <= _top(values[0]):
         return 0
-    # lo x hi = smallest x largest, with hi = lo x MAX_RATIO x 99/100
-    return max(1, math.isqrt(values[0] * values[-1] * 100 // (99 * MAX_RATIO)))
+    candidates = sorted({*values, *(max(1, -(-v * 100 // (99 * MAX_RATIO))) for v in values)})
+    costs = [(lo, _moved(values, lo)) for lo in candidates]
+    least = min(c for _, c in costs)
+    tied = [lo for lo, c in costs if c * 1000 <= least * 1001]  # equal but for rounding
+    return math.isqrt(tied[0] * tied[-1])  # the middle of them (geometrically)
+
+
+def _top(lo: int) -> int:
+    return MAX_RATIO * lo * 99 // 100
+
+
+def _moved(values: list[int], lo: int) -> Fraction:
+    """The product of the ratios by which the window [lo, _top(lo)] moves each value."""
+    hi = _top(lo)
+    out = Fraction(1)
+    for v in values:
+        if v < lo:
+            out *= Fraction(lo, v)
+        elif v > hi:
+            out *= Fraction(v, hi)
+    return out
 
 
 def apply(total: int, factor: int) -> int:
