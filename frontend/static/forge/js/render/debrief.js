@@ -329,10 +329,16 @@ function dealNetwork(v, deals, { dark }) {
 
 function discussion(v, ranked, deals) {
   const qs = [];
-  const [first, firstScore] = ranked[0];
-  const [last, lastScore] = ranked[ranked.length - 1];
-  qs.push(fmt(_("%(first)s finished first with %(a)s points and %(last)s last with %(b)s. What did %(first)s do that the others did not?"),
-    { first: seatName(v, first), a: int(firstScore.total), last: seatName(v, last), b: int(lastScore.total) }));
+  const [, firstScore] = ranked[0];
+  const [, lastScore] = ranked[ranked.length - 1];
+  // equal totals share a place: every seat tied first (or last) is named
+  const tied = (total) => ranked.filter(([, x]) => x.total === total).map(([seat]) => seatName(v, seat)).join(", ");
+  if (firstScore.total === lastScore.total) {
+    qs.push(fmt(_("Every country finished level, with %(a)s points. Why did nobody do better than the game with no deals?"), { a: int(firstScore.total) }));
+  } else {
+    qs.push(fmt(_("%(first)s finished first with %(a)s points and %(last)s last with %(b)s. What did %(first)s do that the others did not?"),
+      { first: tied(firstScore.total), a: int(firstScore.total), last: tied(lastScore.total), b: int(lastScore.total) }));
+  }
   const broken = deals.filter((d) => d.status === "breached" || d.breaches);
   if (broken.length) {
     const d = broken[0];
