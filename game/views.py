@@ -161,11 +161,8 @@ class Public:
         found = []
         closed = 0
         for d in reversed(self.unsigned):
-            if d.a != seat and d.b != seat:
-                continue
-            for party in (d.a, d.b):  # twice if a seat proposes to itself, as listed twice
-                if party != seat:
-                    continue
+            # once per side the seat is on (twice if it proposed to itself)
+            for _ in range((d.a == seat) + (d.b == seat)):
                 if d.status != "proposed":
                     if closed >= CLOSED_SHOWN:
                         continue
