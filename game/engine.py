@@ -7,7 +7,7 @@ always leaves the state as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import msgspec
@@ -45,6 +45,7 @@ from game.actions import (
 from game.errors import ErrorCode, RuleError
 from game.event import Event, Unchanged
 from game.orders import Policy
+from game.par import Par
 from game.scenario import Scenario
 from game.state import (
     Capacity,
@@ -118,12 +119,12 @@ class Game:
         rounds: int | None = None,
         controllers: dict[str, str] | None = None,
         baseline: bool = True,
-        par: Mapping[str, int] | None = None,
+        par: Par | None = None,
     ) -> Game:
         """A game in the lobby. `rounds` may shorten the scenario; `controllers` maps seats to
         "human" or "bot:<strategy>" (default human). The no-deal baseline for scoring is
         computed here (skip with baseline=False, as the baseline's own simulation does), and
-        the seats' par factors (game.par; `par={}` scores without them, as the par games
+        the seats' par factors (game.par; `par=par.NONE` scores without them, as the par games
         themselves do)."""
         n_rounds = scenario.rounds if rounds is None else rounds
         if not 1 <= n_rounds <= scenario.rounds:
@@ -185,10 +186,11 @@ class Game:
 
             state.baseline = compute_baseline(scenario, seed, n_rounds)
             if par is None:
-                from game.par import factors_of
+                from game.par import of
 
-                par = factors_of(scenario)
-        state.par = dict(par or {})
+                par = of(scenario)
+        state.par = dict(par.points) if par else {}
+        state.par_money = dict(par.money) if par else {}
         state.phase_start = snapshot(state)
         return game
 

@@ -22,7 +22,7 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from multiprocessing import Pool
@@ -329,14 +329,14 @@ def strategies_of(scenario: Scenario, arm: Arm, seed: int, index: int) -> dict[s
 
 
 def play_arm(scenario: Scenario, arm: Arm, seed: int, index: int,
-             factors: Mapping[str, int] | None = None) -> Measures:
+             factors: par.Par | None = None) -> Measures:
     """One game of an arm. Both arms score with the par factors of the experiment's own
     scenario (`factors`, by default computed from it), not of the arm's changed one: par
     is measured from a scenario's content, so a blanked card or a club cut to its chair
     would give each arm its own factors, and the bots, which price a $M from them, would
     play differently in the two arms for a reason the experiment did not choose."""
     if factors is None:
-        factors = par.factors_of(scenario)
+        factors = par.of(scenario)
     sc = scenario
     for tf in arm.transforms:
         sc = tf(sc)
@@ -359,7 +359,7 @@ def play_arm(scenario: Scenario, arm: Arm, seed: int, index: int,
     game, _ = play(sc, game_seed(seed, index), strategies,
                    refuse=_refuse_deals if arm.no_deals else None,
                    on_phase=on_phase, on_round=recorder, setup=arm.setup,
-                   par=dict(factors))
+                   par=factors)
     out = measure(game, recorder, scenario)
     out["script_failed"] = float(len(failed))
     return out
@@ -489,7 +489,7 @@ _W: dict[str, Any] = {}
 
 def _init(path: str, seed: int) -> None:
     scenario = load_scenario(path)  # with the shipped scenarios' stored par factors
-    _W.update(scenario=scenario, seed=seed, par=par.factors_of(scenario))
+    _W.update(scenario=scenario, seed=seed, par=par.of(scenario))
 
 
 def _pair(job: tuple[str, int]) -> tuple[Measures, Measures]:

@@ -16,6 +16,13 @@ it, so doing nothing still scores at most 100 and a worse game stays below 100),
 factors span at most `MAX_RATIO` times (the money that moves a total by 10 points differs
 by no more across seats, scoring.money_per_10_points).
 
+Where the measured factors spread wider than that, a seat's **money** factor (on the share of
+its distance from 100 that is prosperity's) is held to the 5x window, and its **points**
+factor (on the rest: security, sustainability, reputation, objectives) is set so that its par
+still counts like the median: a $M is worth within 5x to every country, and a country with
+almost no room to gain money still scores a strong game like the others. Every other seat's
+two factors are one and the same.
+
 The factors depend only on the scenario and the engine's rules and bots: computed once
 per scenario content (cached here), or read from `fixtures/par/` for the shipped scenarios
 (`python -m game.par --write` refreshes them; a test fails when one is stale).
@@ -46,11 +53,30 @@ MAX_RATIO = 5  # largest factor / smallest factor
 UNIT = 1000  # factors are per mille: 1000 = x1
 FINE = UNIT * 1_000_000  # money x FINE // factor: $M per +10 points in millionths
 # bump when the rules or the bots change what games score, so stored pars are recomputed
-PAR_VERSION = 4
+PAR_VERSION = 5
 PAR_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "par"
 
+MIN_FACTOR, MAX_FACTOR = UNIT // 25, 25 * UNIT  # a points factor's bounds: as par's floor's
+
 Factors = dict[str, int]
-_cache: dict[str, Factors] = {}  # digest -> factors: a pure function's memo
+
+
+class Par(msgspec.Struct, frozen=True):
+    """A board's factors, per mille: `points` on each seat's distance from 100, and `money`
+    on the share of it that is prosperity's, only for the seats where the money window made
+    the two differ (any other seat's money counts like its other points)."""
+
+    points: Factors
+    money: Factors = msgspec.field(default_factory=dict)
+
+
+def money_factor(found: Par, seat: str) -> int:
+    """The factor on the seat's money: its own where the window set one, else its points'."""
+    return found.money.get(seat, found.points.get(seat, UNIT))
+
+
+NONE = Par({})  # scores without par, as the par games themselves do
+_cache: dict[str, Par] = {}  # digest -> factors: a pure function's memo
 
 
 def digest(scenario: Scenario) -> str:
@@ -59,52 +85,60 @@ def digest(scenario: Scenario) -> str:
     return hashlib.sha256(b"par%d:" % PAR_VERSION + raw).hexdigest()[:32]
 
 
-def factors_of(scenario: Scenario) -> Factors:
-    """Each seat's par factor (per mille), computed once per scenario content."""
+def of(scenario: Scenario) -> Par:
+    """The board's factors, computed once per scenario content."""
     key = digest(scenario)
     found = _cache.get(key)
     if found is None:
         found = _cache[key] = compute(scenario)
-    return dict(found)
+    return found
 
 
-def remember(scenario: Scenario, factors: Mapping[str, int]) -> None:
+def factors_of(scenario: Scenario) -> Factors:
+    """Each seat's points factor (per mille)."""
+    return dict(of(scenario).points)
+
+
+def remember(scenario: Scenario, factors: Par) -> None:
     """Take factors computed elsewhere (a stored file, a parent process)."""
-    _cache[digest(scenario)] = dict(factors)
+    _cache[digest(scenario)] = factors
 
 
-def compute(scenario: Scenario) -> Factors:
-    """Play the par games and turn each seat's gains into its factor."""
-    from game.scoring import money_per_10_points
+def compute(scenario: Scenario) -> Par:
+    """Play the par games and turn each seat's gains into its factors."""
+    from game.scoring import money_per_10_points, money_share
     from game.simulate import assign, game_seed, play
 
-    gains: dict[str, list[int]] = {s: [] for s in scenario.seat_ids}
+    gains: dict[str, list[tuple[int, int]]] = {s: [] for s in scenario.seat_ids}
     for i in range(PAR_GAMES):
         strategies = assign(scenario, "mix", PAR_SEED, i)
-        game, _ = play(scenario, game_seed(PAR_SEED, i), strategies, par={})
+        game, _ = play(scenario, game_seed(PAR_SEED, i), strategies, par=NONE)
         for seat, score in game.state.scores.items():
             if strategies[seat] != "passive":
-                gains[seat].append(score.total - 100)
+                country = scenario.country(seat)
+                gains[seat].append((score.total - 100, money_share(country, score.parts)))
     return factors(gains, {s: money_per_10_points(scenario, s) for s in scenario.seat_ids})
 
 
-def factors(gains: Mapping[str, list[int]], money: Mapping[str, int]) -> Factors:
-    """Per mille factors from each seat's gains in the games it played to win.
+def factors(gains: Mapping[str, list[tuple[int, int]]], money: Mapping[str, int]) -> Par:
+    """Per mille factors from each seat's games it played to win: (its gain above 100, the
+    share of that gain that is prosperity's, in milli-points).
 
     par = the mean of a seat's best PAR_TOP_PCT% gains (milli-points); factor = the median
     positive par / the seat's par. A par at or below 0 (the seat gains nothing even at its
     best) counts as a 25th of the median. `money` is each seat's $M per +10 points before
     par (scoring.money_per_10_points; 0 where prosperity has no weight): if the $M per +10
     points after par would span more than MAX_RATIO, they are held to the window of that
-    ratio that moves them least (`_window`), and the factors of the seats outside it
-    follow."""
+    ratio that moves them least (`_window`); a seat outside it gets its money factor from
+    the window and its points factor from `_points_factor`."""
     pars: dict[str, int] = {}
+    tops: dict[str, list[tuple[int, int]]] = {}
     for seat, xs in gains.items():
-        top = sorted(xs)[len(xs) * (100 - PAR_TOP_PCT) // 100:]
-        pars[seat] = sum(top) * UNIT // len(top) if top else 0
+        tops[seat] = top = sorted(xs)[len(xs) * (100 - PAR_TOP_PCT) // 100:]
+        pars[seat] = sum(g for g, _ in top) * UNIT // len(top) if top else 0
     positive = sorted(p for p in pars.values() if p > 0)
     if not positive:
-        return {s: UNIT for s in pars}
+        return Par({s: UNIT for s in pars})
     median = positive[(len(positive) - 1) // 2]
     floor = max(1, median // 25)
     out = {s: max(1, median * UNIT // max(p, floor)) for s, p in pars.items()}
@@ -112,12 +146,28 @@ def factors(gains: Mapping[str, list[int]], money: Mapping[str, int]) -> Factors
     # (so a small money measure is not rounded to nothing before the window is placed)
     per10 = {s: money[s] * FINE // f for s, f in out.items() if money.get(s, 0) > 0}
     lo = _window(sorted(per10.values()))
+    held: Factors = {}
     if lo:
         hi = MAX_RATIO * lo * 99 // 100  # a margin for the per mille rounding
         for s, v in per10.items():
             if not lo <= v <= hi:
-                out[s] = max(1, -(-money[s] * FINE // min(hi, max(lo, v))))
-    return out
+                held[s] = max(1, -(-money[s] * FINE // min(hi, max(lo, v))))
+                out[s] = _points_factor(tops[s], median, held[s])
+    return Par(out, {s: m for s, m in held.items() if m != out[s]})
+
+
+def _points_factor(top: list[tuple[int, int]], median: int, money_factor: int) -> int:
+    """The factor on a seat's points other than money's that makes its best games, with its
+    money held to `money_factor`, count the median par: (median - money's) / the rest, all
+    in the mean of its best games, within [MIN_FACTOR, MAX_FACTOR]. Where the rest is
+    nothing or a loss, it follows money's (stretching a loss would make the best games
+    worse)."""
+    money = sum(m for _, m in top)  # milli-points, summed over the best games
+    rest = sum(g for g, _ in top) * UNIT - money
+    if rest <= 0:
+        return money_factor
+    wanted = median * len(top) * UNIT - money * money_factor  # milli-points x per mille
+    return max(MIN_FACTOR, min(MAX_FACTOR, wanted // rest))
 
 
 def _window(values: list[int]) -> int:
@@ -157,13 +207,17 @@ def _moved(values: list[int], lo: int) -> Fraction:
     return out
 
 
-def apply(total: int, factor: int) -> int:
-    """A total with its distance from 100 multiplied by the factor: a gain rounded down, a
-    loss rounded away from 100, so a worse game than doing nothing stays below 100."""
+def apply(total: int, factor: int, money: int = 0, money_factor: int | None = None) -> int:
+    """A total with its distance from 100 multiplied by the factor, and the `money` share of
+    it (milli-points: scoring.money_share) by `money_factor` where that differs: a gain
+    rounded down, a loss rounded away from 100, and a game better (or worse) than doing
+    nothing stays so whatever the two factors do to its parts."""
     gain = total - 100
+    rest = gain * UNIT - money
+    scaled = rest * factor + money * (factor if money_factor is None else money_factor)
     if gain >= 0:
-        return 100 + gain * factor // UNIT
-    return 100 - -(gain * factor // UNIT)
+        return 100 + max(0, scaled // UNIT**2)
+    return 100 + min(-1, scaled // UNIT**2)
 
 
 # ---- the stored factors of the shipped scenarios ----------------------------------------------
@@ -179,15 +233,17 @@ def read_stored(scenario: Scenario, scenario_path: Path) -> bool:
     doc = json.loads(path.read_text())
     if doc.get("digest") != digest(scenario):
         return False
-    remember(scenario, doc["factors"])
+    remember(scenario, Par(doc["factors"], doc.get("money", {})))
     return True
 
 
 def write_stored(scenario: Scenario, scenario_path: Path) -> Path:
     path = stored_path(scenario_path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    found = of(scenario)
     doc = {"scenario": scenario.id, "digest": digest(scenario), "games": PAR_GAMES,
-           "seed": PAR_SEED, "top_pct": PAR_TOP_PCT, "factors": factors_of(scenario)}
+           "seed": PAR_SEED, "top_pct": PAR_TOP_PCT, "factors": found.points,
+           "money": found.money}
     path.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     return path
 
@@ -205,9 +261,10 @@ def main(argv: list[str] | None = None) -> int:
     out = {}
     for path in paths:
         scenario = parse_scenario(path.read_bytes(), require_action=False)
-        f = factors_of(scenario)
-        out[scenario.id] = f
-        print(scenario.id, " ".join(f"{s}:{v / UNIT:.2f}" for s, v in f.items()))
+        f = of(scenario)
+        out[scenario.id] = {"factors": f.points, "money": f.money}
+        print(scenario.id, " ".join(f"{s}:{v / UNIT:.2f}" + (
+            f"(${f.money[s] / UNIT:.2f})" if s in f.money else "") for s, v in f.points.items()))
         if args.write:
             print("  wrote", write_stored(scenario, path))
     print(json.dumps(out, sort_keys=True))

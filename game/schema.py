@@ -220,6 +220,7 @@ class PrivateSeat(_S):
     objectives: list[Objective]
     weights: dict[str, int]
     par: int  # the seat's par factor, per mille (game.par): its points' distance from 100 x it
+    par_money: int  # the factor on prosperity's share of it (most seats: the same as `par`)
     money_per_10_points: int  # $M of extra prosperity that add 10 points to its total (0: none)
     orders: Orders | None
     prompts: list[PromptView]

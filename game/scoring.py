@@ -320,8 +320,18 @@ def score_seat(game: Game, seat: Seat, country: Country,
     bonus = sum(objective_bonus(game, seat, o, points[o.id], objectives[o.id], base)
                 for o in country.objectives)
     factor = game.state.par.get(seat.id, par.UNIT)
-    return Score(parts=parts, objectives=objectives, total=par.apply(weighted + bonus, factor),
-                 par=factor)
+    money = game.state.par_money.get(seat.id)
+    share = money_share(country, parts) if money is not None else 0
+    return Score(parts=parts, objectives=objectives, par=factor,
+                 total=par.apply(weighted + bonus, factor, share, money))
+
+
+def money_share(country: Country, parts: Mapping[str, int]) -> int:
+    """The share of the weighted parts' distance from 100 that is prosperity's, in
+    milli-points (game.par holds the $M a point is worth apart from the rest)."""
+    weights = country.weights
+    w_sum = max(1, sum(weights.get(p, 0) for p in PARTS))
+    return weights.get("prosperity", 0) * (parts["prosperity"] - BASE_PART) * par.UNIT // w_sum
 
 
 def objective_bonus(game: Game, seat: Seat, o: Objective, points: int, met: bool,

@@ -27,6 +27,7 @@ from game.actions import FACILITATOR, Action, Advance, Start
 from game.bots import STRATEGIES, act
 from game.engine import Game
 from game.errors import RuleError
+from game.par import Par
 from game.rng import shuffled
 from game.scenario import PARTS, Scenario, load_scenario
 from game.scoring import winners, world_outcome
@@ -61,7 +62,7 @@ def play(scenario: Scenario, seed: int, strategies: dict[str, str],
          on_phase: Callable[[Game], None] | None = None,
          on_round: Callable[[Game], None] | None = None,
          setup: Callable[[Game], None] | None = None,
-         par: dict[str, int] | None = None) -> tuple[Game, int]:
+         par: Par | None = None) -> tuple[Game, int]:
     """Play one game to the end; return it and the number of bot actions the engine refused
     (a bot bug: it must stay 0). With `timings`, each act() call's CPU seconds are appended.
 
@@ -147,7 +148,7 @@ def result(game: Game, index: int, seed: int, strategies: dict[str, str],
 _WORKER: dict[str, Any] = {}
 
 
-def _init(path: str, bots: str, seed: int, factors: dict[str, int] | None = None) -> None:
+def _init(path: str, bots: str, seed: int, factors: Par | None = None) -> None:
     scenario = load_scenario(path)
     if factors is not None:  # the parent computed the par factors once for every worker
         par.remember(scenario, factors)
@@ -179,7 +180,7 @@ def run_games(scenario: str, games: int, seed: int, bots: str = "mix", jobs: int
             out.append(r)
             bar.update(1)
     else:
-        factors = par.factors_of(load_scenario(path))
+        factors = par.of(load_scenario(path))
         with Pool(jobs, initializer=_init, initargs=(path, bots, seed, factors)) as pool:
             for r in pool.imap(_one, range(games), chunksize=max(1, min(8, games // jobs))):
                 out.append(r)
@@ -405,7 +406,8 @@ def simulate(scenario: str, games: int, seed: int, bots: str = "mix", jobs: int 
     check_bots(bots)
     results = run_games(scenario, games, seed, bots, jobs, progress)
     summary = summarise(results, scenario, seed, bots)
-    summary["par"] = par.factors_of(load_scenario(str(scenario_path(scenario))))
+    found = par.of(load_scenario(str(scenario_path(scenario))))
+    summary["par"], summary["par_money"] = dict(found.points), dict(found.money)
     if out is not None:
         write_outputs(summary, results, out)
     return summary

@@ -262,6 +262,8 @@ class GameState(msgspec.Struct):
     # per seat, the no-deal game's raw score parts after each round's resolution
     baseline: dict[str, list[dict[str, int]]] = msgspec.field(default_factory=dict)
     par: dict[str, int] = msgspec.field(default_factory=dict)  # per seat, per mille (game.par)
+    # per seat whose money counts otherwise than its other points (game.par), per mille
+    par_money: dict[str, int] = msgspec.field(default_factory=dict)
     signings: int = 0
     round_start_seq: list[int] = msgspec.field(default_factory=list)  # seq at each round start
     phase_start: bytes = b""  # msgpack snapshot taken when the current phase began

@@ -263,6 +263,7 @@ def _private_seat(game: Game, seat: str) -> dict[str, Any]:
         "objectives": _objectives_of(game, c),
         "weights": _static(game, ("weights", seat), lambda: dict(c.weights)),
         "par": st.par.get(seat, 1000),
+        "par_money": st.par_money.get(seat, st.par.get(seat, 1000)),
         "money_per_10_points": _static(game, ("money_per_10", seat), lambda: _money_per_10(
             game, seat)),
         "orders": _b(s.orders) if s.orders is not None else None,
@@ -437,4 +438,5 @@ def _forge(game: Game, see_votes: bool) -> dict[str, Any]:
 def _money_per_10(game: Game, seat: str) -> int:
     from game.scoring import money_per_10_points
 
-    return money_per_10_points(game.scenario, seat, game.state.par.get(seat, 1000))
+    st = game.state
+    return money_per_10_points(game.scenario, seat, st.par_money.get(seat, st.par.get(seat, 1000)))

@@ -338,8 +338,9 @@ class Scale:
                 max(0, b.refined) * info.ref_refined
             trade += abs(b.ore) + abs(b.refined)
         # the seat's own view says what $M add 10 points to its total; the bot weighs
-        # points before par (a factor on every point alike, game.par)
-        per_10 = ctx.me.get("money_per_10_points", 0) * ctx.me.get("par", 1000) / 1000
+        # points before par (game.par: the bots play the game as it is before par)
+        per_10 = ctx.me.get("money_per_10_points", 0) * ctx.me.get(
+            "par_money", ctx.me.get("par", 1000)) / 1000
         self.per_musd = 10 / max(100, per_10) if w["prosperity"] and per_10 else 0.0
         self.per_lot_met = 100 * 10000 / max(1, demand * rounds) / 8000 * w["security"] / 100
         # sustainability is traceable lots x the clause's level / (3 x all lots traded), so

@@ -89,7 +89,9 @@ GLOSSARY: dict[str, tuple[Any, Any]] = {
                             "you had made no deals at all; more is better.")),
     "par": (_("Par"), _("Some countries have more room to gain than others. Your points "
                         "above or below 100 are multiplied by your par (for example x1.4), "
-                        "so a strong game is worth the same for every country.")),
+                        "so a strong game is worth the same for every country. Where that "
+                        "would make money worth far more to one country than another, the "
+                        "points from money count less and the others more.")),
     "weights": (_("What matters most"), _("Each country cares about some parts of the score "
                                           "more than others: a part that counts 4 times "
                                           "matters twice as much as one that counts 2 "

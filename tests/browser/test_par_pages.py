@@ -49,15 +49,24 @@ def wait_ended(page: Page) -> None:
                            " return v && v.phase === 'ended' && v.scores; }", timeout=60_000)
 
 
-def check_own_line(page: Page, lang: str) -> None:
-    """The player's panel: its par and its $M per 10 points, from its own view."""
+def check_own_line(page: Page, lang: str) -> dict[str, Any]:
+    """The player's panel: its par (and its money's, where the window set that apart) and
+    its $M per 10 points, from its own view. Returns the view's `me`."""
     me = page.evaluate("window.forge.store.view.me")
     assert isinstance(me["par"], int) and me["money_per_10_points"] > 0, me
     note = page.get_by_test_id("delegation").get_by_test_id("par-note")
     f, m = factor_text(me["par"], lang), money_text(me["money_per_10_points"], lang)
+    fm = factor_text(me["par_money"], lang)
+    if me["par_money"] == me["par"]:
+        count = (f"Your points count {f} (par)." if lang == "en"
+                 else f"Tus puntos cuentan {f} (compensación).")
+    else:
+        count = (f"Your points count {f} (par), those from money {fm}." if lang == "en"
+                 else f"Tus puntos cuentan {f} (compensación), los del dinero {fm}.")
     expect(note).to_have_text(
-        f"Your points count {f} (par). 10 points = {m} of extra prosperity." if lang == "en"
-        else f"Tus puntos cuentan {f} (compensación). 10 puntos = {m} más de prosperidad.")
+        f"{count} 10 points = {m} of extra prosperity." if lang == "en"
+        else f"{count} 10 puntos = {m} más de prosperidad.")
+    return me
 
 
 def par_points(score: dict[str, Any]) -> int:
@@ -151,3 +160,23 @@ def test_par_on_the_debrief_and_the_players_panel(server: ForgeServer, pages: Pa
     checks_en.projector(projector, "projector debrief with par")
     checks_en.assert_clean()
     checks_es.assert_clean()
+
+
+def test_a_seat_whose_money_counts_apart_is_told_both_factors(
+    server: ForgeServer, pages: Pages,
+) -> None:
+    """g20-summit's Brazil has so little room that par would make its $M worth more than
+    5 times another country's: its money counts x3.4 and its other points x3.5 (stored in
+    fixtures/par/), and its panel says both, in English and (Canada's) in Spanish."""
+    code = str(server.new_game("--scenario", "g20-summit", "--start")["code"])
+    en = join(pages.new(390, 844, is_mobile=True, has_touch=True, locale="en-GB"), server,
+              code, "Ana", "BRA")
+    es = join(pages.new(390, 844, is_mobile=True, has_touch=True, locale="es-ES"), server,
+              code, "Pablo", "CAN")
+    for page, lang in ((en, "en"), (es, "es")):
+        me = check_own_line(page, lang)
+        assert me["par_money"] != me["par"], me
+    checks = Checks("es")
+    es.get_by_test_id("delegation").scroll_into_view_if_needed()
+    checks.page(es, "player's panel, money apart, Spanish", shot="es-par-money-apart")
+    checks.assert_clean()

@@ -44,7 +44,7 @@ def test_money_is_worth_ten_points_per_money_measure(lite_scenario: Scenario) ->
     ctx = _ctx(lite_scenario, "COD")
     measure = scoring.money_measure(lite_scenario, "COD")
     assert measure != ctx.me["treasury"]  # not the seat's own treasury any more
-    per_10 = ctx.me["money_per_10_points"] * ctx.me["par"] / 1000
+    per_10 = ctx.me["money_per_10_points"] * ctx.me["par_money"] / 1000
     assert abs(per_10 - measure) <= measure / 100  # per mille rounding
     assert abs(ctx.scale.per_musd - 10 / per_10) < 1e-12
 

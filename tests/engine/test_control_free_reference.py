@@ -68,7 +68,7 @@ def test_alone_the_blank_arm_has_no_control_and_the_live_arm_only_the_cards(
         for tf in arm.transforms:
             sc = tf(sc)
         game, _ = play(sc, game_seed(1, i), strategies,
-                       par=par.factors_of(ministerial_scenario))
+                       par=par.of(ministerial_scenario))
         return _re_controls_on_targets(game)
 
     blank, live = e.reference, e.treatment

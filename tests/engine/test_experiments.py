@@ -62,7 +62,7 @@ def test_a_pinned_card_comes_up_in_its_round_even_where_another_is_scripted(
     """ministerial-2026 scripts Ghana's card in round 3 and the control in round 2: pinning
     the control to round 3 swaps them, so the control is the card drawn in round 3."""
     sc = experiments.pin_card("china_re_controls", 3, True)(ministerial_scenario)
-    game, _ = play(sc, 1, {s: "passive" for s in sc.seat_ids}, par={})  # no par games
+    game, _ = play(sc, 1, {s: "passive" for s in sc.seat_ids}, par=par.NONE)  # no par games
     assert game.state.cards_drawn[2] == "china_re_controls"
     assert "ghana_ewoyaa" in game.state.cards_drawn[:3]
 
@@ -90,7 +90,7 @@ def test_ghanas_answer_is_the_one_the_arm_scripts(ministerial_scenario: Scenario
 def _played(sc: Scenario, arm: experiments.Arm, index: int = 0) -> Game:
     """One game of an arm as play_arm plays it (transforms, bots, script), returned whole."""
     strategies = experiments.strategies_of(sc, arm, 1, index)
-    factors = par.factors_of(sc)  # the experiment's own scenario's, as play_arm uses
+    factors = par.of(sc)  # the experiment's own scenario's, as play_arm uses
     for tf in arm.transforms:
         sc = tf(sc)
     scripted = {(r, ph): do for r, ph, do in arm.script}
@@ -165,5 +165,5 @@ def test_both_arms_score_with_the_experiments_own_par_factors(
     factors = {s: 900 + 10 * i for i, s in enumerate(ministerial_scenario.seat_ids)}
     e = experiments.EXPERIMENTS["re_control_alone"]
     for arm in (e.treatment, e.reference):
-        experiments.play_arm(ministerial_scenario, arm, 1, 0, factors)
+        experiments.play_arm(ministerial_scenario, arm, 1, 0, par.Par(factors))
     assert seen == [factors, factors]

@@ -15,18 +15,23 @@ from game.scenario import Scenario, load_scenario
 from game.simulate import SCENARIO_DIR, scenario_path
 
 
+def _g(xs: list[int], money: int = 0) -> list[tuple[int, int]]:
+    """Gains with `money` milli-points of each being prosperity's."""
+    return [(x, money) for x in xs]
+
+
 def test_a_seat_with_half_the_room_counts_its_points_double() -> None:
-    gains = {"A": [10] * 10, "B": [20] * 10, "C": [40] * 10}
+    gains = {"A": _g([10] * 10), "B": _g([20] * 10), "C": _g([40] * 10)}
     f = par.factors(gains, {"A": 100, "B": 100, "C": 100})
-    assert f == {"A": 2000, "B": 1000, "C": 500}
+    assert f == par.Par({"A": 2000, "B": 1000, "C": 500})
 
 
 def test_par_is_the_mean_of_a_seats_best_games() -> None:
     """A seat that mostly gains nothing but wins big sometimes is judged by its good games
     (the ones that decide who wins), not by its average."""
-    steady = [10] * 10
-    lumpy = [0] * 6 + [10] * 4  # the best 40% are the 10s
-    f = par.factors({"S": steady, "L": lumpy}, {"S": 100, "L": 100})
+    steady = _g([10] * 10)
+    lumpy = _g([0] * 6 + [10] * 4)  # the best 40% are the 10s
+    f = par.factors({"S": steady, "L": lumpy}, {"S": 100, "L": 100}).points
     assert f["S"] == f["L"] == 1000
 
 
@@ -34,10 +39,27 @@ def test_a_seat_that_never_gains_is_moved_alone_to_the_window_edge() -> None:
     """A never gains (its par counts as a 25th of the median: x25); B and C gain alike. The
     5x money window moves the fewest seats the least: A alone, to its edge, not the whole
     table towards A (which gave ten seats of a g20-summit variant x1.0 and Japan 39%)."""
-    gains = {"A": [-5] * 10, "B": [20] * 10, "C": [20] * 10}
-    f = par.factors(gains, {"A": 100, "B": 100, "C": 100})
+    gains = {"A": _g([-5] * 10), "B": _g([20] * 10), "C": _g([20] * 10)}
+    found = par.factors(gains, {"A": 100, "B": 100, "C": 100})
+    f = found.points
     assert f["B"] == f["C"] == 1000
-    assert 4900 <= f["A"] <= 5000
+    # A's loss is all it has: its other points follow its money's factor (a loss stretched
+    # further would make its best games worse)
+    assert 4900 <= f["A"] <= 5000 and found.money == {}
+
+
+def test_a_seat_held_by_the_money_window_counts_the_rest_of_its_points_up_to_par() -> None:
+    """A gains a tenth of the others', half of it in money: par would count it x10, which
+    would make its $M worth 10 times another's. Its money is held to x5 (the window's edge)
+    and its other points count so that its best games still make the median par:
+    5 x 1 + f x 1 = 20, f = x15."""
+    gains = {"A": _g([2] * 10, 1000), "B": _g([20] * 10, 10_000), "C": _g([20] * 10, 10_000)}
+    found = par.factors(gains, {"A": 100, "B": 100, "C": 100})
+    assert found.points["B"] == found.points["C"] == 1000
+    assert 4900 <= found.money["A"] <= 5000
+    assert 14_900 <= found.points["A"] <= 15_100
+    money, rest = 1000 * found.money["A"], 1000 * found.points["A"]  # milli x per mille
+    assert abs((money + rest) / 1000**2 - 20) < 0.2  # its par counts the median's 20 points
 
 
 def test_two_seats_far_out_at_opposite_ends_both_give_way() -> None:
@@ -45,29 +67,39 @@ def test_two_seats_far_out_at_opposite_ends_both_give_way() -> None:
     30x in all. Every window that keeps M1-M3 where they are moves L and H as much in all;
     the middle one is kept, so neither end takes the whole correction (a ministerial
     variant's China went from x0.52 to x0.73 and won 34% when it did)."""
-    gains = {"L": [2] * 10, "H": [60] * 10, "M1": [20] * 10, "M2": [20] * 10, "M3": [20] * 10}
-    f = par.factors(gains, {s: 100 for s in gains})
+    gains = {"L": _g([2] * 10), "H": _g([60] * 10), "M1": _g([20] * 10),
+             "M2": _g([20] * 10), "M3": _g([20] * 10)}
+    found = par.factors(gains, {s: 100 for s in gains})
+    f = {s: par.money_factor(found, s) for s in gains}
     assert f["M1"] == f["M2"] == f["M3"] == 1000
     assert 4.9 <= f["L"] / f["H"] <= 5
     # H's window edge anywhere from x0.33 (H kept) to x1.0 (the Ms at the top): x0.58
     assert 560 <= f["H"] <= 600
+    # none of their gains is money: every other point counts as par measured it
+    assert (found.points["L"], found.points["H"]) == (10_000, 333)
 
 
 @given(st.dictionaries(st.sampled_from("ABCDEFGH"),
-                       st.lists(st.integers(-30, 80), min_size=5, max_size=30),
+                       st.lists(st.tuples(st.integers(-30, 80), st.integers(-30_000, 80_000)),
+                                min_size=5, max_size=30),
                        min_size=2),
        st.lists(st.booleans(), min_size=8, max_size=8), st.integers(1, 4000))
 # a $M measure of 1 once rounded a seat's $M per +10 points to 0, and the window to nothing
-@example({"F": [0, 0, 0, 0, 1], "D": [0] * 5}, [False, False, False, True, False, True,
-                                                 False, False], 1)
+@example({"F": _g([0, 0, 0, 0, 1]), "D": _g([0] * 5)}, [False, False, False, True, False, True,
+                                                       False, False], 1)
 def test_the_money_per_ten_points_never_differs_more_than_fivefold(
-    gains: dict[str, list[int]], counts_money: list[bool], measure: int
+    gains: dict[str, list[tuple[int, int]]], counts_money: list[bool], measure: int
 ) -> None:
     """Before par a $M is worth the same to every seat whose profile weighs prosperity
-    (the table's money measure); par may stretch that at most fivefold."""
+    (the table's money measure); par may stretch that at most fivefold, whatever it does to
+    a seat's other points."""
     money = {s: measure if counts_money[i] else 0 for i, s in enumerate("ABCDEFGH")}
-    f = par.factors(gains, money)
-    assert set(f) == set(gains) and all(v > 0 for v in f.values())
+    found = par.factors(gains, money)
+    f = {s: par.money_factor(found, s) for s in gains}
+    assert set(found.points) == set(gains) and set(found.money) <= set(gains)
+    assert all(par.MIN_FACTOR <= v <= par.MAX_FACTOR or s in found.money or v == f[s]
+               for s, v in found.points.items())
+    assert all(v > 0 for v in (*f.values(), *found.points.values()))
     per10 = [money[s] * par.UNIT / f[s] for s in f if money[s] > 0]
     if per10:
         assert max(per10) <= 5 * min(per10)
@@ -80,13 +112,25 @@ def test_the_factor_only_stretches_the_distance_from_100(total: int, factor: int
     assert out <= 100 or total > 100
     assert abs(abs(out - 100) - abs(total - 100) * factor / par.UNIT) < 1
     assert par.apply(100, factor) == 100
+    assert par.apply(total, factor, 12_345, factor) == out  # one factor for both: the same
+
+
+@given(st.integers(-300, 600), st.integers(-300_000, 300_000), st.integers(1, 25_000),
+       st.integers(1, 25_000))
+def test_money_and_the_rest_each_carry_their_factor(total: int, money: int, factor: int,
+                                                     money_factor: int) -> None:
+    out = par.apply(total, factor, money, money_factor)
+    assert (out < 100) == (total < 100) and (out > 100) <= (total > 100)
+    exact = 100 + ((total - 100) * 1000 - money) * factor / 1e6 + money * money_factor / 1e6
+    assert out == 100 or (total < 100 and out == 99) or abs(out - exact) < 1
 
 
 def test_games_carry_their_scenarios_par_and_score_with_it(lite_scenario: Scenario) -> None:
     g = Game.new(lite_scenario, 1)
     assert g.state.par == par.factors_of(lite_scenario)
+    assert g.state.par_money == par.of(lite_scenario).money
     assert len(set(g.state.par.values())) > 1  # the seats do differ
-    assert Game.new(lite_scenario, 1, par={}).state.par == {}
+    assert Game.new(lite_scenario, 1, par=par.NONE).state.par == {}
 
 
 @pytest.mark.parametrize("name", ["classroom-lite", "ministerial-2026", "g20-summit"])
@@ -98,6 +142,7 @@ def test_the_stored_par_is_for_the_scenario_as_it_is(name: str) -> None:
     doc = json.loads(par.stored_path(path).read_text())
     assert doc["digest"] == par.digest(scenario)
     assert set(doc["factors"]) == set(scenario.seat_ids)
+    assert set(doc["money"]) <= set(doc["factors"])
 
 
 def test_the_stored_par_is_what_the_par_games_give_now() -> None:
@@ -106,8 +151,8 @@ def test_the_stored_par_is_what_the_par_games_give_now() -> None:
     Checked on the quickest shipped board; the others share the procedure."""
     path = SCENARIO_DIR / "classroom-lite.json"
     scenario = load_scenario(path)
-    stored = json.loads(par.stored_path(path).read_text())["factors"]
-    assert par.compute(scenario) == stored
+    stored = json.loads(par.stored_path(path).read_text())
+    assert par.compute(scenario) == par.Par(stored["factors"], stored["money"])
 
 
 def test_the_money_worth_ten_points_is_the_table_mean_before_par(

@@ -45,8 +45,8 @@ def test_the_money_worth_ten_points_differs_at_most_fivefold(
     seat's own baseline, and the par factors (game.par) are held so that, with them, they
     still differ across seats by at most 5x."""
     scenario: Scenario = request.getfixturevalue(name)
-    factors = par.factors_of(scenario)
-    per_10 = [scoring.money_per_10_points(scenario, c.id, factors[c.id])
+    factors = par.of(scenario)
+    per_10 = [scoring.money_per_10_points(scenario, c.id, par.money_factor(factors, c.id))
               for c in scenario.countries if c.weights.get("prosperity")]
     assert min(per_10) > 0 and max(per_10) <= 5 * min(per_10)
     for c in scenario.countries:

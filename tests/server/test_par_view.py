@@ -52,7 +52,8 @@ def _keys(x: Any, key: str) -> list[Any]:
 async def test_the_seat_sees_its_own_par_and_nobody_sees_anothers():
     scenario = scenarios.get(SCENARIO)
     factors = par.factors_of(scenario)
-    per10 = {s: money_per_10_points(scenario, s, factors[s]) for s in scenario.seat_ids}
+    per10 = {s: money_per_10_points(scenario, s, par.money_factor(par.of(scenario), s))
+             for s in scenario.seat_ids}
     # the test means something only if the seats' figures differ
     assert len(set(factors.values())) == len(factors) and len(set(per10.values())) == len(per10)
     assert factors["USA"] != par.UNIT or factors["AUS"] != par.UNIT

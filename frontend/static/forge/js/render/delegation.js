@@ -17,11 +17,15 @@ function policyText(view, pub) {
   return parts;
 }
 
-/** What one point is worth to this seat: its par factor and, when money counts for it, the
- * $M of extra prosperity that add 10 points to its total (the engine's own figures). */
+/** What one point is worth to this seat: its par factor (and its money's, where the money
+ * window set that apart) and, when money counts for it, the $M of extra prosperity that add
+ * 10 points to its total (the engine's own figures). */
 export function parLine(priv) {
   if (!priv || typeof priv.par !== "number") return null;
-  const count = fmt(_("Your points count %(factor)s (par)."), { factor: factor(priv.par) });
+  const apart = typeof priv.par_money === "number" && priv.par_money !== priv.par;
+  const count = apart
+    ? fmt(_("Your points count %(factor)s (par), those from money %(money_factor)s."), { factor: factor(priv.par), money_factor: factor(priv.par_money) })
+    : fmt(_("Your points count %(factor)s (par)."), { factor: factor(priv.par) });
   const per10 = priv.money_per_10_points
     ? ` ${fmt(_("10 points = %(money)s of extra prosperity."), { money: money(priv.money_per_10_points) })}` : "";
   return h("p", { class: "small par-note", "data-testid": "par-note" }, count + per10);
