@@ -13,8 +13,8 @@ made when its bots played to win (cooperative or hawk). A seat's points above (o
 100 are then multiplied by `median par / its par`: a strong game scores alike for every
 country. 100 stays "as good as doing nothing" (the factor only stretches the distance from
 it, so doing nothing still scores at most 100 and a worse game stays below 100), and the
-factors span at most `MAX_RATIO` times (the money that moves a total by 10 points differs
-by no more across seats, scoring.money_per_10_points).
+factors on money span at most `MAX_RATIO` times (the money that moves a total by 10 points
+differs by no more across seats, scoring.money_per_10_points).
 
 Where the measured factors spread wider than that, a seat's **money** factor (on the share of
 its distance from 100 that is prosperity's) is held to the 5x window, and its **points**

@@ -248,6 +248,8 @@ class BreakdownItem(_S):
     framework: str | msgspec.UnsetType = msgspec.UNSET
     objective: str | msgspec.UnsetType = msgspec.UNSET
     factor: int | msgspec.UnsetType = msgspec.UNSET  # `par` only: the factor, per mille
+    # `par` only, where the money window set it apart: the factor on prosperity's share
+    money_factor: int | msgspec.UnsetType = msgspec.UNSET
 
 
 class RoundScore(_S):

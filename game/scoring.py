@@ -785,8 +785,10 @@ def breakdown(game: Game, seat_id: str) -> dict[str, list[dict[str, Any]]]:
     w_sum = max(1, sum(weights.get(p, 0) for p in PARTS))
     unscaled = sum(weights.get(p, 0) * score.parts[p] for p in PARTS) // w_sum + sum(
         i["points"] for i in out["objectives"])
-    out["par"] = ([{"source": "par", "factor": score.par, "points": score.total - unscaled}]
-                  if score.total != unscaled else [])
+    item: dict[str, Any] = {"source": "par", "factor": score.par, "points": score.total - unscaled}
+    if seat_id in game.state.par_money:  # the money window set its money's factor apart
+        item["money_factor"] = game.state.par_money[seat_id]
+    out["par"] = [item] if score.total != unscaled else []
     return out
 
 

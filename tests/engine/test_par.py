@@ -165,3 +165,28 @@ def test_the_money_worth_ten_points_is_the_table_mean_before_par(
             assert abs(scoring.money_per_10_points(ministerial_scenario, c.id) - mean) <= 1
             per_10 = scoring.money_per_10_points(ministerial_scenario, c.id, 2000)
             assert abs(per_10 - mean // 2) <= 1
+
+
+def test_a_seat_whose_money_counts_apart_scores_and_explains_both(lite_scenario: Scenario) -> None:
+    """A whole bot game in which the USA's money counts x0.5 and its other points x3 (as the
+    window sets them for a country with little room but for money): its total is each
+    share carrying its factor, and the debrief's par item says both factors and adds up."""
+    from game.simulate import assign, play
+    from game.views import view
+
+    found = par.Par({**par.factors_of(lite_scenario), "USA": 3000}, {"USA": 500})
+    game, errors = play(lite_scenario, 3, assign(lite_scenario, "mix", 3, 0), par=found)
+    assert errors == 0 and game.state.par_money == {"USA": 500}
+    s = view(game, "spectator")["scores"]["USA"]
+    weights = lite_scenario.country("USA").weights
+    w = sum(weights.get(p, 0) for p in s["parts"])
+    unscaled = sum(weights.get(p, 0) * v for p, v in s["parts"].items()) // w + sum(
+        i["points"] for i in s["breakdown"]["objectives"])
+    money = scoring.money_share(lite_scenario.country("USA"), s["parts"])
+    assert money != 0 and unscaled != 100  # else the two factors are not told apart
+    assert s["total"] == par.apply(unscaled, 3000, money, 500) != par.apply(unscaled, 3000)
+    assert s["breakdown"]["par"] == [{"source": "par", "factor": 3000, "money_factor": 500,
+                                      "points": s["total"] - unscaled}]
+    seen = view(game, "USA")["me"]
+    assert (seen["par"], seen["par_money"]) == (3000, 500)
+    assert seen["money_per_10_points"] == scoring.money_per_10_points(lite_scenario, "USA", 500)

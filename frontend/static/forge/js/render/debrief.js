@@ -68,13 +68,17 @@ function parOf(sc_) {
   const items = (sc_.breakdown && Array.isArray(sc_.breakdown.par) && sc_.breakdown.par) || [];
   const points = items.reduce((t, x) => t + (x.points || 0), 0);
   const f = sc_.par ?? (items[0] && items[0].factor) ?? null;
-  return { factor: f, points };
+  const money = items[0] && typeof items[0].money_factor === "number" ? items[0].money_factor : null;
+  return { factor: f, points, money };
 }
 
 /** The par line of a country's explanation, in words a student reads aloud. */
 export function parSentence(p) {
   const why = p.factor >= 1000 ? _("countries with less room to gain count their points more")
     : _("countries with more room to gain count their points less");
+  if (p.money !== null && p.money !== undefined && p.money !== p.factor) {
+    return fmt(_("Par %(factor)s, money %(money_factor)s: %(points)s points (%(why)s)"), { factor: factor(p.factor), money_factor: factor(p.money), points: signed(p.points), why });
+  }
   return fmt(_("Par %(factor)s: %(points)s points (%(why)s)"), { factor: factor(p.factor), points: signed(p.points), why });
 }
 
