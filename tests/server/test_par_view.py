@@ -93,11 +93,12 @@ async def test_the_seat_sees_its_own_par_and_nobody_sees_anothers():
         assert mes and {m.get("seat", seat) for m in mes} == {seat}
         assert not [fr for fr in ws.frames if _keys(fr, "private")]
         assert set(_keys(ws.frames, "money_per_10_points")) == {per10[seat]}
+        assert set(_keys(ws.frames, "par_money")) == {par.money_factor(par.of(scenario), seat)}
     # a spectator, never a `me`, a `private` or a seat's $M per 10 points
     for ws in (*watchers, late):
         assert ws.view is not None and "me" not in ws.view and "private" not in ws.view
         assert not _mes(ws.frames) and not _keys(ws.frames, "private")
-        assert not _keys(ws.frames, "money_per_10_points")
+        assert not _keys(ws.frames, "money_per_10_points") and not _keys(ws.frames, "par_money")
         # ...while the end's public scores carry each seat's factor
         assert {s: x["par"] for s, x in ws.view["scores"].items()} == factors
     for ws in (usa, aus, f, *watchers, late):
