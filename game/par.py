@@ -34,7 +34,7 @@ import argparse
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,9 +128,9 @@ def factors(gains: Mapping[str, list[tuple[int, int]]], money: Mapping[str, int]
     positive par / the seat's par. A par at or below 0 (the seat gains nothing even at its
     best) counts as a 25th of the median. `money` is each seat's $M per +10 points before
     par (scoring.money_per_10_points; 0 where prosperity has no weight): if the $M per +10
-    points after par would span more than MAX_RATIO, they are held to the window of that
-    ratio that moves them least (`_window`); a seat outside it gets its money factor from
-    the window and its points factor from `_points_factor`."""
+    points after par would span more than MAX_RATIO, they are held to a window of that
+    ratio (`_window`); a seat outside it gets its money factor from the window and its
+    points factor from `_points_factor`."""
     pars: dict[str, int] = {}
     tops: dict[str, list[tuple[int, int]]] = {}
     for seat, xs in gains.items():
@@ -145,14 +145,26 @@ def factors(gains: Mapping[str, list[tuple[int, int]]], money: Mapping[str, int]
     # $M per +10 points after par, for the seats that count money, in millionths of a $M
     # (so a small money measure is not rounded to nothing before the window is placed)
     per10 = {s: money[s] * FINE // f for s, f in out.items() if money.get(s, 0) > 0}
-    lo = _window(sorted(per10.values()))
-    held: Factors = {}
-    if lo:
-        hi = MAX_RATIO * lo * 99 // 100  # a margin for the per mille rounding
-        for s, v in per10.items():
-            if not lo <= v <= hi:
-                held[s] = max(1, -(-money[s] * FINE // min(hi, max(lo, v))))
-                out[s] = _points_factor(tops[s], median, held[s])
+    measured = dict(out)
+
+    def hold(lo: int) -> Factors:
+        """The money factors of the seats outside the window from `lo`."""
+        hi = _top(lo)
+        return {s: max(1, -(-money[s] * FINE // min(hi, max(lo, v))))
+                for s, v in per10.items() if not lo <= v <= hi}
+
+    def strain(lo: int) -> Fraction:
+        """How much further from par holding them puts the held seats' best games."""
+        worse = Fraction(1)
+        for s, m in hold(lo).items():
+            held = _off_par(tops[s], median, m, _points_factor(tops[s], median, m))
+            worse *= max(Fraction(1), held / _off_par(tops[s], median, measured[s], measured[s]))
+        return worse
+
+    lo = _window(sorted(per10.values()), strain)
+    held = hold(lo) if lo else {}
+    for s, m in held.items():
+        out[s] = _points_factor(tops[s], median, m)
     return Par(out, {s: m for s, m in held.items() if m != out[s]})
 
 
@@ -170,22 +182,38 @@ def _points_factor(top: list[tuple[int, int]], median: int, money_factor: int) -
     return max(MIN_FACTOR, min(MAX_FACTOR, wanted // rest))
 
 
-def _window(values: list[int]) -> int:
-    """The low end of the MAX_RATIO-wide window (less a per mille rounding margin) for
-    `values` (sorted), or 0 if they all fit: the window that moves the values outside it
-    least in all (the product of the ratios each is moved by), and where several do (one
-    seat far out at each end: moving the window trades one's move for the other's), the
-    one in the middle of them, favouring neither end.
+def _off_par(top: list[tuple[int, int]], median: int, money_factor: int, factor: int) -> Fraction:
+    """How far (a ratio, 1 = not at all) the seat's best games, counted with these two
+    factors, are from the median par."""
+    money = sum(m for _, m in top)
+    rest = sum(g for g, _ in top) * UNIT - money
+    got = max(max(1, median // 25), (rest * factor + money * money_factor) // (len(top) * UNIT))
+    return Fraction(max(got, median), min(got, median))
 
-    Why: when the measured factors spread wider than the money figure allows, as few
-    seats as possible should be moved, and by as little as possible, from what their play
-    showed; a seat pulled far from its par wins far more or less often than its share. A
-    lone outlier (a country with almost no room to gain) is moved alone, not the whole
-    table towards it; two outliers at opposite ends both give way."""
+
+def _window(values: list[int], strain: Callable[[int], Fraction]) -> int:
+    """The low end of the MAX_RATIO-wide window (less a per mille rounding margin) for
+    `values` (sorted), or 0 if they all fit. First, the windows that keep the seats' best
+    games nearest their par (`strain(lo)`: the product of how much further from the median
+    holding puts each held seat's, once its other points make up what they can); of those,
+    the one that moves the values outside it least in all (the product of the ratios each
+    is moved by); and where several do (one seat far out at each end: moving the window
+    trades one's move for the other's), the one in the middle of them, favouring neither
+    end.
+
+    Why: a seat pulled away from its par wins far more or less often than its share. A
+    seat whose room is all money (classroom-lite variant 6's Japan) cannot make up a held
+    money factor, so the window holds the seats that can; among windows that strain no
+    one, as few seats are moved, and by as little, as can be: a lone outlier is moved
+    alone, not the whole table towards it, and two outliers at opposite ends both give
+    way."""
     if not values or values[-1] <= _top(values[0]):
         return 0
     candidates = sorted({*values, *(max(1, -(-v * 100 // (99 * MAX_RATIO))) for v in values)})
-    costs = [(lo, _moved(values, lo)) for lo in candidates]
+    strains = {lo: strain(lo) for lo in candidates}
+    least_strain = min(strains.values())
+    fair = [lo for lo in candidates if strains[lo] * 100 <= least_strain * 101]  # but rounding
+    costs = [(lo, _moved(values, lo)) for lo in fair]
     least = min(c for _, c in costs)
     tied = [lo for lo, c in costs if c * 1000 <= least * 1001]  # equal but for rounding
     return math.isqrt(tied[0] * tied[-1])  # the middle of them (geometrically)

@@ -62,6 +62,19 @@ def test_a_seat_held_by_the_money_window_counts_the_rest_of_its_points_up_to_par
     assert abs((money + rest) / 1000**2 - 20) < 0.2  # its par counts the median's 20 points
 
 
+def test_a_seat_whose_room_is_all_money_keeps_its_factor_and_the_others_give_way() -> None:
+    """A gains a tenth of the others' and all of it money (classroom-lite variant 6's Japan):
+    held to the window, nothing could make up its par, and it won 5.1% where its band starts
+    at 5.5%. B and C gain in points other than money, so their money can be held at no cost
+    to their par: A keeps x10, B's and C's money counts x10/4.95 and the rest x1."""
+    gains = {"A": _g([2] * 10, 2000), "B": _g([20] * 10), "C": _g([20] * 10)}
+    found = par.factors(gains, {"A": 100, "B": 100, "C": 100})
+    assert found.points == {"A": 10_000, "B": 1000, "C": 1000}
+    assert set(found.money) == {"B", "C"} and 2000 <= found.money["B"] <= 2030
+    per10 = [100 / par.money_factor(found, s) for s in gains]
+    assert max(per10) <= 5 * min(per10)
+
+
 def test_two_seats_far_out_at_opposite_ends_both_give_way() -> None:
     """L has a tenth of the others' room (x10), H three times (x0.33), M1-M3 the median:
     30x in all. Every window that keeps M1-M3 where they are moves L and H as much in all;
