@@ -351,6 +351,30 @@ def test_standard_three_alone_lowers_or_keeps_the_total(ministerial_scenario: Sc
             assert raised.state.seats[seat].treasury < plain.state.seats[seat].treasury
 
 
+def test_standard_three_alone_gains_nothing_even_where_money_counts_least(
+    ministerial_scenario: Scenario,
+) -> None:
+    """Where the money window sets a seat's money apart (game.par), its other points may
+    count far more than its money; the standard still cannot buy points with money, as it
+    adds no other point on its own. The most lopsided factors par can give: money x0.04,
+    the rest x25."""
+    from game.actions import SubmitOrders
+    from game.orders import Orders
+
+    for seat in ("COD", "IDN", "USA", "CHN"):
+        lopsided = par.Par({seat: par.MAX_FACTOR}, {seat: par.MIN_FACTOR})
+        plain = play_out(Game.new(ministerial_scenario, 4, rounds=1, par=lopsided))
+
+        def raise_it(g: Game, seat: str = seat) -> None:
+            g.apply(seat, SubmitOrders(Orders(env_standard=3)))
+
+        raised = play_out(Game.new(ministerial_scenario, 4, rounds=1, par=lopsided), raise_it)
+        assert raised.state.scores[seat].total <= plain.state.scores[seat].total
+        ours = {p: v for p, v in raised.state.scores[seat].parts.items() if p != "prosperity"}
+        assert ours == {p: v for p, v in plain.state.scores[seat].parts.items()
+                        if p != "prosperity"}
+
+
 def test_the_loader_refuses_an_objective_met_by_doing_nothing(tiny_dict: dict[str, object],
                                                              ) -> None:
     import json
