@@ -184,7 +184,9 @@ def _points_factor(top: list[tuple[int, int]], median: int, money_factor: int) -
 
 def _off_par(top: list[tuple[int, int]], median: int, money_factor: int, factor: int) -> Fraction:
     """How far (a ratio, 1 = not at all) the seat's best games, counted with these two
-    factors, are from the median par."""
+    factors, are from the median par (1 for a seat with no such games)."""
+    if not top:
+        return Fraction(1)
     money = sum(m for _, m in top)
     rest = sum(g for g, _ in top) * UNIT - money
     got = max(max(1, median // 25), (rest * factor + money * money_factor) // (len(top) * UNIT))
