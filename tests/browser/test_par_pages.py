@@ -176,6 +176,17 @@ def test_a_seat_whose_money_counts_apart_is_told_both_factors(
     for page, lang in ((en, "en"), (es, "es")):
         me = check_own_line(page, lang)
         assert me["par_money"] != me["par"], me
+    # the debrief's par line for such a seat (the page's own module, in its language)
+    said = {lang: page.evaluate("""async () => {
+        const app = document.querySelector("script[type=module]").src;
+        const m = await import(new URL("render/debrief.js", app).href);
+        return [m.parSentence({factor: 3508, money: 3436, points: 12}),
+                m.parSentence({factor: 3508, money: 3508, points: 12})];
+    }""") for page, lang in ((en, "en"), (es, "es"))}
+    assert said["en"][0].startswith(f"Par {TIMES}3.5, money {TIMES}3.4: +12 points ("), said
+    assert said["es"][0].startswith(
+        f"Compensación {TIMES}3,5, dinero {TIMES}3,4: +12 puntos ("), said
+    assert said["en"][1].startswith(f"Par {TIMES}3.5: +12 points ("), said
     checks = Checks("es")
     es.get_by_test_id("delegation").scroll_into_view_if_needed()
     checks.page(es, "player's panel, money apart, Spanish", shot="es-par-money-apart")
