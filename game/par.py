@@ -174,12 +174,17 @@ def _points_factor(top: list[tuple[int, int]], median: int, money_factor: int) -
     in the mean of its best games, within [MIN_FACTOR, MAX_FACTOR]. Where the rest is
     nothing or a loss, it follows money's (stretching a loss would make the best games
     worse)."""
-    money = sum(m for _, m in top)  # milli-points, summed over the best games
-    rest = sum(g for g, _ in top) * UNIT - money
+    money, rest = _split(top)
     if rest <= 0:
         return money_factor
     wanted = median * len(top) * UNIT - money * money_factor  # milli-points x per mille
     return max(MIN_FACTOR, min(MAX_FACTOR, wanted // rest))
+
+
+def _split(top: list[tuple[int, int]]) -> tuple[int, int]:
+    """Money's share and the rest of the best games' gains, summed, in milli-points."""
+    money = sum(m for _, m in top)
+    return money, sum(g for g, _ in top) * UNIT - money
 
 
 def _off_par(top: list[tuple[int, int]], median: int, money_factor: int, factor: int) -> Fraction:
@@ -187,8 +192,7 @@ def _off_par(top: list[tuple[int, int]], median: int, money_factor: int, factor:
     factors, are from the median par (1 for a seat with no such games)."""
     if not top:
         return Fraction(1)
-    money = sum(m for _, m in top)
-    rest = sum(g for g, _ in top) * UNIT - money
+    money, rest = _split(top)
     got = max(max(1, median // 25), (rest * factor + money * money_factor) // (len(top) * UNIT))
     return Fraction(max(got, median), min(got, median))
 

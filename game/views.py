@@ -26,7 +26,7 @@ from game.orders_rules import building_under
 if TYPE_CHECKING:
     from game.engine import Game
     from game.scenario import Country
-    from game.state import Deal, Seat
+    from game.state import Deal, GameState, Seat
 
 # listed with the signed deals: a scenario's bilateral frameworks too (public from the start)
 _SIGNED = ("active", "completed", "breached", "cancelled", "framework", "upgraded")
@@ -263,7 +263,7 @@ def _private_seat(game: Game, seat: str) -> dict[str, Any]:
         "objectives": _objectives_of(game, c),
         "weights": _static(game, ("weights", seat), lambda: dict(c.weights)),
         "par": st.par.get(seat, 1000),
-        "par_money": st.par_money.get(seat, st.par.get(seat, 1000)),
+        "par_money": _money_factor(st, seat),
         "money_per_10_points": _static(game, ("money_per_10", seat), lambda: _money_per_10(
             game, seat)),
         "orders": _b(s.orders) if s.orders is not None else None,
@@ -438,5 +438,9 @@ def _forge(game: Game, see_votes: bool) -> dict[str, Any]:
 def _money_per_10(game: Game, seat: str) -> int:
     from game.scoring import money_per_10_points
 
-    st = game.state
-    return money_per_10_points(game.scenario, seat, st.par_money.get(seat, st.par.get(seat, 1000)))
+    return money_per_10_points(game.scenario, seat, _money_factor(game.state, seat))
+
+
+def _money_factor(st: GameState, seat: str) -> int:
+    """The factor on the seat's money: its own where par set one apart, else its par's."""
+    return st.par_money.get(seat, st.par.get(seat, 1000))
